@@ -14,16 +14,16 @@ import (
 
 // Error codes. Each maps to exactly one HTTP status in web/errors.go.
 const (
-	EINVALID      = "invalid"       // the request is well-formed but breaks a rule (422)
-	EBADREQUEST   = "bad_request"   // the request could not be parsed (400)
-	ENOTFOUND     = "not_found"     // no such record in the caller's site (404)
-	ECONFLICT     = "conflict"      // the record's state forbids the change (409)
-	EFORBIDDEN    = "forbidden"     // the caller's role may not do this (403)
-	EUNAUTHORIZED = "unauthorized"  // no or bad credentials (401)
-	ETOOLARGE     = "too_large"     // a body over the limit (413)
-	EUNSUPPORTED  = "unsupported"   // wrong content type (415)
-	ERATELIMITED  = "rate_limited"  // too many requests (429)
-	EINTERNAL     = "internal"      // anything else (500); detail never reaches a client
+	EINVALID      = "invalid"      // the request is well-formed but breaks a rule (422)
+	EBADREQUEST   = "bad_request"  // the request could not be parsed (400)
+	ENOTFOUND     = "not_found"    // no such record in the caller's site (404)
+	ECONFLICT     = "conflict"     // the record's state forbids the change (409)
+	EFORBIDDEN    = "forbidden"    // the caller's role may not do this (403)
+	EUNAUTHORIZED = "unauthorized" // no or bad credentials (401)
+	ETOOLARGE     = "too_large"    // a body over the limit (413)
+	EUNSUPPORTED  = "unsupported"  // wrong content type (415)
+	ERATELIMITED  = "rate_limited" // too many requests (429)
+	EINTERNAL     = "internal"     // anything else (500); detail never reaches a client
 )
 
 // FieldError names one field (by JSON path, e.g. "instruments.djg6.answers[2]")
