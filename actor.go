@@ -1,0 +1,111 @@
+package kith
+
+import "time"
+
+// Role is what a signed-in person or API token may do within its site.
+type Role string
+
+const (
+	RoleVisitor   Role = "visitor"   // home-visit staff: screens people
+	RoleNavigator Role = "navigator" // works referrals
+	RoleLead      Role = "lead"      // site admin: directory, pathways, reports, users
+)
+
+// Roles lists every role, lowest first.
+var Roles = []Role{RoleVisitor, RoleNavigator, RoleLead}
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is who is doing something, and where the request came from. Every
+// store method that reads or changes personal data takes one so the audit
+// row it writes names the actor, the site and the request.
+type Actor struct {
+	Site      string // the site the actor belongs to; every query is scoped by it
+	Kind      string // "user", "token", "cli", "system" or "provider"
+	ID        string // user id, token id, or a name for cli/system
+	Role      Role
+	RequestID string
+	IP        string
+}
+
+// Ref is how the actor is written in the audit trail, e.g. "user:12".
+func (a Actor) Ref() string { return a.Kind + ":" + a.ID }
+
+// Site is a tenant: a council or innovation site. No site ever sees another's data.
+type Site struct {
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	CreatedAt time.Time    `json:"created_at"`
+	Settings  SiteSettings `json:"settings"`
+}
+
+// SiteSettings are the site's own values that the service uses in its
+// wording and rules. They are data, not configuration: a lead changes them.
+type SiteSettings struct {
+	// SafeguardingPhone is the adult safeguarding team's number, shown to a
+	// visitor whenever a concern must be raised.
+	SafeguardingPhone string `json:"safeguarding_phone" validate:"max=40"`
+	// SafeguardingEmail is where concern summaries go.
+	SafeguardingEmail string `json:"safeguarding_email" validate:"omitempty,email,max=200"`
+	// Colour is the site's brand colour (#rrggbb) used on pages and letters.
+	Colour string `json:"colour" validate:"omitempty,hexcolor"`
+}
+
+// User is a person who signs in.
+type User struct {
+	ID        int64     `json:"id"`
+	Site      string    `json:"site"`
+	Email     string    `json:"email"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Token is an API bearer token. Only a hash of the secret is ever stored.
+type Token struct {
+	ID         int64      `json:"id"`
+	Site       string     `json:"site"`
+	Role       Role       `json:"role"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+}
+
+// AuditEntry is one row of the append-only audit trail.
+type AuditEntry struct {
+	ID        int64     `json:"id"`
+	Site      string    `json:"site"`
+	At        time.Time `json:"at"`
+	Actor     string    `json:"actor"`
+	Action    string    `json:"action"`
+	Entity    string    `json:"entity"`
+	EntityID  string    `json:"entity_id"`
+	RequestID string    `json:"request_id"`
+	IP        string    `json:"ip"`
+}
+
+// AuditFilter selects audit rows. Zero values do not filter.
+type AuditFilter struct {
+	Entity   string
+	EntityID string
+	Actor    string
+	From, To time.Time
+	Page     Page
+}
+
+// Page is a validated page request: Number from 1, Size 1 to 100.
+type Page struct {
+	Number int
+	Size   int
+}
+
+// Offset is the number of rows before this page.
+func (p Page) Offset() int { return (p.Number - 1) * p.Size }

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kith-project/kith/sqlite"
+	"github.com/kith-project/kith/web"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", envOr(getenv, "KITH_ADDR", "127.0.0.1:8080"), "address to listen on (env KITH_ADDR)")
+	dbPath := fs.String("db", envOr(getenv, "KITH_DB", "./kith.db"), "SQLite database file (env KITH_DB)")
+	demo := fs.Bool("demo", false, "create the demo site, sign-ins and data if missing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: logLevel(getenv("KITH_LOG_LEVEL"))}))
+	cfg, err := webConfig(getenv)
+	if err != nil {
+		return err
+	}
+	// Listen first so /healthz can say "starting" while migrations run.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("close database", "error", err.Error())
+		}
+	}()
+	srv, err := web.New(db, log, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if *demo {
+		if err := seedDemo(ctx, db, log); err != nil {
+			ln.Close()
+			return err
+		}
+	} else if n, err := db.CountSites(ctx); err == nil && n == 0 {
+		log.Warn("the database has no site yet; create the first site and its lead with: " +
+			"kith site create --db " + *dbPath + " --id SITE --name NAME; " +
+			"kith user create --db " + *dbPath + " --site SITE --email EMAIL --role lead")
+	}
+	srv.SetReady()
+	log.Info("listening", "addr", ln.Addr().String(), "demo", *demo)
+	return srv.Serve(ctx, ln, 20*time.Second)
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func logLevel(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// webConfig reads the service's optional settings from the environment.
+func webConfig(getenv func(string) string) (web.Config, error) {
+	cfg := web.DefaultConfig()
+	if v := getenv("KITH_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+			}
+		}
+	}
+	if v := getenv("KITH_API_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 100 {
+			return cfg, fmt.Errorf("KITH_API_RATE must be a number of at least 100, got %q", v)
+		}
+		cfg.APIRate, cfg.APIBurst = r, int(2*r)
+	}
+	cfg.SecureCookies = getenv("KITH_SECURE_COOKIES") == "true"
+	return cfg, nil
+}

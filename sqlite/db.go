@@ -1,0 +1,270 @@
+// Package sqlite is Kith's storage: the connection pools, the embedded
+// migrations, and one file of queries per domain. Every line of SQL in the
+// service lives here, and every query that touches a site's data is scoped
+// by site_id. SQLite-only features (pragmas, VACUUM INTO, FTS5, R*Tree) are
+// kept in clearly named places so a PostgreSQL store can follow.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/kith-project/kith"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// timeFormat is fixed-width so that stored times sort as text.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// DB is the service's database: one writer connection, so write transactions
+// queue in Go rather than fail on SQLITE_BUSY, beside a pool of readers that
+// WAL lets run alongside the writer.
+type DB struct {
+	Path  string
+	write *sql.DB
+	read  *sql.DB
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// dsn builds a connection string whose pragmas every pooled connection gets.
+//
+// synchronous=FULL: in WAL mode NORMAL may lose the last transactions on
+// power loss (the WAL is not synced at each commit), and an acknowledged
+// screening must survive a crash. FULL syncs the WAL on every commit.
+// busy_timeout lets the CLI and the service share the file: a writer waits
+// for the lock instead of failing. _txlock=immediate makes BeginTx take the
+// write lock up front, so a transaction never fails half way on upgrade.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if need be) the database at path and applies any
+// migrations not yet applied.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open database: no path given")
+	}
+	if strings.Contains(path, "?") {
+		return nil, fmt.Errorf("open database: path %q must not contain '?'", path)
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	db := &DB{Path: path, write: w, read: r, Now: func() time.Time { return time.Now().UTC() }}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both pools. The writer is closed last so that the final
+// checkpoint folds the WAL back into the main file.
+func (db *DB) Close() error {
+	err1 := db.read.Close()
+	err2 := db.write.Close()
+	return errors.Join(err1, err2)
+}
+
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
+
+func parseNullTime(s sql.NullString) (*time.Time, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	t, err := parseTime(s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// writeTx runs fn in a write transaction (the lock taken up front) and
+// commits when fn returns nil.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin write: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// readTx runs fn in a read transaction on the reader pool, so that it sees
+// one consistent snapshot.
+func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
+
+// isUnique reports whether err is a UNIQUE or PRIMARY KEY constraint violation.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// isForeignKey reports whether err is a FOREIGN KEY constraint violation.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	return false
+}
+
+// migrate applies, in name order, each embedded migration not yet recorded
+// in schema_migrations, one transaction each.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name TEXT PRIMARY KEY,
+		applied_at TEXT NOT NULL
+	) STRICT`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		base := strings.TrimPrefix(name, "migrations/")
+		err = db.writeTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)`, base, fmtTime(db.now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", base, err)
+		}
+	}
+	return nil
+}
+
+// MigrationsApplied reports whether every embedded migration is recorded.
+func (db *DB) MigrationsApplied(ctx context.Context) (bool, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return false, err
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return false, fmt.Errorf("count migrations: %w", err)
+	}
+	return n >= len(names), nil
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+		return fmt.Errorf("ping database: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to out with VACUUM INTO,
+// which reads one snapshot and so is safe while the service is writing.
+// out must not exist yet.
+//
+// It runs on a connection of its own: the readers are query_only, which
+// SQLite applies to VACUUM INTO too, and the writer must stay free for
+// the service while the copy is made (VACUUM INTO only reads this file).
+func (db *DB) Backup(ctx context.Context, out string) error {
+	conn, err := sql.Open("sqlite", dsn(db.Path, false))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	// Write beside the target and rename, so a failed backup never leaves
+	// a file that looks like a good one.
+	partial := out + ".partial"
+	_ = os.Remove(partial)
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, partial); err != nil {
+		_ = os.Remove(partial)
+		return fmt.Errorf("backup to %s: %w", out, err)
+	}
+	if err := os.Rename(partial, out); err != nil {
+		return fmt.Errorf("backup to %s: %w", out, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its verdict ("ok" when sound).
+func (db *DB) IntegrityCheck(ctx context.Context) (string, error) {
+	var res string
+	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return "", fmt.Errorf("integrity check: %w", err)
+	}
+	return res, nil
+}
+
+// errNotFound is returned by helpers when a row is missing in the caller's site.
+func errNotFound(what string) error {
+	return kith.Errorf(kith.ENOTFOUND, "%s not found.", what)
+}

@@ -1,0 +1,66 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kith-project/kith"
+)
+
+// SessionLifetime is how long a sign-in lasts: a working day and a bit.
+const SessionLifetime = 12 * time.Hour
+
+// CreateSession signs a user in and returns a new session secret for the
+// cookie. A new secret is made at every sign-in, so a session id planted
+// before sign-in is worthless.
+func (db *DB) CreateSession(ctx context.Context, a kith.Actor, userID int64) (string, error) {
+	secret, hash, err := newSecret("")
+	if err != nil {
+		return "", err
+	}
+	now := db.now()
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, fmtTime(now)); err != nil {
+			return fmt.Errorf("expire sessions: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, site_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			hash, a.Site, userID, fmtTime(now), fmtTime(now.Add(SessionLifetime))); err != nil {
+			return fmt.Errorf("create session: %w", err)
+		}
+		return db.insertAudit(ctx, tx, a, "sign_in", "user", strconv.FormatInt(userID, 10))
+	})
+	return secret, err
+}
+
+// SessionUser returns the signed-in user for a live session secret.
+func (db *DB) SessionUser(ctx context.Context, secret string) (kith.User, error) {
+	var u kith.User
+	var role, created string
+	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.site_id, u.email, u.role, u.created_at
+		FROM sessions s JOIN users u ON u.id = s.user_id AND u.site_id = s.site_id
+		WHERE s.hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`, hashSecret(secret), fmtTime(db.now())).
+		Scan(&u.ID, &u.Site, &u.Email, &role, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
+	}
+	if err != nil {
+		return u, fmt.Errorf("get session: %w", err)
+	}
+	u.Role = kith.Role(role)
+	u.CreatedAt, err = parseTime(created)
+	return u, err
+}
+
+// DeleteSession signs a session out.
+func (db *DB) DeleteSession(ctx context.Context, a kith.Actor, secret string) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ? AND site_id = ?`, hashSecret(secret), a.Site); err != nil {
+			return fmt.Errorf("delete session: %w", err)
+		}
+		return db.insertAudit(ctx, tx, a, "sign_out", "user", a.ID)
+	})
+}

@@ -1,0 +1,77 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/kith-project/kith"
+)
+
+// CreateSite adds a site. A duplicate id is a conflict.
+func (db *DB) CreateSite(ctx context.Context, a kith.Actor, id, name string, settings kith.SiteSettings) error {
+	js, err := json.Marshal(settings)
+	if err != nil {
+		return fmt.Errorf("create site: %w", err)
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sites (id, name, settings, created_at) VALUES (?, ?, ?, ?)`,
+			id, name, string(js), fmtTime(db.now()))
+		if isUnique(err) {
+			return kith.Errorf(kith.ECONFLICT, "A site with id %q already exists.", id)
+		}
+		if err != nil {
+			return fmt.Errorf("create site: %w", err)
+		}
+		a.Site = id
+		return db.insertAudit(ctx, tx, a, "create", "site", id)
+	})
+}
+
+// Site returns one site.
+func (db *DB) Site(ctx context.Context, id string) (kith.Site, error) {
+	var s kith.Site
+	var settings, created string
+	err := db.read.QueryRowContext(ctx, `SELECT id, name, settings, created_at FROM sites WHERE id = ?`, id).
+		Scan(&s.ID, &s.Name, &settings, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, errNotFound("Site")
+	}
+	if err != nil {
+		return s, fmt.Errorf("get site: %w", err)
+	}
+	if err := json.Unmarshal([]byte(settings), &s.Settings); err != nil {
+		return s, fmt.Errorf("get site settings: %w", err)
+	}
+	s.CreatedAt, err = parseTime(created)
+	return s, err
+}
+
+// CountSites returns how many sites exist.
+func (db *DB) CountSites(ctx context.Context) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM sites`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sites: %w", err)
+	}
+	return n, nil
+}
+
+// UpdateSiteSettings replaces a site's settings.
+func (db *DB) UpdateSiteSettings(ctx context.Context, a kith.Actor, name string, settings kith.SiteSettings) error {
+	js, err := json.Marshal(settings)
+	if err != nil {
+		return fmt.Errorf("update site: %w", err)
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sites SET name = ?, settings = ? WHERE id = ?`, name, string(js), a.Site)
+		if err != nil {
+			return fmt.Errorf("update site: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound("Site")
+		}
+		return db.insertAudit(ctx, tx, a, "update", "site", a.Site)
+	})
+}

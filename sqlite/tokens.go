@@ -1,0 +1,153 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/kith-project/kith"
+)
+
+// tokenPrefix makes a leaked token easy to recognise in a scanner.
+const tokenPrefix = "kith_"
+
+// newSecret returns a random 256-bit secret, URL-safe, and its SHA-256.
+func newSecret(prefix string) (string, []byte, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, fmt.Errorf("new secret: %w", err)
+	}
+	s := prefix + base64.RawURLEncoding.EncodeToString(b)
+	h := sha256.Sum256([]byte(s))
+	return s, h[:], nil
+}
+
+func hashSecret(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+// CreateToken makes an API token for the actor's site and returns its secret,
+// which is shown once and never stored.
+func (db *DB) CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error) {
+	secret, hash, err := newSecret(tokenPrefix)
+	if err != nil {
+		return kith.Token{}, "", err
+	}
+	t := kith.Token{Site: a.Site, Role: role, Name: name, CreatedAt: db.now()}
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO tokens (site_id, role, name, hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+			a.Site, string(role), name, hash, fmtTime(t.CreatedAt))
+		if isForeignKey(err) {
+			return &kith.Error{Code: kith.EINVALID, Message: "No such site.",
+				Fields: []kith.FieldError{{Field: "site", Message: fmt.Sprintf("no site with id %q", a.Site)}}}
+		}
+		if err != nil {
+			return fmt.Errorf("create token: %w", err)
+		}
+		t.ID, _ = res.LastInsertId()
+		return db.insertAudit(ctx, tx, a, "create", "token", strconv.FormatInt(t.ID, 10))
+	})
+	if err != nil {
+		return kith.Token{}, "", err
+	}
+	return t, secret, nil
+}
+
+// lastUsedGranularity bounds how often a token's last-used time is written,
+// so that a busy client does not turn every read into a write.
+const lastUsedGranularity = time.Minute
+
+// Authenticate returns the live token whose secret is given. Lookup is by
+// the secret's hash, so the secret itself is never compared.
+func (db *DB) Authenticate(ctx context.Context, secret string) (kith.Token, error) {
+	var t kith.Token
+	var role, created string
+	var last, revoked sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT id, site_id, role, name, created_at, last_used_at, revoked_at
+		FROM tokens WHERE hash = ?`, hashSecret(secret)).
+		Scan(&t.ID, &t.Site, &role, &t.Name, &created, &last, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {
+		return t, kith.Errorf(kith.EUNAUTHORIZED, "The token is not valid.")
+	}
+	if err != nil {
+		return t, fmt.Errorf("authenticate token: %w", err)
+	}
+	t.Role = kith.Role(role)
+	if t.CreatedAt, err = parseTime(created); err != nil {
+		return t, err
+	}
+	if t.LastUsedAt, err = parseNullTime(last); err != nil {
+		return t, err
+	}
+	now := db.now()
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= lastUsedGranularity {
+		if _, err := db.write.ExecContext(ctx, `UPDATE tokens SET last_used_at = ? WHERE id = ?`, fmtTime(now), t.ID); err != nil {
+			return t, fmt.Errorf("touch token: %w", err)
+		}
+		t.LastUsedAt = &now
+	}
+	return t, nil
+}
+
+// ListTokens returns the site's tokens (never their secrets), newest first.
+func (db *DB) ListTokens(ctx context.Context, site string, p kith.Page) ([]kith.Token, int, error) {
+	var out []kith.Token
+	var total int
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tokens WHERE site_id = ?`, site).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, site_id, role, name, created_at, last_used_at, revoked_at
+			FROM tokens WHERE site_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, site, p.Size, p.Offset())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t kith.Token
+			var role, created string
+			var last, revoked sql.NullString
+			if err := rows.Scan(&t.ID, &t.Site, &role, &t.Name, &created, &last, &revoked); err != nil {
+				return err
+			}
+			t.Role = kith.Role(role)
+			if t.CreatedAt, err = parseTime(created); err != nil {
+				return err
+			}
+			if t.LastUsedAt, err = parseNullTime(last); err != nil {
+				return err
+			}
+			if t.RevokedAt, err = parseNullTime(revoked); err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list tokens: %w", err)
+	}
+	return out, total, nil
+}
+
+// RevokeToken stops a token working from the next request on.
+func (db *DB) RevokeToken(ctx context.Context, a kith.Actor, id int64) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE tokens SET revoked_at = ? WHERE id = ? AND site_id = ? AND revoked_at IS NULL`,
+			fmtTime(db.now()), id, a.Site)
+		if err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound("Token")
+		}
+		return db.insertAudit(ctx, tx, a, "revoke", "token", strconv.FormatInt(id, 10))
+	})
+}

@@ -1,0 +1,209 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/password"
+	"github.com/kith-project/kith/sqlite"
+	"github.com/kith-project/kith/web"
+)
+
+// env is a real server on a free port with a SQLite file in a temp dir,
+// and two sites, "alpha" and "beta".
+type env struct {
+	t    *testing.T
+	URL  string
+	DB   *sqlite.DB
+	Logs *syncBuffer
+	srv  *web.Server
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newEnv(t *testing.T, cfgs ...web.Config) *env {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kith.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	cfg := web.DefaultConfig()
+	if len(cfgs) > 0 {
+		cfg = cfgs[0]
+	}
+	srv, err := web.New(db, slog.New(slog.NewJSONHandler(logs, nil)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"alpha", "beta"} {
+		if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, id, "Site "+id,
+			kith.SiteSettings{SafeguardingPhone: "0113 496 0000"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.SetReady()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, 5*time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		db.Close()
+	})
+	return &env{t: t, URL: "http://" + ln.Addr().String(), DB: db, Logs: logs, srv: srv}
+}
+
+// token makes an API token for a site and role.
+func (e *env) token(site string, role kith.Role) string {
+	e.t.Helper()
+	_, secret, err := e.DB.CreateToken(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "test"}, role, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// user makes a person who signs in.
+func (e *env) user(site, email string, role kith.Role, pw string) kith.User {
+	e.t.Helper()
+	h, err := password.Hash(pw)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u, err := e.DB.CreateUser(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "test"}, email, role, h)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, r.Body)
+	}
+	return m
+}
+
+// do sends a request; body may be nil, a string or any JSON-encodable value.
+func (e *env) do(method, path, token string, body any, headers ...string) response {
+	e.t.Helper()
+	return doWith(e.t, http.DefaultClient, method, e.URL+path, token, body, headers...)
+}
+
+func doWith(t *testing.T, client *http.Client, method, url, token string, body any, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd, ct = strings.NewReader(b), "application/json"
+	case []byte:
+		rd, ct = bytes.NewReader(b), "application/json"
+	default:
+		js, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd, ct = bytes.NewReader(js), "application/json"
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// browser is an HTTP client with a cookie jar that does not follow redirects.
+func browser(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// wantProblem checks an RFC 9457 body with the status and, if given, a field error.
+func wantProblem(t *testing.T, r response, status int, field string) {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status = %d, want %d; body %s", r.Status, status, r.Body)
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json", ct)
+	}
+	m := r.JSON(t)
+	if m["title"] == nil || m["title"] == "" || m["status"] != float64(status) {
+		t.Fatalf("problem lacks title or status: %s", r.Body)
+	}
+	if field == "" {
+		return
+	}
+	errs, _ := m["errors"].([]any)
+	for _, e := range errs {
+		if fe, ok := e.(map[string]any); ok && fe["field"] == field && fe["message"] != "" {
+			return
+		}
+	}
+	t.Fatalf("no error for field %q in %s", field, r.Body)
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kith-project/kith"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
+)
+
+const (
+	ctxActor = "kith.actor"
+	ctxUser  = "kith.user"
+)
+
+// sessionCookie holds the session secret; csrfCookie the double-submit token.
+const (
+	sessionCookie = "kith_session"
+	csrfCookie    = "kith_csrf"
+	csrfField     = "_csrf"
+	csrfHeader    = "X-CSRF-Token"
+)
+
+// contentSecurityPolicy allows nothing inline: scripts and styles come only
+// from the service's own files.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'self'; " +
+	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// secureHeaders sets the security headers on every response.
+func secureHeaders() echo.MiddlewareFunc {
+	return middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            31536000, // sent only over TLS
+		ContentSecurityPolicy: contentSecurityPolicy,
+		ReferrerPolicy:        "same-origin",
+	})
+}
+
+// requestLog writes one JSON line per request: route template, status,
+// timing, request id and who. Never a query string, a body or a name.
+func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		attrs := []any{
+			"method", c.Request().Method, "route", route, "status", status,
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID),
+			"bytes_out", c.Response().Size,
+		}
+		if a, ok := c.Get(ctxActor).(kith.Actor); ok {
+			attrs = append(attrs, "site", a.Site, "actor", a.Ref())
+		}
+		s.log.Info("request", attrs...)
+		s.metrics.observe(route, c.Request().Method, status, time.Since(start))
+		return nil
+	}
+}
+
+// metrics are the Prometheus series: requests and latencies by route and status.
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	m := &metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kith_http_requests_total", Help: "HTTP requests by route template, method and status.",
+		}, []string{"route", "method", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "kith_http_request_duration_seconds", Help: "HTTP request latency by route template and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"route", "method"}),
+	}
+	reg.MustRegister(m.requests, m.latency,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) observe(route, method string, status int, d time.Duration) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+func (m *metrics) handler() echo.HandlerFunc {
+	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+}
+
+// limits holds the in-memory rate limiters. They are per process: a
+// deployment with several instances divides the limits between them.
+type limits struct {
+	api           middleware.RateLimiterStore
+	signInAccount middleware.RateLimiterStore
+	signInAddress middleware.RateLimiterStore
+}
+
+func newLimits(cfg Config) *limits {
+	store := func(r rate.Limit, burst int) middleware.RateLimiterStore {
+		return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: r, Burst: burst, ExpiresIn: 10 * time.Minute,
+		})
+	}
+	return &limits{
+		api: store(rate.Limit(cfg.APIRate), cfg.APIBurst),
+		// Five tries a minute per account, twenty per address: enough for a
+		// person who mistypes, far too few to guess a password.
+		signInAccount: store(rate.Every(12*time.Second), 5),
+		signInAddress: store(rate.Every(3*time.Second), 20),
+	}
+}
+
+// authenticate resolves the caller from a bearer token or a session cookie
+// and stores the actor. No credentials is a 401.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
+		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
+			scheme, secret, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+				return kith.Errorf(kith.EUNAUTHORIZED, "The Authorization header must be 'Bearer TOKEN'.")
+			}
+			t, err := s.db.Authenticate(ctx, strings.TrimSpace(secret))
+			if err != nil {
+				return err
+			}
+			c.Set(ctxActor, kith.Actor{Site: t.Site, Kind: "token", ID: strconv.FormatInt(t.ID, 10), Role: t.Role, RequestID: reqID, IP: c.RealIP()})
+			return next(c)
+		}
+		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+			u, err := s.db.SessionUser(ctx, ck.Value)
+			if err != nil {
+				return err
+			}
+			// A cookie rides along on cross-site requests, so a change made
+			// with one must carry the CSRF token too.
+			if !isSafeMethod(c.Request().Method) && !csrfMatches(c) {
+				return kith.Errorf(kith.EFORBIDDEN, "A request signed in by cookie must carry the X-CSRF-Token header.")
+			}
+			c.Set(ctxUser, u)
+			c.Set(ctxActor, kith.Actor{Site: u.Site, Kind: "user", ID: strconv.FormatInt(u.ID, 10), Role: u.Role, RequestID: reqID, IP: c.RealIP()})
+			return next(c)
+		}
+		return kith.Errorf(kith.EUNAUTHORIZED, "Sign in, or send an API token as 'Authorization: Bearer TOKEN'.")
+	}
+}
+
+func isSafeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// csrfMatches checks the double-submit token for a cookie-authenticated API call.
+func csrfMatches(c echo.Context) bool {
+	ck, err := c.Cookie(csrfCookie)
+	if err != nil || ck.Value == "" {
+		return false
+	}
+	return constantTimeEqual(ck.Value, c.Request().Header.Get(csrfHeader))
+}
+
+// rateLimitAPI limits each token or session.
+func (s *Server) rateLimitAPI(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		a, ok := c.Get(ctxActor).(kith.Actor)
+		if !ok {
+			return next(c)
+		}
+		allowed, err := s.limits.api.Allow(a.Ref())
+		if err != nil || !allowed {
+			return kith.Errorf(kith.ERATELIMITED, "Too many requests. Please slow down.")
+		}
+		return next(c)
+	}
+}
+
+// allow permits the roles given; others get 403.
+func allow(roles ...kith.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			a, ok := c.Get(ctxActor).(kith.Actor)
+			if !ok {
+				return kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
+			}
+			for _, r := range roles {
+				if a.Role == r {
+					return next(c)
+				}
+			}
+			return kith.Errorf(kith.EFORBIDDEN, "Your role (%s) may not do this.", a.Role)
+		}
+	}
+}
+
+// actor returns the authenticated caller.
+func actor(c echo.Context) kith.Actor {
+	a, _ := c.Get(ctxActor).(kith.Actor)
+	return a
+}
+
+var (
+	visitorUp   = allow(kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead)
+	navigatorUp = allow(kith.RoleNavigator, kith.RoleLead)
+	leadOnly    = allow(kith.RoleLead)
+)

@@ -1,0 +1,46 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes is the whole route table: one line per route, middleware per group.
+func (s *Server) routes() {
+	e := s.echo
+	e.Pre(middleware.RequestID())
+	e.Use(s.requestLog, middleware.Recover(), secureHeaders())
+
+	// Probes and metrics: no token, no personal data.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics.handler())
+
+	api := e.Group("/api/v1", middleware.BodyLimit("1M"))
+	api.GET("/openapi.json", s.openAPI)
+	authed := api.Group("", s.authenticate, s.rateLimitAPI)
+	authed.GET("/me", s.getMe, visitorUp)
+	authed.GET("/site", s.getSite, visitorUp)
+	authed.PUT("/site", s.updateSite, leadOnly)
+	authed.GET("/audit", s.listAudit, leadOnly)
+	authed.GET("/tokens", s.listTokens, leadOnly)
+	authed.POST("/tokens", s.createToken, leadOnly)
+	authed.DELETE("/tokens/:id", s.revokeToken, leadOnly)
+	authed.GET("/users", s.listUsers, leadOnly)
+	authed.POST("/users", s.createUser, leadOnly)
+	authed.DELETE("/users/:id", s.disableUser, leadOnly)
+
+	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:" + csrfField,
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieMaxAge:   12 * 3600,
+	}))
+	pages.GET("/sign-in", s.signInPage)
+	pages.POST("/sign-in", s.signIn)
+	pages.POST("/sign-out", s.signOut)
+	pages.GET("/", s.home, s.signedIn)
+}

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/kith-project/kith"
+	"github.com/labstack/echo/v4"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// loadTemplates parses every page with the layout once, at start-up, so a
+// broken template stops the service from starting rather than a page.
+func (s *Server) loadTemplates() error {
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	s.pages = map[string]*template.Template{}
+	for _, p := range pages {
+		name := path.Base(p)
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", p)
+		if err != nil {
+			return fmt.Errorf("parse template %s: %w", name, err)
+		}
+		s.pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	return nil
+}
+
+var templateFuncs = template.FuncMap{
+	"fieldError": func(errs []kith.FieldError, field string) string {
+		for _, e := range errs {
+			if e.Field == field {
+				return e.Message
+			}
+		}
+		return ""
+	},
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title    string
+	User     *kith.User
+	SiteName string
+	CSRF     string
+	Errors   []kith.FieldError
+	Data     any
+}
+
+// render writes a page with the layout.
+func (s *Server) render(c echo.Context, status int, name string, pd pageData) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no template %q", name)
+	}
+	if tok, ok := c.Get("csrf").(string); ok {
+		pd.CSRF = tok
+	}
+	if u, ok := c.Get(ctxUser).(kith.User); ok {
+		pd.User = &u
+		if pd.SiteName == "" {
+			if site, err := s.db.Site(c.Request().Context(), u.Site); err == nil {
+				pd.SiteName = site.Name
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, pd); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderError shows an error page. Only the person-safe message is shown.
+func (s *Server) renderError(c echo.Context, status int, ke *kith.Error) error {
+	return s.render(c, status, "error", pageData{Title: http.StatusText(status), Data: ke.Message, Errors: ke.Fields})
+}
+
+// isPage reports whether the request is for a page (HTML) rather than the
+// JSON API, the open feed or the probes.
+func isPage(c echo.Context) bool {
+	p := c.Request().URL.Path
+	for _, prefix := range []string{"/api/", "/oruk/", "/healthz", "/readyz", "/metrics", "/static/"} {
+		if strings.HasPrefix(p, prefix) {
+			return false
+		}
+	}
+	return true
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.HasPrefix(next, "/sign-in") {
+		return "/"
+	}
+	return next
+}
