@@ -88,9 +88,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "kith_http_requests_total", Help: "HTTP requests by route template, method and status.",
 		}, []string{"route", "method", "status"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "kith_http_request_duration_seconds", Help: "HTTP request latency by route template and method.",
+			Name: "kith_http_request_duration_seconds", Help: "HTTP request latency by route template, method and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}, []string{"route", "method"}),
+		}, []string{"route", "method", "status"}),
 	}
 	reg.MustRegister(m.requests, m.latency,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -98,8 +98,9 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
-	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
+	code := strconv.Itoa(status)
+	m.requests.WithLabelValues(route, method, code).Inc()
+	m.latency.WithLabelValues(route, method, code).Observe(d.Seconds())
 }
 
 func (m *metrics) handler() echo.HandlerFunc {
