@@ -30,6 +30,10 @@ func (s *Server) routes() {
 	authed.GET("/users", s.listUsers, leadOnly)
 	authed.POST("/users", s.createUser, leadOnly)
 	authed.DELETE("/users/:id", s.disableUser, leadOnly)
+	authed.GET("/screening/catalogue", s.getCatalogue, visitorUp)
+	authed.POST("/screenings", s.createScreening, visitorUp)
+	authed.GET("/screenings", s.listScreenings, navigatorUp)
+	authed.GET("/screenings/:id", s.getScreening, visitorUp)
 
 	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:" + csrfField,

@@ -1,0 +1,361 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/screening"
+)
+
+// Location is where a screened person lives, as far as is known.
+type Location struct {
+	Latitude  *float64 `json:"latitude"`
+	Longitude *float64 `json:"longitude"`
+	// Source is "given" (sent with the screening), "postcode" (the
+	// postcode's centroid) or "unknown".
+	Source string `json:"source"`
+}
+
+// NewScreening is a scored screening ready to store.
+type NewScreening struct {
+	IdempotencyKey string // "" when the client sent none
+	RequestHash    []byte // what makes a retry "the same body"
+	Request        *screening.Request
+	Result         *screening.Result
+	Location       Location
+}
+
+// StoredScreening is a screening as the API returns it.
+type StoredScreening struct {
+	*screening.Result
+	CreatedAt time.Time `json:"created_at"`
+	Location  Location  `json:"location"`
+}
+
+// raisesConcern reports whether a screening's action opens a safeguarding
+// concern, which gets a reference the visitor can quote.
+func raisesConcern(action string) bool {
+	return action == screening.ActionRaiseConcern || action == screening.ActionEmergency
+}
+
+// CreateScreening stores a screening, or, when the idempotency key was seen
+// before in this site, returns the first one (created false). The same key
+// with a different body is an EINVALID error. The write transaction takes
+// the lock up front, so racing retries are serialised and exactly one row
+// is written.
+func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening) (StoredScreening, bool, error) {
+	var out StoredScreening
+	var created bool
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		if in.IdempotencyKey != "" {
+			var id string
+			var hash []byte
+			err := tx.QueryRowContext(ctx, `SELECT id, request_hash FROM screenings WHERE site_id = ? AND idempotency_key = ?`,
+				a.Site, in.IdempotencyKey).Scan(&id, &hash)
+			switch {
+			case err == nil:
+				if !bytes.Equal(hash, in.RequestHash) {
+					return &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+						Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
+				}
+				s, err := scanScreening(tx.QueryRowContext(ctx, `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`, a.Site, id))
+				if err != nil {
+					return err
+				}
+				out = s
+				return db.insertAudit(ctx, tx, a, "replay", "screening", id)
+			case !errors.Is(err, sql.ErrNoRows):
+				return fmt.Errorf("find idempotency key: %w", err)
+			}
+		}
+		id, err := uuid.NewV7()
+		if err != nil {
+			return fmt.Errorf("new screening id: %w", err)
+		}
+		res := *in.Result
+		res.ID = id.String()
+		if raisesConcern(res.Safeguarding.Action) {
+			n, err := db.nextCounter(ctx, tx, a.Site, "concern")
+			if err != nil {
+				return err
+			}
+			res.Safeguarding.Reference = fmt.Sprintf("SG-%s-%06d", db.now().Format("2006"), n)
+		}
+		now := db.now()
+		out = StoredScreening{Result: &res, CreatedAt: now, Location: in.Location}
+		resultJSON, err := json.Marshal(out)
+		if err != nil {
+			return fmt.Errorf("encode screening result: %w", err)
+		}
+		reqJSON, err := json.Marshal(in.Request)
+		if err != nil {
+			return fmt.Errorf("encode screening request: %w", err)
+		}
+		agency := ""
+		if in.Request.Observer != nil {
+			agency = in.Request.Observer.Agency
+		}
+		var key, ref any
+		if in.IdempotencyKey != "" {
+			key = in.IdempotencyKey
+		}
+		if res.Safeguarding.Reference != "" {
+			ref = res.Safeguarding.Reference
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
+			request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			res.ID, a.Site, fmtTime(now), a.Ref(), key, in.RequestHash, string(reqJSON), string(resultJSON),
+			res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
+			agency, ref, in.Location.Latitude, in.Location.Longitude)
+		if err != nil {
+			return fmt.Errorf("insert screening: %w", err)
+		}
+		codes := make([]string, 0, len(res.Relationships))
+		for code := range res.Relationships {
+			codes = append(codes, code)
+		}
+		sort.Strings(codes)
+		for _, code := range codes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`,
+				a.Site, res.ID, code, res.Relationships[code].Level); err != nil {
+				return fmt.Errorf("insert screening relationship: %w", err)
+			}
+		}
+		created = true
+		return db.insertAudit(ctx, tx, a, "create", "screening", res.ID)
+	})
+	return out, created, err
+}
+
+// nextCounter returns the next value of a per-site counter.
+func (db *DB) nextCounter(ctx context.Context, tx *sql.Tx, site, name string) (int64, error) {
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
+		ON CONFLICT (site_id, name) DO UPDATE SET value = value + 1 RETURNING value`, site, name).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("next %s number: %w", name, err)
+	}
+	return n, nil
+}
+
+type rowScanner interface{ Scan(...any) error }
+
+func scanScreening(row rowScanner) (StoredScreening, error) {
+	var out StoredScreening
+	var result, created string
+	var lat, lon sql.NullFloat64
+	if err := row.Scan(&result, &created, &lat, &lon); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return out, errNotFound("Screening")
+		}
+		return out, fmt.Errorf("read screening: %w", err)
+	}
+	if err := json.Unmarshal([]byte(result), &out); err != nil {
+		return out, fmt.Errorf("decode screening: %w", err)
+	}
+	return out, nil
+}
+
+// Screening returns one screening of the actor's site, and audits the read.
+// A visitor may read only the screenings they submitted.
+func (db *DB) Screening(ctx context.Context, a kith.Actor, id string) (StoredScreening, error) {
+	q := `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
+	args := []any{a.Site, id}
+	if a.Role == kith.RoleVisitor {
+		q += ` AND created_by = ?`
+		args = append(args, a.Ref())
+	}
+	s, err := scanScreening(db.read.QueryRowContext(ctx, q, args...))
+	if err != nil {
+		return s, err
+	}
+	if err := db.AuditRead(ctx, a, "screening", id); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// ScreeningRequest returns what was submitted for a screening (personal
+// data), for the services that act on it, and audits the read.
+func (db *DB) ScreeningRequest(ctx context.Context, a kith.Actor, id string) (*screening.Request, error) {
+	var body string
+	err := db.read.QueryRowContext(ctx, `SELECT request FROM screenings WHERE site_id = ? AND id = ?`, a.Site, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound("Screening")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read screening request: %w", err)
+	}
+	var req screening.Request
+	if err := json.Unmarshal([]byte(body), &req); err != nil {
+		return nil, fmt.Errorf("decode screening request: %w", err)
+	}
+	if err := db.AuditRead(ctx, a, "screening_request", id); err != nil {
+		return nil, err
+	}
+	return &req, nil
+}
+
+// ScreeningFilter selects screenings. Zero values do not filter.
+type ScreeningFilter struct {
+	Action       string
+	Quadrant     string
+	Relationship string
+	Level        string // with Relationship: exactly this level; without: ignored
+	From, To     time.Time
+	Page         kith.Page
+}
+
+// ScreeningSummary is one row of a screening list.
+type ScreeningSummary struct {
+	ID             string            `json:"id"`
+	CreatedAt      time.Time         `json:"created_at"`
+	ScoringVersion string            `json:"scoring_version"`
+	Action         string            `json:"action"`
+	Reference      string            `json:"reference"`
+	Quadrant       string            `json:"quadrant"`
+	Loneliness     string            `json:"loneliness"`
+	Isolation      string            `json:"isolation"`
+	Agency         string            `json:"agency"`
+	Levels         map[string]string `json:"levels"`
+}
+
+// ListScreenings returns the site's screenings matching f, newest first,
+// and audits the listing.
+func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilter) ([]ScreeningSummary, int, error) {
+	where := []string{"s.site_id = ?"}
+	args := []any{a.Site}
+	if f.Action != "" {
+		where = append(where, "s.action = ?")
+		args = append(args, f.Action)
+	}
+	if f.Quadrant != "" {
+		where = append(where, "s.quadrant = ?")
+		args = append(args, f.Quadrant)
+	}
+	if f.Relationship != "" {
+		if f.Level != "" {
+			where = append(where, "EXISTS (SELECT 1 FROM screening_relationships r WHERE r.site_id = s.site_id AND r.screening_id = s.id AND r.relationship = ? AND r.level = ?)")
+			args = append(args, f.Relationship, f.Level)
+		} else {
+			where = append(where, "EXISTS (SELECT 1 FROM screening_relationships r WHERE r.site_id = s.site_id AND r.screening_id = s.id AND r.relationship = ? AND r.level <> 'none')")
+			args = append(args, f.Relationship)
+		}
+	}
+	if !f.From.IsZero() {
+		where = append(where, "s.created_at >= ?")
+		args = append(args, fmtTime(f.From))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "s.created_at < ?")
+		args = append(args, fmtTime(f.To))
+	}
+	cond := strings.Join(where, " AND ")
+	var out []ScreeningSummary
+	var total int
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM screenings s WHERE `+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT s.id, s.created_at, s.scoring_version, s.action, coalesce(s.reference, ''), s.quadrant,
+			s.loneliness, s.isolation, s.agency FROM screenings s WHERE `+cond+` ORDER BY s.created_at DESC, s.id DESC LIMIT ? OFFSET ?`,
+			append(args, f.Page.Size, f.Page.Offset())...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		index := map[string]int{}
+		for rows.Next() {
+			var s ScreeningSummary
+			var created string
+			if err := rows.Scan(&s.ID, &created, &s.ScoringVersion, &s.Action, &s.Reference, &s.Quadrant, &s.Loneliness, &s.Isolation, &s.Agency); err != nil {
+				return err
+			}
+			if s.CreatedAt, err = parseTime(created); err != nil {
+				return err
+			}
+			s.Levels = map[string]string{}
+			index[s.ID] = len(out)
+			out = append(out, s)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		ids := make([]any, 0, len(out)+1)
+		ids = append(ids, a.Site)
+		for _, s := range out {
+			ids = append(ids, s.ID)
+		}
+		lrows, err := tx.QueryContext(ctx, `SELECT screening_id, relationship, level FROM screening_relationships
+			WHERE site_id = ? AND screening_id IN (?`+strings.Repeat(",?", len(out)-1)+`)`, ids...)
+		if err != nil {
+			return err
+		}
+		defer lrows.Close()
+		for lrows.Next() {
+			var id, rel, level string
+			if err := lrows.Scan(&id, &rel, &level); err != nil {
+				return err
+			}
+			out[index[id]].Levels[rel] = level
+		}
+		return lrows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list screenings: %w", err)
+	}
+	if err := db.AuditRead(ctx, a, "screening_list", ""); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// LocatePostcode returns a postcode's centroid, or ok false when the
+// postcode is not in the loaded directory.
+func (db *DB) LocatePostcode(ctx context.Context, pc string) (lat, lon float64, ok bool, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT latitude, longitude FROM postcodes WHERE postcode = ?`, pc).Scan(&lat, &lon)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, false, nil
+	}
+	if err != nil {
+		return 0, 0, false, fmt.Errorf("locate postcode: %w", err)
+	}
+	return lat, lon, true, nil
+}
+
+// Postcode is one row of the postcode directory.
+type Postcode struct {
+	Postcode            string
+	Latitude, Longitude float64
+}
+
+// LoadPostcodes inserts or replaces postcode centroids in one transaction.
+func (db *DB) LoadPostcodes(ctx context.Context, pcs []Postcode) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO postcodes (postcode, latitude, longitude) VALUES (?, ?, ?)
+			ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude`)
+		if err != nil {
+			return fmt.Errorf("load postcodes: %w", err)
+		}
+		defer stmt.Close()
+		for _, p := range pcs {
+			if _, err := stmt.ExecContext(ctx, p.Postcode, p.Latitude, p.Longitude); err != nil {
+				return fmt.Errorf("load postcode %s: %w", p.Postcode, err)
+			}
+		}
+		return nil
+	})
+}

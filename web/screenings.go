@@ -1,0 +1,176 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/screening"
+	"github.com/kith-project/kith/sqlite"
+	"github.com/labstack/echo/v4"
+)
+
+// idempotencyHeader makes a retried submission return the first result.
+const idempotencyHeader = "Idempotency-Key"
+
+func (s *Server) getCatalogue(c echo.Context) error {
+	return c.JSON(http.StatusOK, screening.Catalogue())
+}
+
+// idempotencyKey returns the header's key, else the body's client_ref.
+func idempotencyKey(c echo.Context, req *screening.Request) (string, error) {
+	key := c.Request().Header.Get(idempotencyHeader)
+	field := idempotencyHeader
+	if key == "" {
+		key, field = req.ClientRef, "client_ref"
+	}
+	if len(key) > 200 {
+		return "", kith.Invalid(kith.FieldError{Field: field, Message: "must be at most 200 characters"})
+	}
+	for _, r := range key {
+		if !unicode.IsPrint(r) {
+			return "", kith.Invalid(kith.FieldError{Field: field, Message: "must hold only printable characters"})
+		}
+	}
+	if req.ClientRef != "" && key != req.ClientRef {
+		return "", kith.Invalid(kith.FieldError{Field: "client_ref", Message: "must match the Idempotency-Key header when both are sent"})
+	}
+	return key, nil
+}
+
+// createScreening scores a submitted screening and stores it. A retry with
+// the same idempotency key and body returns the first result with 200.
+func (s *Server) createScreening(c echo.Context) error {
+	var req screening.Request
+	if _, err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	key, err := idempotencyKey(c, &req)
+	if err != nil {
+		return err
+	}
+	// The hash is of the decoded request, re-encoded: a retry that differs
+	// only in whitespace or member order is the same screening.
+	canonical, err := json.Marshal(&req)
+	if err != nil {
+		return err
+	}
+	hash := sha256.Sum256(canonical)
+	ctx := c.Request().Context()
+	a := actor(c)
+	site, err := s.db.Site(ctx, a.Site)
+	if err != nil {
+		return err
+	}
+	res, err := screening.Assess(&req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name})
+	if err != nil {
+		return err
+	}
+	loc, err := s.locate(c, req.Person)
+	if err != nil {
+		return err
+	}
+	stored, created, err := s.db.CreateScreening(ctx, a, sqlite.NewScreening{
+		IdempotencyKey: key, RequestHash: hash[:], Request: &req, Result: res, Location: loc,
+	})
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/screenings/"+stored.ID)
+	return c.JSON(status, stored)
+}
+
+// locate finds where the person lives: the coordinates sent, else the
+// postcode's centroid, else unknown. It never guesses.
+func (s *Server) locate(c echo.Context, p *screening.Person) (sqlite.Location, error) {
+	if p == nil {
+		return sqlite.Location{Source: "unknown"}, nil
+	}
+	if p.Latitude != nil && p.Longitude != nil {
+		return sqlite.Location{Latitude: p.Latitude, Longitude: p.Longitude, Source: "given"}, nil
+	}
+	if p.Postcode != "" {
+		lat, lon, ok, err := s.db.LocatePostcode(c.Request().Context(), p.Postcode)
+		if err != nil {
+			return sqlite.Location{}, err
+		}
+		if ok {
+			return sqlite.Location{Latitude: &lat, Longitude: &lon, Source: "postcode"}, nil
+		}
+	}
+	return sqlite.Location{Source: "unknown"}, nil
+}
+
+func (s *Server) getScreening(c echo.Context) error {
+	id := c.Param("id")
+	if len(id) > 64 {
+		return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
+	}
+	stored, err := s.db.Screening(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, stored)
+}
+
+var (
+	actions   = []string{screening.ActionEmergency, screening.ActionRaiseConcern, screening.ActionDiscuss, screening.ActionNone}
+	quadrants = []string{"isolated_and_lonely", "isolated_not_lonely", "lonely_not_isolated", "connected", "unknown"}
+	levels    = []string{screening.LevelNone, screening.LevelLow, screening.LevelMedium, screening.LevelHigh}
+)
+
+func relationshipCodes() []string {
+	out := make([]string, 0, len(screening.Relationships))
+	for _, r := range screening.Relationships {
+		out = append(out, r.Code)
+	}
+	return out
+}
+
+// oneOfParam checks an optional filter against its allowed values.
+func oneOfParam(c echo.Context, name string, allowed []string, fields *[]kith.FieldError) string {
+	v := c.QueryParam(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		*fields = append(*fields, kith.FieldError{Field: name, Message: "must be one of: " + strings.Join(allowed, ", ")})
+	}
+	return v
+}
+
+func (s *Server) listScreenings(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	var fields []kith.FieldError
+	f := sqlite.ScreeningFilter{Page: p}
+	f.Action = oneOfParam(c, "action", actions, &fields)
+	f.Quadrant = oneOfParam(c, "quadrant", quadrants, &fields)
+	f.Relationship = oneOfParam(c, "relationship", relationshipCodes(), &fields)
+	f.Level = oneOfParam(c, "level", levels, &fields)
+	if f.Level != "" && c.QueryParam("relationship") == "" {
+		fields = append(fields, kith.FieldError{Field: "level", Message: "needs a relationship to apply to"})
+	}
+	var fe *kith.FieldError
+	if f.From, fe = parseTimeParam(c, "from", false); fe != nil {
+		fields = append(fields, *fe)
+	}
+	if f.To, fe = parseTimeParam(c, "to", true); fe != nil {
+		fields = append(fields, *fe)
+	}
+	if len(fields) > 0 {
+		return kith.Invalid(fields...)
+	}
+	items, total, err := s.db.ListScreenings(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(items, total, p))
+}
