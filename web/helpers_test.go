@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/sqlite"
@@ -30,4 +33,49 @@ func openFuzzDB(f *testing.F) *sqlite.DB {
 		f.Fatal(err)
 	}
 	return db
+}
+
+// benchEnv is env for benchmarks.
+type benchEnv struct {
+	URL string
+	DB  *sqlite.DB
+}
+
+func newBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "kith.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := web.DefaultConfig()
+	cfg.APIRate, cfg.APIBurst = 1e6, 1e6
+	srv, err := web.New(db, discardLogger(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "bench"}, "alpha", "Alpha", kith.SiteSettings{SafeguardingPhone: "0113 496 0000"}); err != nil {
+		b.Fatal(err)
+	}
+	srv.SetReady()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln, 5*time.Second) }()
+	b.Cleanup(func() {
+		cancel()
+		<-done
+		db.Close()
+	})
+	return &benchEnv{URL: "http://" + ln.Addr().String(), DB: db}
+}
+
+func (e *benchEnv) benchToken(site string, role kith.Role) string {
+	_, secret, err := e.DB.CreateToken(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "bench"}, role, "bench")
+	if err != nil {
+		panic(err)
+	}
+	return secret
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
 
@@ -10,7 +11,12 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(middleware.RequestID())
-	e.Use(s.requestLog, middleware.Recover(), secureHeaders())
+	e.Use(s.requestLog, middleware.Recover(), secureHeaders(), middleware.GzipWithConfig(middleware.GzipConfig{
+		Level: 5, MinLength: 1024,
+		// promhttp compresses /metrics itself.
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" },
+	}))
+	e.GET("/static/*", s.serveStatic)
 
 	// Probes and metrics: no token, no personal data.
 	e.GET("/healthz", s.healthz)

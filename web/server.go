@@ -51,6 +51,7 @@ type Server struct {
 	ready     atomic.Bool
 	limits    *limits
 	pages     map[string]*template.Template
+	static    *staticAssets
 	httpSrv   *http.Server
 }
 
@@ -72,6 +73,9 @@ func New(db *sqlite.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	s.echo = e
 	s.metrics = newMetrics(prometheus.NewRegistry())
 	s.limits = newLimits(cfg)
+	if s.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
 	if err := s.loadTemplates(); err != nil {
 		return nil, err
 	}
@@ -128,6 +132,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
 	err := s.httpSrv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Still busy after the drain time (or a client opened a connection
+		// and never sent on it): close what is left rather than hang.
+		s.log.Warn("drain time over; closing remaining connections")
+		err = s.httpSrv.Close()
+	}
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/kith-project/kith"
@@ -27,10 +28,14 @@ func (s *Server) loadTemplates() error {
 	s.pages = map[string]*template.Template{}
 	for _, p := range pages {
 		name := path.Base(p)
-		if name == "layout.html" {
+		if name == "layout.html" || name == "partials.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", p)
+		funcs := template.FuncMap{"asset": s.static.url}
+		for k, v := range templateFuncs {
+			funcs[k] = v
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", p)
 		if err != nil {
 			return fmt.Errorf("parse template %s: %w", name, err)
 		}
@@ -40,6 +45,9 @@ func (s *Server) loadTemplates() error {
 }
 
 var templateFuncs = template.FuncMap{
+	// fieldID turns a field path ("person.name", "indicators[2]") into the
+	// id of its input, so the error summary links to the field.
+	"fieldID": fieldID,
 	"fieldError": func(errs []kith.FieldError, field string) string {
 		for _, e := range errs {
 			if e.Field == field {
@@ -50,8 +58,37 @@ var templateFuncs = template.FuncMap{
 	},
 }
 
+func fieldID(field string) string {
+	r := strings.NewReplacer(".", "-", "[", "-", "]", "", "_", "-")
+	return r.Replace(field)
+}
+
+// navItem is one link in the service navigation.
+type navItem struct {
+	Href, Label string
+	Active      bool
+}
+
+// navFor lists the pages a role may use, in the order they are used.
+func navFor(role kith.Role, current string) []navItem {
+	var items []navItem
+	for _, p := range sitePages {
+		if slices.Contains(p.roles, role) {
+			items = append(items, navItem{Href: p.href, Label: p.label, Active: strings.HasPrefix(current, p.href)})
+		}
+	}
+	return items
+}
+
+// sitePages are the signed-in pages, with who may see them.
+var sitePages = []struct {
+	href, label string
+	roles       []kith.Role
+}{}
+
 // pageData is what every page template gets.
 type pageData struct {
+	Nav      []navItem
 	Title    string
 	User     *kith.User
 	SiteName string
@@ -71,6 +108,7 @@ func (s *Server) render(c echo.Context, status int, name string, pd pageData) er
 	}
 	if u, ok := c.Get(ctxUser).(kith.User); ok {
 		pd.User = &u
+		pd.Nav = navFor(u.Role, c.Request().URL.Path)
 		if pd.SiteName == "" {
 			if site, err := s.db.Site(c.Request().Context(), u.Site); err == nil {
 				pd.SiteName = site.Name
