@@ -229,18 +229,20 @@ func TestParseRulesRejectsBadRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := map[string][2]string{
-		"unknown field":         {`"levels_note"`, `"levels_notes"`},
-		"unknown relationship":  {`"relationship": "carers"`, `"relationship": "carer"`},
-		"unknown instrument":    {`"instrument": "csi"`, `"instrument": "csi2"`},
-		"unknown class":         {`"classifications": ["high_strain"]`, `"classifications": ["high"]`},
-		"unknown answer":        {`"answers": ["often_always", "some_of_the_time"]`, `"answers": ["often"]`},
-		"two conditions":        {`"min_score": 4,`, `"min_score": 4, "classifications": ["clinically_significant"],`},
-		"unknown type of risk":  {`"types_of_risk": ["self_neglect"]`, `"types_of_risk": ["neglect"]`},
-		"unknown indicator":     {`"lives_alone", "no_regular_visitors"`, `"lives_alone", "no_visitors"`},
-		"isolation at_least":    {`"at_least": 3`, `"at_least": 5`},
-		"loneliness orphan":     {`"order": ["ucla3", "djg6", "ons_loneliness"]`, `"order": ["ucla3", "lsns6"]`},
-		"empty scoring version": {`"scoring_version": "2026.1"`, `"scoring_version": ""`},
+	tests := map[string][3]string{ // old, new, a word from the error
+		"unknown field":         {`"levels_note"`, `"levels_notes"`, "unknown field"},
+		"unknown relationship":  {`"relationship": "carers"`, `"relationship": "carer"`, "relationship"},
+		"unknown instrument":    {`"instrument": "csi"`, `"instrument": "csi2"`, "instrument"},
+		"unknown class":         {`"classifications": ["high_strain"]`, `"classifications": ["high"]`, "classification"},
+		"unknown answer":        {`"answers": ["often_always", "some_of_the_time"]`, `"answers": ["often"]`, "no answer"},
+		"two conditions":        {`"min_score": 4,`, `"min_score": 4, "classifications": ["clinically_significant"],`, "exactly one condition"},
+		"unknown type of risk":  {`"types_of_risk": ["self_neglect"]`, `"types_of_risk": ["neglect"]`, "type of risk"},
+		"unknown indicator":     {`"lives_alone", "no_regular_visitors"`, `"lives_alone", "no_visitors"`, "unknown indicator"},
+		"isolation at_least":    {`"at_least": 3`, `"at_least": 5`, "at_least"},
+		"loneliness orphan":     {`"order": ["ucla3", "djg6", "ons_loneliness"]`, `"order": ["ucla3", "lsns6"]`, "no rule in group"},
+		"empty scoring version": {`"scoring_version": "2026.1"`, `"scoring_version": ""`, "scoring_version"},
+		"answers on a scale":    {`"classifications": ["moderately_lonely", "severely_lonely"]`, `"answers": ["yes"]`, "several answers"},
+		"item out of range":     {`"item": 2,`, `"item": 7,`, "bad item"},
 	}
 	for name, edit := range tests {
 		bad := strings.Replace(string(good), edit[0], edit[1], 1)
@@ -248,8 +250,8 @@ func TestParseRulesRejectsBadRules(t *testing.T) {
 			t.Errorf("%s: edit %q not found", name, edit[0])
 			continue
 		}
-		if _, err := parseRules([]byte(bad)); err == nil {
-			t.Errorf("%s: parseRules accepted it", name)
+		if _, err := parseRules([]byte(bad)); err == nil || !strings.Contains(err.Error(), edit[2]) {
+			t.Errorf("%s: parseRules = %v; want an error about %q", name, err, edit[2])
 		}
 	}
 	if _, err := parseRules(good); err != nil {

@@ -121,8 +121,8 @@ func (p *problems) add(field, format string, args ...any) {
 	*p = append(*p, kith.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-// checked is a request that has passed the semantic checks, with its parts
-// parsed for scoring.
+// checked is a request after the semantic checks, with its parts parsed and
+// resolved for scoring and the decision.
 type checked struct {
 	req        *Request
 	has        []bool    // by index into Indicators
@@ -253,12 +253,11 @@ func (c *checked) checkS42(p *problems) {
 
 	seen := map[string]bool{}
 	for i, who := range in.OthersAtRiskWho {
-		field := fmt.Sprintf("s42.others_at_risk_who[%d]", i)
 		switch {
 		case !oneOf(who, othersOrder...):
-			p.add(field, `must be "child", "adult" or "public"`)
+			p.add(fmt.Sprintf("s42.others_at_risk_who[%d]", i), `must be "child", "adult" or "public"`)
 		case seen[who]:
-			p.add(field, "%q is repeated", who)
+			p.add(fmt.Sprintf("s42.others_at_risk_who[%d]", i), "%q is repeated", who)
 		}
 		seen[who] = true
 	}
@@ -281,13 +280,12 @@ func (c *checked) checkIndicators(p *problems) {
 		p.add("indicators", "has %d entries; at most %d are allowed", len(c.req.Indicators), maxIndicators)
 	}
 	for i, code := range c.req.Indicators {
-		field := fmt.Sprintf("indicators[%d]", i)
 		idx, ok := indicatorIndex[code]
 		switch {
 		case !ok:
-			p.add(field, "%q is not a known indicator code", code)
+			p.add(fmt.Sprintf("indicators[%d]", i), "%q is not a known indicator code", code)
 		case c.has[idx]:
-			p.add(field, "%q is repeated", code)
+			p.add(fmt.Sprintf("indicators[%d]", i), "%q is repeated", code)
 		default:
 			c.has[idx] = true
 		}

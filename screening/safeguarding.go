@@ -263,7 +263,11 @@ func reasons(c *checked, d *decision, because []string, basis bool) []string {
 		case Unsure:
 			r = append(r, "The person may have care and support needs; being unsure is enough to raise a concern.")
 		case No:
-			r = append(r, "The person does not appear to have care and support needs, so another route fits better than a safeguarding concern.")
+			if d.Action == ActionDiscuss {
+				r = append(r, "The person does not appear to have care and support needs, so another route fits better than a safeguarding concern about them.")
+			} else {
+				r = append(r, "The person does not appear to have care and support needs.")
+			}
 		}
 		if basis {
 			labels := make([]string, len(d.ShareBasis))

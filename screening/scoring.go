@@ -219,6 +219,9 @@ func (cr *contributionRule) check() error {
 			return fmt.Errorf("%s has no answer %q", cr.Instrument, a)
 		}
 	}
+	if len(cr.Answers) > 0 && inst.AnswerShape != ShapeAnswer {
+		return fmt.Errorf("%s takes several answers: match an item or a classification", cr.Instrument)
+	}
 	if cr.Item > len(inst.Items) || (cr.Item > 0) != (len(cr.ItemAnswers) > 0) {
 		return fmt.Errorf("bad item %d", cr.Item)
 	}
@@ -256,11 +259,7 @@ func (r *rules) relationships(c *checked) map[string]RelationshipResult {
 		ev := []Evidence{}
 		for i, ind := range Indicators {
 			if c.has[i] && ind.Group == rel.Code {
-				text := ind.Wording + " (indicator)"
-				if ind.RedFlag {
-					text = ind.Wording + " (indicator, red flag)"
-				}
-				ev = append(ev, Evidence{Source: SourceIndicator, Code: ind.Code, RedFlag: ind.RedFlag, Contribution: text})
+				ev = append(ev, Evidence{Source: SourceIndicator, Code: ind.Code, RedFlag: ind.RedFlag, Contribution: indicatorContributions[i]})
 			}
 		}
 		for _, group := range r.groups[rel.Code] {
@@ -272,6 +271,18 @@ func (r *rules) relationships(c *checked) map[string]RelationshipResult {
 	}
 	return out
 }
+
+// indicatorContributions are the evidence sentences, by index into Indicators.
+var indicatorContributions = func() []string {
+	out := make([]string, len(Indicators))
+	for i, ind := range Indicators {
+		out[i] = ind.Wording + " (indicator)"
+		if ind.RedFlag {
+			out[i] = ind.Wording + " (indicator, red flag)"
+		}
+	}
+	return out
+}()
 
 // groupEvidence gives one piece of evidence for a group: the first matching
 // rule, naming any other instruments in the group that also matched, so that

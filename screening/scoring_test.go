@@ -60,7 +60,11 @@ func TestRelationshipLevels(t *testing.T) {
 			instrument(DJG6, djgLonely)(r)
 			instrument(ONSLoneliness, one("often_always"))(r)
 		}, RiskFactor, level{LevelLow, 1, 0}},
-		{"loneliness and network", func(r *Request) { instrument(UCLA3, uclaLonely)(r); instrument(DJG6, djgLonely)(r); instrument(LSNS6, lsnsAtRisk)(r) }, RiskFactor, level{LevelMedium, 2, 0}},
+		{"loneliness and network", func(r *Request) {
+			instrument(UCLA3, uclaLonely)(r)
+			instrument(DJG6, djgLonely)(r)
+			instrument(LSNS6, lsnsAtRisk)(r)
+		}, RiskFactor, level{LevelMedium, 2, 0}},
 		{"lonely on a later scale still counts", func(r *Request) { instrument(UCLA3, uclaNotLonely)(r); instrument(DJG6, djgLonely)(r) }, RiskFactor, level{LevelLow, 1, 0}},
 		{"not lonely adds nothing", func(r *Request) { instrument(UCLA3, uclaNotLonely)(r); instrument(DJG6, djgNotLonely)(r) }, RiskFactor, level{LevelNone, 0, 0}},
 		{"ons some of the time", instrument(ONSLoneliness, one("some_of_the_time")), RiskFactor, level{LevelLow, 1, 0}},

@@ -76,7 +76,9 @@ func TestStructTags(t *testing.T) {
 		{"consent values", func(r *Request) { r.Consent = &Consent{Share: "y", Refer: "maybe"} }, []string{"consent.refer", "consent.share"}},
 		{"s42 values", s42(func(s *S42) { s.CareAndSupportNeeds = "perhaps"; s.UnableToProtectSelf = "" }), []string{"s42.care_and_support_needs", "s42.unable_to_protect_self"}},
 		{"others at risk who", s42(func(s *S42) { s.OthersAtRiskWho = []string{"dog"} }), []string{"s42.others_at_risk_who[0]"}},
-		{"safe contact", func(r *Request) { r.SafeContact = &SafeContactAnswers{Phone: sp("maybe"), Visit: sp(""), DoNotContact: long(201)} }, []string{"safe_contact.do_not_contact", "safe_contact.phone", "safe_contact.visit"}},
+		{"safe contact", func(r *Request) {
+			r.SafeContact = &SafeContactAnswers{Phone: sp("maybe"), Visit: sp(""), DoNotContact: long(201)}
+		}, []string{"safe_contact.do_not_contact", "safe_contact.phone", "safe_contact.visit"}},
 		{"indicators", func(r *Request) { r.Indicators = repeatString("lives_alone", 101) }, []string{"indicators"}},
 		{"wishes", func(r *Request) { r.Wishes = long(5001) }, []string{"wishes"}},
 		{"desired outcomes", func(r *Request) { r.DesiredOutcomes = []string{long(501)} }, []string{"desired_outcomes[0]"}},
