@@ -17,6 +17,8 @@ func FuzzJSONBody(f *testing.F) {
 		`{"role":1}`, `{"a":{"b":{"c":[[[[]]]]}}}`, "\xff", `{"role":"visitor","name":"\u0000"}`} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(minimal))
+	f.Add([]byte(realistic))
 	db := openFuzzDB(f)
 	srv, err := web.New(db, discardLogger(), web.DefaultConfig())
 	if err != nil {
@@ -28,7 +30,7 @@ func FuzzJSONBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		for _, path := range []string{"/api/v1/tokens", "/api/v1/users"} {
+		for _, path := range []string{"/api/v1/tokens", "/api/v1/users", "/api/v1/screenings"} {
 			req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+secret)
