@@ -53,4 +53,7 @@ func (s *Server) routes() {
 	pages.POST("/sign-in", s.signIn)
 	pages.POST("/sign-out", s.signOut)
 	pages.GET("/", s.home, s.signedIn)
+	pages.GET("/screen", s.screenPage, s.signedIn, visitorUp)
+	pages.POST("/screen", s.submitScreenForm, s.signedIn, visitorUp)
+	pages.GET("/screenings/:id", s.screeningResultPage, s.signedIn, visitorUp)
 }

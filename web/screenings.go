@@ -53,30 +53,7 @@ func (s *Server) createScreening(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// The hash is of the decoded request, re-encoded: a retry that differs
-	// only in whitespace or member order is the same screening.
-	canonical, err := json.Marshal(&req)
-	if err != nil {
-		return err
-	}
-	hash := sha256.Sum256(canonical)
-	ctx := c.Request().Context()
-	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
-	if err != nil {
-		return err
-	}
-	res, err := screening.Assess(&req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name})
-	if err != nil {
-		return err
-	}
-	loc, err := s.locate(c, req.Person)
-	if err != nil {
-		return err
-	}
-	stored, created, err := s.db.CreateScreening(ctx, a, sqlite.NewScreening{
-		IdempotencyKey: key, RequestHash: hash[:], Request: &req, Result: res, Location: loc,
-	})
+	stored, created, err := s.submitScreening(c, &req, key)
 	if err != nil {
 		return err
 	}
@@ -86,6 +63,35 @@ func (s *Server) createScreening(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/screenings/"+stored.ID)
 	return c.JSON(status, stored)
+}
+
+// submitScreening scores and stores a validated request; the API and the
+// form both come through here.
+func (s *Server) submitScreening(c echo.Context, req *screening.Request, key string) (sqlite.StoredScreening, bool, error) {
+	// The hash is of the decoded request, re-encoded: a retry that differs
+	// only in whitespace or member order is the same screening.
+	canonical, err := json.Marshal(req)
+	if err != nil {
+		return sqlite.StoredScreening{}, false, err
+	}
+	hash := sha256.Sum256(canonical)
+	ctx := c.Request().Context()
+	a := actor(c)
+	site, err := s.db.Site(ctx, a.Site)
+	if err != nil {
+		return sqlite.StoredScreening{}, false, err
+	}
+	res, err := screening.Assess(req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name})
+	if err != nil {
+		return sqlite.StoredScreening{}, false, err
+	}
+	loc, err := s.locate(c, req.Person)
+	if err != nil {
+		return sqlite.StoredScreening{}, false, err
+	}
+	return s.db.CreateScreening(ctx, a, sqlite.NewScreening{
+		IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc,
+	})
 }
 
 // locate finds where the person lives: the coordinates sent, else the

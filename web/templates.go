@@ -47,7 +47,26 @@ func (s *Server) loadTemplates() error {
 var templateFuncs = template.FuncMap{
 	// fieldID turns a field path ("person.name", "indicators[2]") into the
 	// id of its input, so the error summary links to the field.
-	"fieldID": fieldID,
+	"fieldID":           fieldID,
+	"optionValue":       optionValue,
+	"instrumentOptions": instrumentOptions,
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"add":     func(a, b int) int { return a + b },
+	"indexed": func(base string, i int) string { return fmt.Sprintf("%s[%d]", base, i) },
+	// list3 pairs values and labels: list3 "a" "A" "b" "B" gives [[a A] [b B]].
+	"list3": func(kv ...string) [][2]string {
+		var out [][2]string
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, [2]string{kv[i], kv[i+1]})
+		}
+		return out
+	},
 	"fieldError": func(errs []kith.FieldError, field string) string {
 		for _, e := range errs {
 			if e.Field == field {
@@ -84,7 +103,9 @@ func navFor(role kith.Role, current string) []navItem {
 var sitePages = []struct {
 	href, label string
 	roles       []kith.Role
-}{}
+}{
+	{"/screen", "Screen a person", []kith.Role{kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead}},
+}
 
 // pageData is what every page template gets.
 type pageData struct {

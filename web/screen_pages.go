@@ -1,0 +1,370 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/screening"
+	"github.com/kith-project/kith/sqlite"
+	"github.com/labstack/echo/v4"
+)
+
+// formState is what was typed into a form, so it can be shown again.
+type formState url.Values
+
+// Get returns the first value of a field.
+func (f formState) Get(name string) string { return url.Values(f).Get(name) }
+
+// Has reports whether a field (checkboxes, radios) holds value.
+func (f formState) Has(name, value string) bool {
+	for _, v := range f[name] {
+		if v == value {
+			return true
+		}
+	}
+	return false
+}
+
+// screenForm is what the screening form template gets.
+type screenForm struct {
+	Form        formState
+	Catalogue   screening.CatalogueDoc
+	Groups      []indicatorGroup
+	Instruments []screening.Instrument // asked of anyone
+	EASI        screening.Instrument   // asked only when seen alone
+	Agencies    []string
+	YesNo       [][2]string
+	YesNoUnsure [][2]string
+	ConsentOpts [][2]string
+	AgencyOpts  [][2]string
+}
+
+var agencyLabels = map[string]string{
+	"home_care": "Home care", "fire_service": "Fire and rescue service", "housing": "Housing", "police": "Police",
+	"ambulance": "Ambulance service", "primary_care": "GP or community health", "pharmacy": "Pharmacy",
+	"voluntary_sector": "Voluntary or community organisation", "other": "Other",
+}
+
+// instrumentOptions turns an instrument's answer options into radio
+// values and labels; a null option (not answered) is left out, because
+// leaving the question blank says that.
+func instrumentOptions(opts []screening.Option) [][2]string {
+	var out [][2]string
+	for _, o := range opts {
+		if o.Value == nil {
+			continue
+		}
+		out = append(out, [2]string{optionValue(o.Value), o.Label})
+	}
+	return out
+}
+
+type indicatorGroup struct {
+	Code, Name string
+	Indicators []screening.Indicator
+}
+
+func newScreenForm(f formState) screenForm {
+	cat := screening.Catalogue()
+	sf := screenForm{Form: f, Catalogue: cat, Agencies: screening.Agencies,
+		YesNo:       [][2]string{{"yes", "Yes"}, {"no", "No"}},
+		YesNoUnsure: [][2]string{{"yes", "Yes"}, {"no", "No"}, {"unsure", "Not sure"}},
+		ConsentOpts: [][2]string{{"yes", "Yes"}, {"no", "No"}, {"not_asked", "Not asked: it was not safe or not possible to ask"}}}
+	for _, a := range screening.Agencies {
+		sf.AgencyOpts = append(sf.AgencyOpts, [2]string{a, agencyLabels[a]})
+	}
+	for _, g := range cat.Groups {
+		ig := indicatorGroup{Code: g.Code, Name: g.Name}
+		for _, i := range cat.Indicators {
+			if i.Group == g.Code {
+				ig.Indicators = append(ig.Indicators, i)
+			}
+		}
+		sf.Groups = append(sf.Groups, ig)
+	}
+	for _, in := range cat.Instruments {
+		if in.Code == screening.EASI {
+			sf.EASI = in
+			continue
+		}
+		sf.Instruments = append(sf.Instruments, in)
+	}
+	return sf
+}
+
+func newClientRef() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
+}
+
+func (s *Server) screenPage(c echo.Context) error {
+	f := formState{"client_ref": {newClientRef()}}
+	return s.render(c, http.StatusOK, "screen", pageData{Title: "Screen a person", Data: newScreenForm(f)})
+}
+
+// submitScreenForm turns the form into the same request the API takes, so
+// both follow one set of rules.
+func (s *Server) submitScreenForm(c echo.Context) error {
+	params, err := c.FormParams()
+	if err != nil {
+		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+	}
+	f := formState(params)
+	req, errs := requestFromForm(f)
+	if len(errs) == 0 {
+		if err := s.validate(req); err != nil {
+			errs = kith.FieldErrors(err)
+			if len(errs) == 0 {
+				return err
+			}
+		}
+	}
+	if len(errs) == 0 {
+		stored, _, err := s.submitScreening(c, req, req.ClientRef)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/screenings/"+stored.ID)
+		}
+		if errs = kith.FieldErrors(err); len(errs) == 0 {
+			return err
+		}
+	}
+	for i := range errs {
+		errs[i].Message = fieldLabel(errs[i].Field) + ": " + errs[i].Message
+	}
+	return s.render(c, http.StatusUnprocessableEntity, "screen", pageData{Title: "Screen a person", Errors: errs, Data: newScreenForm(f)})
+}
+
+// fieldLabel names a field the way the form does.
+func fieldLabel(field string) string {
+	labels := map[string]string{
+		"person.name": "Name", "person.name_latin": "Name in English letters", "person.postcode": "Postcode",
+		"person.address": "Address", "person.age": "Age", "person.language": "Preferred language",
+		"person.latitude": "Location", "person.longitude": "Location",
+		"consent.share": "Agreement to share", "consent.refer": "Agreement to a referral", "consent.feedback": "Agreement to be contacted about how it went",
+		"s42.care_and_support_needs": "Care and support needs", "s42.unable_to_protect_self": "Able to protect themselves",
+		"s42.immediate_danger": "Immediate danger", "s42.others_at_risk": "Others at risk", "s42.others_at_risk_who": "Who else is at risk",
+		"s42.capacity_concern": "Understanding the decision", "s42.crime_suspected": "A crime", "s42.staff_or_provider_implicated": "Staff or a provider involved",
+		"s42.visitor_concerned": "Your own concern", "safe_contact": "Safe contact", "seen_alone": "Seen alone",
+		"wishes": "What the person wants", "observer.agency": "Your organisation type", "indicators": "What you noticed",
+	}
+	if l, ok := labels[field]; ok {
+		return l
+	}
+	if strings.HasPrefix(field, "instruments.") {
+		code := strings.SplitN(strings.TrimPrefix(field, "instruments."), ".", 2)[0]
+		if in, ok := screening.InstrumentByCode(code); ok {
+			rest := strings.TrimPrefix(field, "instruments."+code)
+			if i := strings.Index(rest, "["); i >= 0 {
+				if n, err := strconv.Atoi(strings.Trim(rest[i:], "[]")); err == nil {
+					return fmt.Sprintf("%s question %d", in.Name, n+1)
+				}
+			}
+			return in.Name
+		}
+	}
+	if strings.HasPrefix(field, "safe_contact.") {
+		return "Safe contact"
+	}
+	return field
+}
+
+func yesNo(f formState, name string, errs *[]kith.FieldError) *bool {
+	switch f.Get(name) {
+	case "yes":
+		t := true
+		return &t
+	case "no":
+		v := false
+		return &v
+	case "":
+		return nil
+	}
+	*errs = append(*errs, kith.FieldError{Field: name, Message: "must be yes or no"})
+	return nil
+}
+
+func optString(f formState, name string) *string {
+	if v := f.Get(name); v != "" {
+		return &v
+	}
+	return nil
+}
+
+// requestFromForm builds a screening request from the form's fields, which
+// are named by the request's JSON paths.
+func requestFromForm(f formState) (*screening.Request, []kith.FieldError) {
+	var errs []kith.FieldError
+	req := &screening.Request{ClientRef: f.Get("client_ref"), Wishes: strings.TrimSpace(f.Get("wishes"))}
+	p := &screening.Person{
+		Name: strings.TrimSpace(f.Get("person.name")), NameLatin: strings.TrimSpace(f.Get("person.name_latin")),
+		Postcode: strings.TrimSpace(f.Get("person.postcode")), Address: strings.TrimSpace(f.Get("person.address")),
+		Language: strings.TrimSpace(f.Get("person.language")),
+	}
+	if v := strings.TrimSpace(f.Get("person.age")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, kith.FieldError{Field: "person.age", Message: "must be a whole number, like 78"})
+		} else {
+			p.Age = &n
+		}
+	}
+	for _, ll := range []struct {
+		name string
+		dst  **float64
+	}{{"person.latitude", &p.Latitude}, {"person.longitude", &p.Longitude}} {
+		if v := strings.TrimSpace(f.Get(ll.name)); v != "" {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				errs = append(errs, kith.FieldError{Field: ll.name, Message: "must be a number"})
+			} else {
+				*ll.dst = &x
+			}
+		}
+	}
+	p.Housebound = yesNo(f, "person.housebound", &errs)
+	p.AnxiousAboutGoingOut = yesNo(f, "person.anxious_about_going_out", &errs)
+	req.Person = p
+	req.Consent = &screening.Consent{Share: f.Get("consent.share"), Refer: f.Get("consent.refer"), Feedback: f.Get("consent.feedback")}
+	req.S42 = &screening.S42{
+		CareAndSupportNeeds:       f.Get("s42.care_and_support_needs"),
+		UnableToProtectSelf:       f.Get("s42.unable_to_protect_self"),
+		ImmediateDanger:           yesNo(f, "s42.immediate_danger", &errs),
+		OthersAtRisk:              yesNo(f, "s42.others_at_risk", &errs),
+		CapacityConcern:           yesNo(f, "s42.capacity_concern", &errs),
+		CrimeSuspected:            yesNo(f, "s42.crime_suspected", &errs),
+		StaffOrProviderImplicated: yesNo(f, "s42.staff_or_provider_implicated", &errs),
+		VisitorConcerned:          yesNo(f, "s42.visitor_concerned", &errs),
+	}
+	if req.S42.OthersAtRisk != nil && *req.S42.OthersAtRisk {
+		req.S42.OthersAtRiskWho = f["s42.others_at_risk_who"]
+	}
+	req.SeenAlone = yesNo(f, "seen_alone", &errs)
+	sc := &screening.SafeContactAnswers{Phone: optString(f, "safe_contact.phone"), Post: optString(f, "safe_contact.post"),
+		Visit: optString(f, "safe_contact.visit"), Times: strings.TrimSpace(f.Get("safe_contact.times")),
+		DoNotContact: strings.TrimSpace(f.Get("safe_contact.do_not_contact"))}
+	if sc.Phone != nil || sc.Post != nil || sc.Visit != nil || sc.Times != "" || sc.DoNotContact != "" {
+		req.SafeContact = sc
+	}
+	req.Indicators = append([]string{}, f["indicators"]...)
+	for _, v := range []string{f.Get("desired_outcomes[0]"), f.Get("desired_outcomes[1]"), f.Get("desired_outcomes[2]")} {
+		if v = strings.TrimSpace(v); v != "" {
+			req.DesiredOutcomes = append(req.DesiredOutcomes, v)
+		}
+	}
+	if o := (screening.Observer{Role: f.Get("observer.role"), Organisation: f.Get("observer.organisation"), Agency: f.Get("observer.agency")}); o != (screening.Observer{}) {
+		req.Observer = &o
+	}
+	req.Instruments = instrumentsFromForm(f)
+	return req, errs
+}
+
+// instrumentsFromForm includes an instrument only when at least one of its
+// questions was answered; an unanswered question in it becomes null, which
+// the scoring rules then accept or refuse by name.
+func instrumentsFromForm(f formState) map[string]screening.InstrumentInput {
+	out := map[string]screening.InstrumentInput{}
+	for _, in := range screening.Catalogue().Instruments {
+		base := "instruments." + in.Code
+		if in.AnswerShape == "answer" {
+			if v := f.Get(base + ".answer"); v != "" {
+				out[in.Code] = screening.InstrumentInput{Answer: formJSON(v)}
+			}
+			continue
+		}
+		answers := make([]json.RawMessage, len(in.Items))
+		any := false
+		for i := range in.Items {
+			v := f.Get(fmt.Sprintf("%s.answers[%d]", base, i))
+			if v == "" {
+				answers[i] = json.RawMessage("null")
+				continue
+			}
+			any = true
+			answers[i] = formJSON(v)
+		}
+		if any {
+			out[in.Code] = screening.InstrumentInput{Answers: answers}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// formJSON turns a radio's value into the JSON the scoring rules expect:
+// numbers stay numbers, anything else is a string.
+func formJSON(v string) json.RawMessage {
+	if _, err := strconv.Atoi(v); err == nil {
+		return json.RawMessage(v)
+	}
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// optionValue is how an instrument option is written in a radio's value.
+func optionValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func (s *Server) screeningResultPage(c echo.Context) error {
+	id := c.Param("id")
+	if len(id) > 64 {
+		return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
+	}
+	stored, err := s.db.Screening(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "screening_result", pageData{Title: "What to do next", Data: newResultView(stored)})
+}
+
+// resultView is a stored screening arranged for its page.
+type resultView struct {
+	sqlite.StoredScreening
+	RelationshipRows    []relationshipRow
+	RecommendationViews []recommendationView
+}
+
+type relationshipRow struct {
+	Name, Level string
+	Evidence    []screening.Evidence
+}
+
+type recommendationView struct {
+	Name       string   `json:"name"`
+	DistanceKm *float64 `json:"distance_km"`
+	Reasons    []string `json:"reasons"`
+}
+
+func newResultView(st sqlite.StoredScreening) resultView {
+	v := resultView{StoredScreening: st}
+	for _, rel := range screening.Relationships {
+		r := st.Relationships[rel.Code]
+		v.RelationshipRows = append(v.RelationshipRows, relationshipRow{Name: rel.Name, Level: r.Level, Evidence: r.Evidence})
+	}
+	for _, raw := range st.Recommendations {
+		var rv recommendationView
+		if json.Unmarshal(raw, &rv) == nil {
+			v.RecommendationViews = append(v.RecommendationViews, rv)
+		}
+	}
+	return v
+}
