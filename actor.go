@@ -57,6 +57,9 @@ type SiteSettings struct {
 	SafeguardingEmail string `json:"safeguarding_email" validate:"omitempty,email,max=200"`
 	// Colour is the site's brand colour (#rrggbb) used on pages and letters.
 	Colour string `json:"colour" validate:"omitempty,hexcolor"`
+	// Categories are the site's own asset categories, beside the standard
+	// ones (lower_snake_case codes).
+	Categories []string `json:"categories,omitempty" validate:"max=50,dive,max=60"`
 }
 
 // User is a person who signs in.

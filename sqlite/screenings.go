@@ -32,13 +32,32 @@ type NewScreening struct {
 	Request        *screening.Request
 	Result         *screening.Result
 	Location       Location
+	// Pathway records which pathway version (and pilot arm) made the
+	// recommendations; empty when none ran.
+	PathwayID      string
+	PathwayVersion int
+	Arm            string
+	Outcome        *PathwayOutcome
 }
 
 // StoredScreening is a screening as the API returns it.
 type StoredScreening struct {
 	*screening.Result
-	CreatedAt time.Time `json:"created_at"`
-	Location  Location  `json:"location"`
+	CreatedAt time.Time       `json:"created_at"`
+	Location  Location        `json:"location"`
+	Pathway   *PathwayOutcome `json:"pathway"`
+}
+
+// PathwayOutcome is what the site's pathway made of a screening, beside the
+// recommendations: which version ran (and pilot arm), how urgent the
+// navigator's work is and when to follow up.
+type PathwayOutcome struct {
+	PathwayID    string   `json:"pathway_id"`
+	Version      int      `json:"version"`
+	Arm          string   `json:"arm,omitempty"`
+	Urgency      string   `json:"urgency"`
+	FollowUpDays int      `json:"follow_up_days"`
+	MatchedRules []string `json:"matched_rules"`
 }
 
 // raisesConcern reports whether a screening's action opens a safeguarding
@@ -91,7 +110,7 @@ func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening
 			res.Safeguarding.Reference = fmt.Sprintf("SG-%s-%06d", db.now().Format("2006"), n)
 		}
 		now := db.now()
-		out = StoredScreening{Result: &res, CreatedAt: now, Location: in.Location}
+		out = StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome}
 		resultJSON, err := json.Marshal(out)
 		if err != nil {
 			return fmt.Errorf("encode screening result: %w", err)
@@ -112,11 +131,12 @@ func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening
 			ref = res.Safeguarding.Reference
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
-			request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
+			pathway_id, pathway_version, arm)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			res.ID, a.Site, fmtTime(now), a.Ref(), key, in.RequestHash, string(reqJSON), string(resultJSON),
 			res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
-			agency, ref, in.Location.Latitude, in.Location.Longitude)
+			agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm))
 		if err != nil {
 			return fmt.Errorf("insert screening: %w", err)
 		}
@@ -135,6 +155,31 @@ func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening
 		return db.insertAudit(ctx, tx, a, "create", "screening", res.ID)
 	})
 	return out, created, err
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+// NextAllocation counts screenings allocated to a pilot, for alternation.
+func (db *DB) NextAllocation(ctx context.Context, site string) (int64, error) {
+	var n int64
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = db.nextCounter(ctx, tx, site, "pilot_allocation")
+		return err
+	})
+	return n - 1, err
 }
 
 // nextCounter returns the next value of a per-site counter.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/pathways"
 )
 
 // CreateSite adds a site. A duplicate id is a conflict.
@@ -26,8 +27,39 @@ func (db *DB) CreateSite(ctx context.Context, a kith.Actor, id, name string, set
 			return fmt.Errorf("create site: %w", err)
 		}
 		a.Site = id
-		return db.insertAudit(ctx, tx, a, "create", "site", id)
+		if err := db.insertAudit(ctx, tx, a, "create", "site", id); err != nil {
+			return err
+		}
+		return db.seedDefaultPathway(ctx, tx, a)
 	})
+}
+
+// seedDefaultPathway gives a new site Kith's default pathway, version 1,
+// active, so screenings get recommendations from the first day.
+func (db *DB) seedDefaultPathway(ctx context.Context, tx *sql.Tx, a kith.Actor) error {
+	now := fmtTime(db.now())
+	doc, err := pathways.ParseDocument(pathways.DefaultDocument())
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO pathways (site_id, id, name, created_at) VALUES (?, 'default', ?, ?)`, []any{a.Site, doc.Name, now}},
+		{`INSERT INTO pathway_versions (site_id, pathway_id, version, document, created_at, created_by) VALUES (?, 'default', 1, ?, ?, ?)`,
+			[]any{a.Site, string(body), now, a.Ref()}},
+		{`INSERT INTO site_pathway (site_id, pathway_id, version, changed_at) VALUES (?, 'default', 1, ?)`, []any{a.Site, now}},
+	} {
+		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+			return fmt.Errorf("seed default pathway: %w", err)
+		}
+	}
+	return db.insertAudit(ctx, tx, a, "create", "pathway_version", "default@1")
 }
 
 // Site returns one site.

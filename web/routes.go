@@ -23,6 +23,10 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler())
 
+	// Directory imports are bigger than other bodies, so they sit outside
+	// the 1 MiB group with a limit of their own.
+	e.POST("/api/v1/assets/import", s.importAssets, middleware.BodyLimit("20M"), s.authenticate, s.rateLimitAPI, leadOnly)
+
 	api := e.Group("/api/v1", middleware.BodyLimit("1M"))
 	api.GET("/openapi.json", s.openAPI)
 	authed := api.Group("", s.authenticate, s.rateLimitAPI)
@@ -40,6 +44,30 @@ func (s *Server) routes() {
 	authed.POST("/screenings", s.createScreening, visitorUp)
 	authed.GET("/screenings", s.listScreenings, navigatorUp)
 	authed.GET("/screenings/:id", s.getScreening, visitorUp)
+	authed.GET("/assets", s.listAssets, visitorUp)
+	authed.POST("/assets", s.createAsset, leadOnly)
+	authed.GET("/assets/search", s.searchAssets, visitorUp)
+	authed.GET("/assets/stale", s.staleAssets, leadOnly)
+	authed.GET("/assets/:id", s.getAsset, visitorUp)
+	authed.PUT("/assets/:id", s.updateAsset, leadOnly)
+	authed.DELETE("/assets/:id", s.deleteAsset, leadOnly)
+	authed.GET("/pathways", s.listPathways, navigatorUp)
+	authed.POST("/pathways", s.savePathway, leadOnly)
+	authed.GET("/pathways/active", s.getActivePathway, navigatorUp)
+	authed.POST("/pathways/preview", s.previewPathway, leadOnly)
+	authed.GET("/pathways/:id/versions/:version", s.getPathwayVersion, navigatorUp)
+	authed.POST("/pathways/:id/activate", s.activatePathway, leadOnly)
+
+	// The open Open Referral UK feed: no token, read-only, any origin.
+	oruk := e.Group("/oruk/:site", middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+	}))
+	oruk.GET("", s.orukRoot)
+	oruk.GET("/", s.orukRoot)
+	oruk.GET("/services", s.orukServices)
+	oruk.GET("/services/:id", s.orukService)
+	oruk.GET("/taxonomies", s.orukTaxonomies)
+	oruk.GET("/taxonomy_terms", s.orukTaxonomyTerms)
 
 	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:" + csrfField,
@@ -56,4 +84,6 @@ func (s *Server) routes() {
 	pages.GET("/screen", s.screenPage, s.signedIn, visitorUp)
 	pages.POST("/screen", s.submitScreenForm, s.signedIn, visitorUp)
 	pages.GET("/screenings/:id", s.screeningResultPage, s.signedIn, visitorUp)
+	pages.GET("/confirm/:token", s.confirmServicePage)
+	pages.POST("/confirm/:token", s.confirmService)
 }

@@ -11,7 +11,6 @@ import (
 
 var clientRefRe = regexp.MustCompile(`name="client_ref" value="([^"]+)"`)
 
-
 func TestScreeningFormSubmission(t *testing.T) {
 	e := newEnv(t)
 	e.user("alpha", "v@example.org", kith.RoleVisitor, "a long password")
@@ -31,11 +30,11 @@ func TestScreeningFormSubmission(t *testing.T) {
 	v := url.Values{
 		"_csrf": {csrf}, "client_ref": {ref},
 		"person.name": {"Zoë <b>Müller</b>"}, "person.postcode": {"ls1 4ap"},
-		"indicators": {"lives_alone", "contact_controlled"},
+		"indicators":                 {"lives_alone", "contact_controlled"},
 		"s42.care_and_support_needs": {"yes"}, "s42.unable_to_protect_self": {"unsure"},
 		"s42.immediate_danger": {"no"}, "s42.others_at_risk": {"no"}, "s42.capacity_concern": {"no"},
 		"s42.crime_suspected": {"no"}, "s42.staff_or_provider_implicated": {"no"}, "s42.visitor_concerned": {"no"},
-		"consent.share": {"yes"},
+		"consent.share":                {"yes"},
 		"instruments.ucla3.answers[0]": {"3"}, "instruments.ucla3.answers[1]": {"2"}, "instruments.ucla3.answers[2]": {"3"},
 	}
 	// Safe contact is required with a sign of control: the form comes back

@@ -89,9 +89,15 @@ func (s *Server) submitScreening(c echo.Context, req *screening.Request, key str
 	if err != nil {
 		return sqlite.StoredScreening{}, false, err
 	}
-	return s.db.CreateScreening(ctx, a, sqlite.NewScreening{
-		IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc,
-	})
+	po, err := s.applyPathway(ctx, a.Site, req, res, loc, hash[:])
+	if err != nil {
+		return sqlite.StoredScreening{}, false, err
+	}
+	ns := sqlite.NewScreening{IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc, Outcome: po}
+	if po != nil {
+		ns.PathwayID, ns.PathwayVersion, ns.Arm = po.PathwayID, po.Version, po.Arm
+	}
+	return s.db.CreateScreening(ctx, a, ns)
 }
 
 // locate finds where the person lives: the coordinates sent, else the

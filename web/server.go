@@ -33,6 +33,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure even on plain HTTP, for a service
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
+	// BaseURL is where links sent outside the service (to providers and
+	// service contacts) point, e.g. https://kith.example.gov.uk.
+	BaseURL string
 }
 
 // DefaultConfig is the configuration used when nothing is set.
@@ -52,6 +55,7 @@ type Server struct {
 	limits    *limits
 	pages     map[string]*template.Template
 	static    *staticAssets
+	pathways  pathwayCache
 	httpSrv   *http.Server
 }
 
@@ -167,3 +171,6 @@ func (s *Server) Routes() []Route {
 	}
 	return out
 }
+
+// now is the service's one clock (the database's, which tests set).
+func (s *Server) now() time.Time { return s.db.Now() }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
 )
@@ -49,6 +50,21 @@ func seedDemo(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
 			return err
 		}
 		if _, err := db.CreateUser(ctx, a, u.email, u.role, hash); err != nil && kith.ErrorCode(err) != kith.ECONFLICT {
+			return err
+		}
+	}
+	pcs := assets.DemoPostcodes()
+	rows := make([]sqlite.Postcode, 0, len(pcs))
+	for _, p := range pcs {
+		rows = append(rows, sqlite.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
+	}
+	if err := db.LoadPostcodes(ctx, rows); err != nil {
+		return err
+	}
+	if _, n, err := db.ListServices(ctx, demoSite, sqlite.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); err != nil {
+		return err
+	} else if n == 0 {
+		if _, _, err := db.ImportServices(ctx, a, assets.DemoServicesAt(db.Now())); err != nil {
 			return err
 		}
 	}

@@ -29,6 +29,8 @@ Commands:
   user create      add a person who signs in (--db, --site, --email, --role); password on stdin
   token create     make an API token and print it (--db, --site, --role, --name)
   token revoke     revoke an API token (--db, --site, --id)
+  assets import    import ORUK/HSDS JSON or a zip of HSDS CSV into a directory (--db, --site, FILE)
+  postcodes load   load postcode centroids from an ONS Postcode Directory CSV (--db, FILE)
   backup           write a consistent copy of the database (--db, --out)
   healthcheck      exit 0 if the service at --addr answers /healthz (for containers)
 
@@ -61,6 +63,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUserCreate(ctx, rest[1:], getenv, stdin, stdout, stderr)
 	case cmd == "token" && sub == "create":
 		return runTokenCreate(ctx, rest[1:], getenv, stdout, stderr)
+	case cmd == "assets" && sub == "import":
+		return runAssetsImport(ctx, rest[1:], getenv, stdout, stderr)
+	case cmd == "postcodes" && sub == "load":
+		return runPostcodesLoad(ctx, rest[1:], getenv, stdout, stderr)
 	case cmd == "token" && sub == "revoke":
 		return runTokenRevoke(ctx, rest[1:], getenv, stdout, stderr)
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

@@ -1,0 +1,240 @@
+package pathways
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/kith-project/kith/assets"
+)
+
+// Candidate is a directory service that might be offered, with its
+// distance from the person when both are located.
+type Candidate struct {
+	Service    assets.Service
+	DistanceKm *float64
+}
+
+// Person is what the ranking takes into account about the person.
+type Person struct {
+	assets.Person
+	Housebound bool
+	Anxious    bool
+	Language   string // as the visitor wrote it: a code ("ur") or a name ("Urdu")
+	Wishes     string
+	Interests  []string
+}
+
+// Ref records which pathway made a recommendation.
+type Ref struct {
+	PathwayID string
+	Version   int
+	Arm       string
+}
+
+// Recommendation is one service offered, with the reasons in plain words.
+type Recommendation struct {
+	Rank           int      `json:"rank"`
+	ServiceID      string   `json:"service_id"`
+	Name           string   `json:"name"`
+	Category       string   `json:"category"`
+	Relationship   string   `json:"relationship"`
+	DistanceKm     *float64 `json:"distance_km"`
+	Reasons        []string `json:"reasons"`
+	PathwayID      string   `json:"pathway_id"`
+	PathwayVersion int      `json:"pathway_version"`
+	Arm            string   `json:"arm,omitempty"`
+}
+
+// PerCategory is how many services each offered category contributes.
+const PerCategory = 2
+
+// remoteSupport is support that brings the service to someone who finds it
+// hard to go out.
+var remoteSupport = []string{"home_visits", "by_phone", "online", "transport", "accompanied_first_visit"}
+
+// Recommend chooses services for the pathway's offers and ranks them: by
+// the level of the relationship each answers (highest first), then the
+// pathway's priority, then distance. A full, closed or ineligible service is
+// never offered, and no service is offered twice.
+func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendation {
+	recs := []Recommendation{}
+	used := map[string]bool{}
+	for _, offer := range out.Offers {
+		var pool []Candidate
+		for _, c := range cands {
+			if c.Service.Category == offer.Category && !used[c.Service.ID] && assets.Offerable(c.Service, p.Person) {
+				pool = append(pool, c)
+			}
+		}
+		sort.SliceStable(pool, func(i, j int) bool {
+			if li, lj := languageFit(pool[i].Service, p.Language), languageFit(pool[j].Service, p.Language); li != lj {
+				return li > lj
+			}
+			if p.Housebound || p.Anxious {
+				ri, rj := comesToPerson(pool[i].Service), comesToPerson(pool[j].Service)
+				if ri != rj {
+					return ri
+				}
+			}
+			di, dj := dist(pool[i]), dist(pool[j])
+			if di != dj {
+				return di < dj
+			}
+			return pool[i].Service.Name < pool[j].Service.Name
+		})
+		for _, c := range pool[:min(PerCategory, len(pool))] {
+			used[c.Service.ID] = true
+			recs = append(recs, Recommendation{
+				Rank: len(recs) + 1, ServiceID: c.Service.ID, Name: c.Service.Name, Category: c.Service.Category,
+				Relationship: offer.Relationship, DistanceKm: c.DistanceKm, Reasons: reasons(c, offer, p),
+				PathwayID: ref.PathwayID, PathwayVersion: ref.Version, Arm: ref.Arm,
+			})
+		}
+	}
+	return recs
+}
+
+// languageFit ranks a service for the person's language: 2 when it is
+// offered in it, 1 when it works in English (or says nothing), 0 when it
+// works only in other languages.
+func languageFit(s assets.Service, want string) int {
+	if matchLanguage(s.Languages, want) != "" {
+		return 2
+	}
+	if len(s.Languages) == 0 || slices.Contains(s.Languages, "en") {
+		return 1
+	}
+	return 0
+}
+
+func dist(c Candidate) float64 {
+	if c.DistanceKm == nil {
+		return math.Inf(1)
+	}
+	return *c.DistanceKm
+}
+
+func comesToPerson(s assets.Service) bool {
+	for _, x := range s.SupportToAttend {
+		if slices.Contains(remoteSupport, x) {
+			return true
+		}
+	}
+	return false
+}
+
+var levelWords = map[string]string{"low": "some", "medium": "clear", "high": "strong"}
+
+// reasons says why a service is offered, in sentences a navigator can read
+// out: what it helps with, how far, how the person can get there, cost,
+// capacity, language, age, and what in the person's own words it matches.
+func reasons(c Candidate, o Offer, p Person) []string {
+	s := c.Service
+	var out []string
+	if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) && levelWords[o.RelationshipLevel] == "" {
+		out = append(out, fmt.Sprintf("Helps where %s.", strings.ToLower(relationshipLabel(o.Relationship))))
+	} else if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) {
+		out = append(out, fmt.Sprintf("Helps where %s: the screening found %s evidence of this.",
+			strings.ToLower(relationshipLabel(o.Relationship)), levelWords[o.RelationshipLevel]))
+	} else {
+		out = append(out, fmt.Sprintf("Offers %s, which the pathway suggests for this person.", strings.ToLower(assets.CategoryLabel(s.Category))))
+	}
+	switch {
+	case c.DistanceKm != nil:
+		out = append(out, fmt.Sprintf("%.1f km from the person's home.", *c.DistanceKm))
+	case slices.Contains(s.SupportToAttend, "by_phone") || slices.Contains(s.SupportToAttend, "online"):
+		out = append(out, "No travel needed: it works by phone or online.")
+	}
+	if (p.Housebound || p.Anxious) && comesToPerson(s) {
+		var ways []string
+		for _, x := range s.SupportToAttend {
+			if slices.Contains(remoteSupport, x) {
+				ways = append(ways, strings.ToLower(assets.SupportToAttendLabel(x)))
+			}
+		}
+		out = append(out, "Suits someone who finds it hard to go out: "+strings.Join(ways, ", ")+".")
+	}
+	if s.Cost.Free {
+		out = append(out, "Free.")
+	} else if s.Cost.Description != "" {
+		out = append(out, "Cost: "+s.Cost.Description)
+	}
+	if s.Capacity == assets.CapacityWaitingList {
+		out = append(out, "Has a waiting list.")
+	} else {
+		out = append(out, "Taking new people now.")
+	}
+	if lang := matchLanguage(s.Languages, p.Language); lang != "" {
+		out = append(out, "Offered in "+lang+".")
+	}
+	e := s.Eligibility
+	if p.Age != nil && (e.MinimumAge != nil || e.MaximumAge != nil) {
+		out = append(out, fmt.Sprintf("Open to the person's age (%d).", *p.Age))
+	}
+	if w := matchWords(p.Wishes+" "+strings.Join(p.Interests, " "), s.Name+" "+s.Description+" "+strings.Join(s.Interests, " ")); len(w) > 0 {
+		out = append(out, "Matches what the person said: "+strings.Join(w, ", ")+".")
+	}
+	return out
+}
+
+func relationshipLabel(code string) string {
+	for _, r := range assets.Relationships {
+		if r.Code == code {
+			return r.Label
+		}
+	}
+	return code
+}
+
+// matchLanguage returns the language's name when the service offers the
+// person's language (given as a code or an English name), and "" when the
+// person's language is English, unknown or not offered.
+func matchLanguage(offered []string, want string) string {
+	want = strings.ToLower(strings.TrimSpace(want))
+	if want == "" || want == "en" || want == "english" {
+		return ""
+	}
+	for _, code := range offered {
+		name := assets.LanguageName(code)
+		if strings.ToLower(code) == want || strings.ToLower(name) == want {
+			return name
+		}
+	}
+	return ""
+}
+
+var stopWords = map[string]bool{"about": true, "would": true, "like": true, "with": true, "have": true, "they": true, "their": true,
+	"there": true, "someone": true, "some": true, "more": true, "want": true, "wants": true, "that": true, "this": true, "from": true,
+	"what": true, "when": true, "just": true, "them": true, "help": true, "people": true, "feel": true, "really": true, "again": true}
+
+func words(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len([]rune(w)) >= 4 && !stopWords[w] {
+			out[w] = true
+		}
+	}
+	return out
+}
+
+// matchWords returns the words of the person's own that the service's text
+// shares (a plain stem match: "walks" matches "walking"), at most three.
+func matchWords(theirs, service string) []string {
+	sw := words(service)
+	var out []string
+	for w := range words(theirs) {
+		stem := w[:min(len(w), 5)]
+		for x := range sw {
+			if strings.HasPrefix(x, stem) {
+				out = append(out, w)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out[:min(3, len(out))]
+}

@@ -1,0 +1,654 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/google/uuid"
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/pathways"
+)
+
+// serviceTags are the many-valued fields searches filter on.
+func serviceTags(s *assets.Service) [][2]string {
+	var out [][2]string
+	add := func(kind string, vals []string) {
+		seen := map[string]bool{}
+		for _, v := range vals {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, [2]string{kind, v})
+			}
+		}
+	}
+	add("relationship", s.Relationships)
+	add("support_to_attend", s.SupportToAttend)
+	add("language", s.Languages)
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writeService inserts or replaces one service and its index rows in tx.
+// It returns whether the service was new.
+func (db *DB) writeService(ctx context.Context, tx *sql.Tx, a kith.Actor, s *assets.Service, mustExist, mustBeNew bool) (bool, error) {
+	if s.ID == "" {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return false, err
+		}
+		s.ID = id.String()
+	}
+	assets.Normalize(s)
+	doc := *s
+	doc.CreatedAt, doc.UpdatedAt, doc.DeletedAt = nil, nil, nil
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return false, fmt.Errorf("encode service: %w", err)
+	}
+	now := fmtTime(db.now())
+	var pk int64
+	err = tx.QueryRowContext(ctx, `SELECT pk FROM services WHERE site_id = ? AND id = ?`, a.Site, s.ID).Scan(&pk)
+	isNew := errors.Is(err, sql.ErrNoRows)
+	switch {
+	case err != nil && !isNew:
+		return false, fmt.Errorf("find service: %w", err)
+	case isNew && mustExist:
+		return false, errNotFound("Service")
+	case !isNew && mustBeNew:
+		return false, &kith.Error{Code: kith.ECONFLICT, Message: "A service with this id already exists.",
+			Fields: []kith.FieldError{{Field: "id", Message: "is already in use"}}}
+	}
+	args := []any{s.Name, s.Description, s.Category, s.Capacity, s.Status, boolInt(s.Cost.Free), boolInt(s.Public),
+		s.Eligibility.MinimumAge, s.Eligibility.MaximumAge, s.LastConfirmed, s.Latitude, s.Longitude, string(body)}
+	if isNew {
+		res, err := tx.ExecContext(ctx, `INSERT INTO services (name, description, category, capacity, status, free, public,
+			min_age, max_age, last_confirmed, latitude, longitude, doc, site_id, id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, append(args, a.Site, s.ID, now, now)...)
+		if err != nil {
+			return false, fmt.Errorf("insert service: %w", err)
+		}
+		pk, _ = res.LastInsertId()
+	} else {
+		if _, err := tx.ExecContext(ctx, `UPDATE services SET name = ?, description = ?, category = ?, capacity = ?, status = ?,
+			free = ?, public = ?, min_age = ?, max_age = ?, last_confirmed = ?, latitude = ?, longitude = ?, doc = ?,
+			updated_at = ?, deleted_at = NULL WHERE pk = ?`, append(args, now, pk)...); err != nil {
+			return false, fmt.Errorf("update service: %w", err)
+		}
+		if err := clearServiceIndex(ctx, tx, pk); err != nil {
+			return false, err
+		}
+	}
+	for _, t := range serviceTags(s) {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_tags (site_id, service_pk, kind, value) VALUES (?, ?, ?, ?)`,
+			a.Site, pk, t[0], t[1]); err != nil {
+			return false, fmt.Errorf("index service: %w", err)
+		}
+	}
+	for _, l := range s.Locations {
+		if !l.Located || l.Latitude == nil || l.Longitude == nil {
+			continue
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO service_locations (service_pk, latitude, longitude) VALUES (?, ?, ?)`, pk, *l.Latitude, *l.Longitude)
+		if err != nil {
+			return false, fmt.Errorf("index service location: %w", err)
+		}
+		lpk, _ := res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_locations_rtree (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)`,
+			lpk, *l.Latitude, *l.Latitude, *l.Longitude, *l.Longitude); err != nil {
+			return false, fmt.Errorf("index service location: %w", err)
+		}
+	}
+	action := "update"
+	if isNew {
+		action = "create"
+	}
+	return isNew, db.insertAudit(ctx, tx, a, action, "service", s.ID)
+}
+
+// clearServiceIndex removes a service's tags and locations (and their
+// R*Tree rows, which no foreign key reaches).
+func clearServiceIndex(ctx context.Context, tx *sql.Tx, pk int64) error {
+	for _, q := range []string{
+		`DELETE FROM service_locations_rtree WHERE id IN (SELECT pk FROM service_locations WHERE service_pk = ?)`,
+		`DELETE FROM service_locations WHERE service_pk = ?`,
+		`DELETE FROM service_tags WHERE service_pk = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, pk); err != nil {
+			return fmt.Errorf("clear service index: %w", err)
+		}
+	}
+	return nil
+}
+
+// ImportServices writes every service in one transaction: all or nothing.
+// A service whose id exists in the site is updated, never duplicated.
+// Open Referral documents do not say whether to publish: a new service is
+// published on the site's open feed, and an existing one keeps the choice
+// a lead made.
+func (db *DB) ImportServices(ctx context.Context, a kith.Actor, svcs []assets.Service) (created, updated int, err error) {
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		for i := range svcs {
+			var public int
+			switch err := tx.QueryRowContext(ctx, `SELECT public FROM services WHERE site_id = ? AND id = ?`, a.Site, svcs[i].ID).Scan(&public); {
+			case errors.Is(err, sql.ErrNoRows):
+				svcs[i].Public = true
+			case err != nil:
+				return fmt.Errorf("import service %d: %w", i, err)
+			default:
+				svcs[i].Public = public == 1
+			}
+			isNew, err := db.writeService(ctx, tx, a, &svcs[i], false, false)
+			if err != nil {
+				return fmt.Errorf("import service %d: %w", i, err)
+			}
+			if isNew {
+				created++
+			} else {
+				updated++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return created, updated, nil
+}
+
+// CreateService adds one service; an id already in use is a conflict.
+func (db *DB) CreateService(ctx context.Context, a kith.Actor, s *assets.Service) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := db.writeService(ctx, tx, a, s, false, true)
+		return err
+	})
+}
+
+// UpdateService replaces one service of the site.
+func (db *DB) UpdateService(ctx context.Context, a kith.Actor, s *assets.Service) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := db.writeService(ctx, tx, a, s, true, false)
+		return err
+	})
+}
+
+// DeleteService takes a service out of the directory. It stays readable by
+// id, because referrals made to it must still show where they went.
+func (db *DB) DeleteService(ctx context.Context, a kith.Actor, id string) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var pk int64
+		err := tx.QueryRowContext(ctx, `SELECT pk FROM services WHERE site_id = ? AND id = ? AND deleted_at IS NULL`, a.Site, id).Scan(&pk)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNotFound("Service")
+		}
+		if err != nil {
+			return fmt.Errorf("delete service: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE services SET deleted_at = ? WHERE pk = ?`, fmtTime(db.now()), pk); err != nil {
+			return fmt.Errorf("delete service: %w", err)
+		}
+		if err := clearServiceIndex(ctx, tx, pk); err != nil {
+			return err
+		}
+		return db.insertAudit(ctx, tx, a, "delete", "service", id)
+	})
+}
+
+// ConfirmService records that a service's entry is still up to date.
+func (db *DB) ConfirmService(ctx context.Context, a kith.Actor, id string, on time.Time) (assets.Service, error) {
+	var s assets.Service
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		row := tx.QueryRowContext(ctx, serviceColumns+` WHERE site_id = ? AND id = ? AND deleted_at IS NULL`, a.Site, id)
+		var err error
+		if s, err = scanService(row); err != nil {
+			return err
+		}
+		s.LastConfirmed = on.Format(time.DateOnly)
+		_, err = db.writeService(ctx, tx, a, &s, true, false)
+		return err
+	})
+	return s, err
+}
+
+const serviceColumns = `SELECT doc, created_at, updated_at, deleted_at FROM services`
+
+func scanService(row rowScanner) (assets.Service, error) {
+	var s assets.Service
+	var doc, created, updated string
+	var deleted sql.NullString
+	if err := row.Scan(&doc, &created, &updated, &deleted); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return s, errNotFound("Service")
+		}
+		return s, fmt.Errorf("read service: %w", err)
+	}
+	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+		return s, fmt.Errorf("decode service: %w", err)
+	}
+	c, err := parseTime(created)
+	if err != nil {
+		return s, err
+	}
+	u, err := parseTime(updated)
+	if err != nil {
+		return s, err
+	}
+	s.CreatedAt, s.UpdatedAt = &c, &u
+	if s.DeletedAt, err = parseNullTime(deleted); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// Service returns one of the site's services, deleted or not.
+func (db *DB) Service(ctx context.Context, site, id string) (assets.Service, error) {
+	return scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE site_id = ? AND id = ?`, site, id))
+}
+
+// ServiceFilter selects services for lists (not distance searches).
+type ServiceFilter struct {
+	StaleBefore   string // "YYYY-MM-DD": only services last confirmed before this (or never)
+	PublicOnly    bool
+	ModifiedAfter time.Time
+	TaxonomyTerm  string
+	Q             string
+	Page          kith.Page
+}
+
+// ListServices returns the site's live services, by name.
+func (db *DB) ListServices(ctx context.Context, site string, f ServiceFilter) ([]assets.Service, int, error) {
+	where := []string{"site_id = ?", "deleted_at IS NULL"}
+	args := []any{site}
+	if f.StaleBefore != "" {
+		where = append(where, "last_confirmed < ?")
+		args = append(args, f.StaleBefore)
+	}
+	if f.PublicOnly {
+		where = append(where, "public = 1")
+	}
+	if !f.ModifiedAfter.IsZero() {
+		where = append(where, "updated_at > ?")
+		args = append(args, fmtTime(f.ModifiedAfter))
+	}
+	if f.TaxonomyTerm != "" {
+		where = append(where, "(instr(doc, ?) > 0)")
+		args = append(args, `"id":`+jsonString(f.TaxonomyTerm))
+	}
+	if f.Q != "" {
+		match, ok := ftsQuery(f.Q)
+		if !ok {
+			return nil, 0, kith.Invalid(kith.FieldError{Field: "q", Message: "must contain a word to search for"})
+		}
+		where = append(where, "pk IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)")
+		args = append(args, match)
+	}
+	cond := strings.Join(where, " AND ")
+	var out []assets.Service
+	var total int
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM services WHERE `+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, serviceColumns+` WHERE `+cond+` ORDER BY name, id LIMIT ? OFFSET ?`, append(args, f.Page.Size, f.Page.Offset())...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			s, err := scanService(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		var ke *kith.Error
+		if errors.As(err, &ke) {
+			return nil, 0, err
+		}
+		return nil, 0, fmt.Errorf("list services: %w", err)
+	}
+	return out, total, nil
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// ftsQuery turns what a person typed into a safe FTS5 query: each word is
+// quoted (so FTS syntax in the input is just text), and all must match.
+func ftsQuery(q string) (string, bool) {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 {
+		return "", false
+	}
+	if len(words) > 20 {
+		words = words[:20]
+	}
+	for i, w := range words {
+		words[i] = `"` + w + `"`
+	}
+	return strings.Join(words, " "), true
+}
+
+// SearchHit is one search result.
+type SearchHit struct {
+	assets.Service
+	DistanceKm *float64 `json:"distance_km"`
+	Stale      bool     `json:"stale"`
+}
+
+// Search is a validated directory search. Lat and Lon, when set, make it a
+// distance search within RadiusKm.
+type Search struct {
+	assets.SearchFilter
+	Now        time.Time
+	Page       kith.Page
+	PublicOnly bool // the open feed: only services the site publishes
+}
+
+// SearchServices searches the site's live services. With a location it
+// reads candidates from the R*Tree bounding box around the person (never
+// every row), keeps those within the radius, and sorts by distance unless
+// a text query ranks them.
+func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]SearchHit, int, error) {
+	where := []string{"s.site_id = ?", "s.deleted_at IS NULL"}
+	args := []any{site}
+	f := s.SearchFilter
+	if s.PublicOnly {
+		where = append(where, "s.public = 1")
+	}
+	if f.Category != "" {
+		where = append(where, "s.category = ?")
+		args = append(args, f.Category)
+	}
+	if f.FreeOnly {
+		where = append(where, "s.free = 1")
+	}
+	if f.Age != nil {
+		where = append(where, "(s.min_age IS NULL OR s.min_age <= ?) AND (s.max_age IS NULL OR s.max_age >= ?)")
+		args = append(args, *f.Age, *f.Age)
+	}
+	for _, t := range [][2]string{{"relationship", f.Relationship}, {"support_to_attend", f.SupportToAttend}, {"language", f.Language}} {
+		if t[1] != "" {
+			where = append(where, "EXISTS (SELECT 1 FROM service_tags t WHERE t.site_id = s.site_id AND t.kind = ? AND t.value = ? AND t.service_pk = s.pk)")
+			args = append(args, t[0], t[1])
+		}
+	}
+	rankByText := false
+	if f.Q != "" {
+		match, ok := ftsQuery(f.Q)
+		if !ok {
+			return nil, 0, kith.Invalid(kith.FieldError{Field: "q", Message: "must contain a word to search for"})
+		}
+		where = append(where, "s.pk IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)")
+		args = append(args, match)
+		rankByText = true
+	}
+	type cand struct {
+		pk   int64
+		dist *float64
+		rank float64
+	}
+	var cands []cand
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var q string
+		qargs := append([]any{}, args...)
+		rankExpr := "0"
+		if rankByText {
+			rankExpr = "(SELECT bm25(services_fts) FROM services_fts WHERE services_fts MATCH ? AND rowid = s.pk)"
+		}
+		if f.Lat != nil && f.Lon != nil {
+			minLat, maxLat, minLon, maxLon := assets.BoundingBox(*f.Lat, *f.Lon, f.RadiusKm)
+			q = `SELECT s.pk, l.latitude, l.longitude, ` + rankExpr + ` FROM service_locations_rtree r
+				JOIN service_locations l ON l.pk = r.id JOIN services s ON s.pk = l.service_pk
+				WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND ` + strings.Join(where, " AND ")
+			qargs = append([]any{minLat, maxLat, minLon, maxLon}, qargs...)
+		} else {
+			q = `SELECT s.pk, NULL, NULL, ` + rankExpr + ` FROM services s WHERE ` + strings.Join(where, " AND ")
+		}
+		if rankByText {
+			match, _ := ftsQuery(f.Q)
+			qargs = append([]any{match}, qargs...)
+		}
+		rows, err := tx.QueryContext(ctx, q, qargs...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		best := map[int64]int{}
+		for rows.Next() {
+			var pk int64
+			var lat, lon sql.NullFloat64
+			var rank float64
+			if err := rows.Scan(&pk, &lat, &lon, &rank); err != nil {
+				return err
+			}
+			var dist *float64
+			if lat.Valid && lon.Valid {
+				d := assets.DistanceKm(*f.Lat, *f.Lon, lat.Float64, lon.Float64)
+				if d > f.RadiusKm {
+					continue
+				}
+				dist = &d
+			}
+			if i, ok := best[pk]; ok {
+				if dist != nil && (cands[i].dist == nil || *dist < *cands[i].dist) {
+					cands[i].dist = dist
+				}
+				continue
+			}
+			best[pk] = len(cands)
+			cands = append(cands, cand{pk: pk, dist: dist, rank: rank})
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search services: %w", err)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if rankByText && cands[i].rank != cands[j].rank {
+			return cands[i].rank < cands[j].rank // bm25: lower is better
+		}
+		di, dj := math.Inf(1), math.Inf(1)
+		if cands[i].dist != nil {
+			di = *cands[i].dist
+		}
+		if cands[j].dist != nil {
+			dj = *cands[j].dist
+		}
+		if di != dj {
+			return di < dj
+		}
+		return cands[i].pk < cands[j].pk
+	})
+	// open_now needs each candidate's schedules, so it is the one filter
+	// applied after loading; the others ran in SQL.
+	load := func(c cand) (SearchHit, error) {
+		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, c.pk))
+		if err != nil {
+			return SearchHit{}, err
+		}
+		return SearchHit{Service: svc, DistanceKm: roundKm(c.dist), Stale: assets.Stale(svc.LastConfirmed, s.Now)}, nil
+	}
+	var hits []SearchHit
+	total := len(cands)
+	if f.OpenNow {
+		total = 0
+		for _, c := range cands {
+			h, err := load(c)
+			if err != nil {
+				return nil, 0, err
+			}
+			if !assets.OpenAt(h.Schedules, s.Now) {
+				continue
+			}
+			total++
+			if total > s.Page.Offset() && len(hits) < s.Page.Size {
+				hits = append(hits, h)
+			}
+		}
+		return hits, total, nil
+	}
+	for i := s.Page.Offset(); i < len(cands) && len(hits) < s.Page.Size; i++ {
+		h, err := load(cands[i])
+		if err != nil {
+			return nil, 0, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, total, nil
+}
+
+// roundKm keeps distances to 10 metres: more is false precision.
+func roundKm(d *float64) *float64 {
+	if d == nil {
+		return nil
+	}
+	r := math.Round(*d*100) / 100
+	return &r
+}
+
+// BruteForceNearest scans every located service of the site and returns
+// the ids within radiusKm. It exists only so the benchmark can show what
+// the spatial index saves.
+func (db *DB) BruteForceNearest(ctx context.Context, site string, lat, lon, radiusKm float64) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT s.id, l.latitude, l.longitude FROM service_locations l
+		JOIN services s ON s.pk = l.service_pk WHERE s.site_id = ? AND s.deleted_at IS NULL`, site)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		var la, lo float64
+		if err := rows.Scan(&id, &la, &lo); err != nil {
+			return nil, err
+		}
+		if assets.DistanceKm(lat, lon, la, lo) <= radiusKm {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Candidates returns the site's live services in the given categories that
+// could be offered to someone at (lat, lon): those with a place within
+// radiusKm (through the spatial index), and those with no place at all,
+// which work by phone, online or at home. Without a location, every
+// service in the categories is a candidate, with no distance.
+func (db *DB) Candidates(ctx context.Context, site string, categories []string, lat, lon *float64, radiusKm float64) ([]pathways.Candidate, error) {
+	if len(categories) == 0 {
+		return nil, nil
+	}
+	in := "(?" + strings.Repeat(",?", len(categories)-1) + ")"
+	cats := make([]any, len(categories))
+	for i, c := range categories {
+		cats[i] = c
+	}
+	dist := map[int64]*float64{}
+	var order []int64
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var rows *sql.Rows
+		var err error
+		if lat != nil && lon != nil {
+			minLat, maxLat, minLon, maxLon := assets.BoundingBox(*lat, *lon, radiusKm)
+			rows, err = tx.QueryContext(ctx, `SELECT s.pk, l.latitude, l.longitude FROM service_locations_rtree r
+				JOIN service_locations l ON l.pk = r.id JOIN services s ON s.pk = l.service_pk
+				WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
+				AND s.site_id = ? AND s.deleted_at IS NULL AND s.category IN `+in+`
+				UNION ALL
+				SELECT s.pk, NULL, NULL FROM services s WHERE s.site_id = ? AND s.deleted_at IS NULL AND s.latitude IS NULL AND s.category IN `+in,
+				append(append(append([]any{minLat, maxLat, minLon, maxLon, site}, cats...), site), cats...)...)
+		} else {
+			rows, err = tx.QueryContext(ctx, `SELECT s.pk, NULL, NULL FROM services s WHERE s.site_id = ? AND s.deleted_at IS NULL AND s.category IN `+in,
+				append([]any{site}, cats...)...)
+		}
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var pk int64
+			var la, lo sql.NullFloat64
+			if err := rows.Scan(&pk, &la, &lo); err != nil {
+				return err
+			}
+			prev, seen := dist[pk]
+			if la.Valid && lat != nil {
+				d := assets.DistanceKm(*lat, *lon, la.Float64, lo.Float64)
+				if d > radiusKm {
+					continue
+				}
+				if !seen || prev == nil || d < *prev {
+					dist[pk] = roundKm(&d)
+				}
+			} else if !seen {
+				dist[pk] = nil
+			}
+			if !seen {
+				order = append(order, pk)
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find candidates: %w", err)
+	}
+	out := make([]pathways.Candidate, 0, len(order))
+	for _, pk := range order {
+		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, pk))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pathways.Candidate{Service: svc, DistanceKm: dist[pk]})
+	}
+	return out, nil
+}
+
+// MarshalJSON adds the hit's distance and staleness to the service's own
+// JSON (assets.Service marshals itself, which an embedding would hide).
+func (h SearchHit) MarshalJSON() ([]byte, error) {
+	return withMembers(h.Service, map[string]any{"distance_km": h.DistanceKm, "stale": h.Stale})
+}
+
+// withMembers marshals v (a JSON object) with extra members added.
+func withMembers(v any, extra map[string]any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, x := range extra {
+		raw, err := json.Marshal(x)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = raw
+	}
+	return json.Marshal(m)
+}
+
+// WithMembers is withMembers for the web layer's own wrappers.
+func WithMembers(v any, extra map[string]any) ([]byte, error) { return withMembers(v, extra) }

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/signedlink"
+	"github.com/kith-project/kith/sqlite"
+	"github.com/labstack/echo/v4"
+)
+
+const (
+	confirmPurpose = "confirm-service"
+	// confirmLinkLifetime gives a service's contact two months to click.
+	confirmLinkLifetime = 60 * 24 * time.Hour
+	signingKeyName      = "link-signing"
+)
+
+// baseURL is where links sent outside the service point. A configured
+// KITH_BASE_URL wins: the Host header is the client's to choose.
+func (s *Server) baseURL(c echo.Context) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+type staleService struct {
+	assets.Service
+	ConfirmURL string `json:"confirm_url"`
+}
+
+// staleAssets lists services not confirmed for six months, each with a
+// signed one-click link for its contact.
+func (s *Server) staleAssets(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a := actor(c)
+	svcs, total, err := s.db.ListServices(ctx, a.Site, sqlite.ServiceFilter{StaleBefore: staleCutoff(s.now()), Page: p})
+	if err != nil {
+		return err
+	}
+	key, err := s.db.Secret(ctx, signingKeyName)
+	if err != nil {
+		return err
+	}
+	items := make([]staleService, 0, len(svcs))
+	for _, svc := range svcs {
+		tok := signedlink.Sign(key, signedlink.Claims{Purpose: confirmPurpose, Site: a.Site, ID: svc.ID, Expires: s.now().Add(confirmLinkLifetime)})
+		items = append(items, staleService{Service: svc, ConfirmURL: s.baseURL(c) + "/confirm/" + tok})
+	}
+	return c.JSON(http.StatusOK, newList(items, total, p))
+}
+
+// confirmClaims checks a confirmation link.
+func (s *Server) confirmClaims(c echo.Context) (signedlink.Claims, error) {
+	key, err := s.db.Secret(c.Request().Context(), signingKeyName)
+	if err != nil {
+		return signedlink.Claims{}, err
+	}
+	cl, err := signedlink.Verify(key, c.Param("token"), confirmPurpose, s.now())
+	if errors.Is(err, signedlink.ErrInvalid) {
+		return cl, kith.Errorf(kith.ENOTFOUND, "This link is not valid or has expired. Ask the council for a new one.")
+	}
+	return cl, err
+}
+
+type confirmView struct {
+	Service assets.Service
+	Done    bool
+}
+
+func (s *Server) confirmServicePage(c echo.Context) error {
+	cl, err := s.confirmClaims(c)
+	if err != nil {
+		return err
+	}
+	svc, err := s.db.Service(c.Request().Context(), cl.Site, cl.ID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "confirm", pageData{Title: "Is this still up to date?", Data: confirmView{Service: svc}})
+}
+
+func (s *Server) confirmService(c echo.Context) error {
+	cl, err := s.confirmClaims(c)
+	if err != nil {
+		return err
+	}
+	a := kith.Actor{Site: cl.Site, Kind: "provider", ID: "confirm-link", RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+	svc, err := s.db.ConfirmService(c.Request().Context(), a, cl.ID, s.now())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "confirm", pageData{Title: "Thank you", Data: confirmView{Service: svc, Done: true}})
+}
+
+// MarshalJSON adds the link to the service's own JSON.
+func (s staleService) MarshalJSON() ([]byte, error) {
+	return sqlite.WithMembers(s.Service, map[string]any{"confirm_url": s.ConfirmURL})
+}
