@@ -225,3 +225,35 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRecommendDemo evaluates the default pathway and ranks the whole
+// demo directory for one screening.
+func BenchmarkRecommendDemo(b *testing.B) {
+	p := mustDefault(b)
+	in := input(map[string]string{"risk_factor": "high", "means_of_abuse": "medium", "self_neglect": "low"}, func(in *Input) {
+		in.Indicators = []string{"lives_alone", "responds_to_scams", "fire_risk"}
+		in.Housebound = true
+	})
+	lat, lon := 53.7966, -1.5467
+	var cands []Candidate
+	for _, s := range assets.DemoServices() {
+		c := Candidate{Service: s}
+		if s.Latitude != nil {
+			d := assets.DistanceKm(lat, lon, *s.Latitude, *s.Longitude)
+			c.DistanceKm = &d
+		}
+		cands = append(cands, c)
+	}
+	age := 81
+	person := Person{Person: assets.Person{Age: &age}, Housebound: true, Language: "ur", Wishes: "someone to talk to about my garden"}
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := p.Evaluate(in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if recs := Recommend(out, cands, person, Ref{PathwayID: "default", Version: 1}); len(recs) == 0 {
+			b.Fatal("no recommendations")
+		}
+	}
+}

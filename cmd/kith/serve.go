@@ -97,5 +97,11 @@ func webConfig(getenv func(string) string) (web.Config, error) {
 		cfg.APIRate, cfg.APIBurst = r, int(2*r)
 	}
 	cfg.SecureCookies = getenv("KITH_SECURE_COOKIES") == "true"
+	if v := getenv("KITH_BASE_URL"); v != "" {
+		if !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+			return cfg, fmt.Errorf("KITH_BASE_URL must start with https:// or http://, got %q", v)
+		}
+		cfg.BaseURL = strings.TrimSuffix(v, "/")
+	}
 	return cfg, nil
 }
