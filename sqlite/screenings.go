@@ -152,7 +152,13 @@ func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening
 			}
 		}
 		created = true
-		return db.insertAudit(ctx, tx, a, "create", "screening", res.ID)
+		if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
+			return err
+		}
+		if res.Safeguarding.Reference != "" {
+			return db.insertConcern(ctx, tx, a, res.ID, "", res.Safeguarding.Reference, &res, in.Request)
+		}
+		return nil
 	})
 	return out, created, err
 }

@@ -57,6 +57,14 @@ func (s *Server) routes() {
 	authed.POST("/pathways/preview", s.previewPathway, leadOnly)
 	authed.GET("/pathways/:id/versions/:version", s.getPathwayVersion, navigatorUp)
 	authed.POST("/pathways/:id/activate", s.activatePathway, leadOnly)
+	authed.GET("/referrals", s.listReferrals, navigatorUp)
+	authed.POST("/referrals", s.createReferral, navigatorUp)
+	authed.GET("/referrals/:id", s.getReferral, navigatorUp)
+	authed.POST("/referrals/:id/transitions", s.transitionReferral, navigatorUp)
+	authed.POST("/referrals/:id/notes", s.addReferralNote, navigatorUp)
+	authed.POST("/referrals/:id/contact-attempts", s.addContactAttempt, navigatorUp)
+	authed.GET("/concerns", s.listConcerns, navigatorUp)
+	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
 
 	// The open Open Referral UK feed: no token, read-only, any origin.
 	oruk := e.Group("/oruk/:site", middleware.CORSWithConfig(middleware.CORSConfig{

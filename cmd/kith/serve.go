@@ -59,6 +59,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			"kith site create --db " + *dbPath + " --id SITE --name NAME; " +
 			"kith user create --db " + *dbPath + " --site SITE --email EMAIL --role lead")
 	}
+	go srv.RunTimers(ctx, time.Minute)
 	srv.SetReady()
 	log.Info("listening", "addr", ln.Addr().String(), "demo", *demo)
 	return srv.Serve(ctx, ln, 20*time.Second)

@@ -1,0 +1,106 @@
+package referral
+
+import "time"
+
+// Referral is a community referral from a screening to one service.
+type Referral struct {
+	ID           string     `json:"id"`
+	ScreeningID  string     `json:"screening_id"`
+	ServiceID    string     `json:"service_id"`
+	ServiceName  string     `json:"service_name"`
+	State        State      `json:"state"`
+	Assignee     string     `json:"assignee"`
+	Safeguarding bool       `json:"safeguarding"`
+	RedFlags     bool       `json:"red_flags"`
+	ReroutedFrom string     `json:"rerouted_from,omitempty"`
+	ReroutedTo   string     `json:"rerouted_to,omitempty"`
+	Outcome      *Outcome   `json:"outcome,omitempty"`
+	Change       *Change    `json:"loneliness_change,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	StateAt      time.Time  `json:"state_at"`
+	SentAt       *time.Time `json:"sent_at,omitempty"`
+	Timer        *Timer     `json:"timer,omitempty"`
+	Overdue      bool       `json:"overdue"`
+	FHIRStatus   string     `json:"fhir_status"`
+	History      []Entry    `json:"history,omitempty"`
+	Tasks        []Task     `json:"tasks,omitempty"`
+	Notes        []Note     `json:"notes,omitempty"`
+	Attempts     []Attempt  `json:"contact_attempts,omitempty"`
+}
+
+// Entry is one recorded transition.
+type Entry struct {
+	From   State     `json:"from"`
+	To     State     `json:"to"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Reason string    `json:"reason"`
+	Note   string    `json:"note"`
+}
+
+// Note is a navigator's note on a referral.
+type Note struct {
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	Note  string    `json:"note"`
+}
+
+// Attempt results; all but Reached count as failed.
+var AttemptResults = []string{"reached", "no_answer", "wrong_number", "unsafe_to_speak", "left_message"}
+
+// FailedAttemptsForWelfareCheck is how many failed contacts make a welfare check.
+const FailedAttemptsForWelfareCheck = 3
+
+// Attempt is one try to contact the person.
+type Attempt struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Result string    `json:"result"`
+	Note   string    `json:"note"`
+}
+
+// Task kinds.
+const (
+	TaskWelfareCheck  = "welfare_check"  // three failed attempts to reach the person
+	TaskCoercionCheck = "coercion_check" // withdrawn while red flags are present
+)
+
+// Task is follow-up work for a navigator.
+type Task struct {
+	ID        int64      `json:"id"`
+	Kind      string     `json:"kind"`
+	CreatedAt time.Time  `json:"created_at"`
+	DoneAt    *time.Time `json:"done_at,omitempty"`
+}
+
+// Change is the difference between the first loneliness measure and the
+// follow-up with the same instrument.
+type Change struct {
+	Instrument       string `json:"instrument"`
+	FirstScore       *int   `json:"first_score"`
+	FollowUpScore    *int   `json:"follow_up_score"`
+	Delta            *int   `json:"delta"`
+	FirstClass       string `json:"first_classification"`
+	FollowUpClass    string `json:"follow_up_classification"`
+	MovedOutOfLonely bool   `json:"moved_out_of_lonely"`
+}
+
+// Less orders a navigator's worklist: safeguarding first, then expired or
+// overdue, then oldest.
+func Less(a, b Referral) bool {
+	if a.Safeguarding != b.Safeguarding {
+		return a.Safeguarding
+	}
+	ua, ub := a.Overdue || a.State == Expired, b.Overdue || b.State == Expired
+	if ua != ub {
+		return ua
+	}
+	if !a.CreatedAt.Equal(b.CreatedAt) {
+		return a.CreatedAt.Before(b.CreatedAt)
+	}
+	return a.ID < b.ID
+}
+
+// Open reports whether a referral is still being worked.
+func Open(s State) bool { return !Final(s) }

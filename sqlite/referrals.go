@@ -1,0 +1,648 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/screening"
+)
+
+// loadScreening reads a screening's stored result and request inside tx.
+func loadScreening(ctx context.Context, tx *sql.Tx, site, id string) (*screening.Result, *screening.Request, error) {
+	var resJSON, reqJSON string
+	err := tx.QueryRowContext(ctx, `SELECT result, request FROM screenings WHERE site_id = ? AND id = ?`, site, id).Scan(&resJSON, &reqJSON)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, kith.Invalid(kith.FieldError{Field: "screening_id", Message: "no such screening in this site"})
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("load screening: %w", err)
+	}
+	var st StoredScreening
+	var req screening.Request
+	if err := json.Unmarshal([]byte(resJSON), &st); err != nil {
+		return nil, nil, fmt.Errorf("decode screening: %w", err)
+	}
+	if err := json.Unmarshal([]byte(reqJSON), &req); err != nil {
+		return nil, nil, fmt.Errorf("decode screening request: %w", err)
+	}
+	return st.Result, &req, nil
+}
+
+func (db *DB) insertHistory(ctx context.Context, tx *sql.Tx, a kith.Actor, id string, from, to referral.State, reason, note string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO referral_history (site_id, referral_id, at, actor, from_state, to_state, reason, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.Site, id, fmtTime(db.now()), a.Ref(), string(from), string(to), reason, note)
+	if err != nil {
+		return fmt.Errorf("record transition: %w", err)
+	}
+	return nil
+}
+
+// insertReferral opens a referral in tx and records its first entry.
+func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID, serviceID string, safeguarding, redFlags bool, from string) (string, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM services WHERE site_id = ? AND id = ? AND deleted_at IS NULL`, a.Site, serviceID).Scan(&n); err != nil {
+		return "", fmt.Errorf("find service: %w", err)
+	}
+	if n == 0 {
+		return "", kith.Invalid(kith.FieldError{Field: "service_id", Message: "no such service in this site's directory"})
+	}
+	u, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	id, now := u.String(), fmtTime(db.now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, site_id, screening_id, service_id, state, safeguarding, red_flags,
+		rerouted_from, created_at, updated_at, state_at, created_by) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref()); err != nil {
+		return "", fmt.Errorf("create referral: %w", err)
+	}
+	if err := db.insertHistory(ctx, tx, a, id, "", referral.New, "", ""); err != nil {
+		return "", err
+	}
+	return id, db.insertAudit(ctx, tx, a, "create", "referral", id)
+}
+
+// CreateReferral opens a referral from a screening to a service. The
+// person must have agreed to a referral.
+func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
+	var id string
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, _, err := loadScreening(ctx, tx, a.Site, screeningID)
+		if err != nil {
+			return err
+		}
+		if res.Consent.Refer != screening.Yes {
+			return &kith.Error{Code: kith.ECONFLICT, Message: "The person has not agreed to a referral. A navigator may record a best-interest decision first.",
+				Fields: []kith.FieldError{{Field: "screening_id", Message: "the person has not agreed to a referral"}}}
+		}
+		sg := res.Safeguarding.Action == screening.ActionRaiseConcern || res.Safeguarding.Action == screening.ActionEmergency
+		id, err = db.insertReferral(ctx, tx, a, screeningID, serviceID, sg, res.AbuseIndicated, "")
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE concerns SET referral_id = coalesce(referral_id, ?) WHERE site_id = ? AND screening_id = ?`, id, a.Site, screeningID)
+		return err
+	})
+	return id, err
+}
+
+const referralColumns = `SELECT r.id, r.screening_id, r.service_id, coalesce(s.name, ''), r.state, r.assignee, r.safeguarding, r.red_flags,
+	coalesce(r.rerouted_from, ''), coalesce(r.rerouted_to, ''), r.outcome, r.loneliness_change, r.created_at, r.updated_at, r.state_at, r.sent_at
+	FROM referrals r LEFT JOIN services s ON s.site_id = r.site_id AND s.id = r.service_id`
+
+func scanReferral(row rowScanner, now time.Time) (referral.Referral, error) {
+	var r referral.Referral
+	var state, created, updated, stateAt string
+	var sg, rf int
+	var outcome, change, sent sql.NullString
+	if err := row.Scan(&r.ID, &r.ScreeningID, &r.ServiceID, &r.ServiceName, &state, &r.Assignee, &sg, &rf, &r.ReroutedFrom, &r.ReroutedTo,
+		&outcome, &change, &created, &updated, &stateAt, &sent); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return r, errNotFound("Referral")
+		}
+		return r, fmt.Errorf("read referral: %w", err)
+	}
+	r.State, r.Safeguarding, r.RedFlags = referral.State(state), sg == 1, rf == 1
+	var err error
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return r, err
+	}
+	if r.UpdatedAt, err = parseTime(updated); err != nil {
+		return r, err
+	}
+	if r.StateAt, err = parseTime(stateAt); err != nil {
+		return r, err
+	}
+	if r.SentAt, err = parseNullTime(sent); err != nil {
+		return r, err
+	}
+	if outcome.Valid {
+		r.Outcome = &referral.Outcome{}
+		if err := json.Unmarshal([]byte(outcome.String), r.Outcome); err != nil {
+			return r, err
+		}
+	}
+	if change.Valid {
+		r.Change = &referral.Change{}
+		if err := json.Unmarshal([]byte(change.String), r.Change); err != nil {
+			return r, err
+		}
+	}
+	if r.State == referral.Sent && r.SentAt != nil {
+		t := referral.TimerAt(*r.SentAt, now)
+		r.Timer, r.Overdue = &t, t.Overdue
+	}
+	r.FHIRStatus = referral.FHIRStatus(r.State)
+	return r, nil
+}
+
+// Referral returns one referral with its history, notes, attempts and tasks.
+func (db *DB) Referral(ctx context.Context, a kith.Actor, id string) (referral.Referral, error) {
+	var r referral.Referral
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if r, err = scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now()); err != nil {
+			return err
+		}
+		return db.referralDetail(ctx, tx, a.Site, &r)
+	})
+	if err != nil {
+		return r, err
+	}
+	return r, db.AuditRead(ctx, a, "referral", id)
+}
+
+func (db *DB) referralDetail(ctx context.Context, tx *sql.Tx, site string, r *referral.Referral) error {
+	r.History, r.Notes, r.Attempts, r.Tasks = []referral.Entry{}, []referral.Note{}, []referral.Attempt{}, []referral.Task{}
+	rows, err := tx.QueryContext(ctx, `SELECT from_state, to_state, at, actor, reason, note FROM referral_history
+		WHERE site_id = ? AND referral_id = ? ORDER BY id`, site, r.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e referral.Entry
+		var from, to, at string
+		if err := rows.Scan(&from, &to, &at, &e.Actor, &e.Reason, &e.Note); err != nil {
+			rows.Close()
+			return err
+		}
+		e.From, e.To = referral.State(from), referral.State(to)
+		if e.At, err = parseTime(at); err != nil {
+			rows.Close()
+			return err
+		}
+		r.History = append(r.History, e)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT at, actor, note FROM referral_notes WHERE site_id = ? AND referral_id = ? ORDER BY id`, site, r.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var n referral.Note
+		var at string
+		if err := rows.Scan(&at, &n.Actor, &n.Note); err != nil {
+			rows.Close()
+			return err
+		}
+		n.At, _ = parseTime(at)
+		r.Notes = append(r.Notes, n)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT at, actor, result, note FROM contact_attempts WHERE site_id = ? AND referral_id = ? ORDER BY id`, site, r.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var at string
+		var x referral.Attempt
+		if err := rows.Scan(&at, &x.Actor, &x.Result, &x.Note); err != nil {
+			rows.Close()
+			return err
+		}
+		x.At, _ = parseTime(at)
+		r.Attempts = append(r.Attempts, x)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `SELECT id, kind, created_at, done_at FROM tasks WHERE site_id = ? AND referral_id = ? ORDER BY id`, site, r.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t referral.Task
+		var at string
+		var done sql.NullString
+		if err := rows.Scan(&t.ID, &t.Kind, &at, &done); err != nil {
+			return err
+		}
+		t.CreatedAt, _ = parseTime(at)
+		t.DoneAt, _ = parseNullTime(done)
+		r.Tasks = append(r.Tasks, t)
+	}
+	return rows.Err()
+}
+
+// ReferralFilter selects a worklist.
+type ReferralFilter struct {
+	State     string
+	Assignee  string
+	ServiceID string
+	Overdue   *bool
+	Page      kith.Page
+}
+
+// ListReferrals returns the site's referrals as a navigator's worklist:
+// safeguarding first, then expired or overdue, then oldest. Overdue is
+// counted in working days, so the ordering is done here rather than in SQL.
+func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter) ([]referral.Referral, int, error) {
+	where := []string{"r.site_id = ?"}
+	args := []any{a.Site}
+	if f.State != "" {
+		where = append(where, "r.state = ?")
+		args = append(args, f.State)
+	}
+	if f.Assignee != "" {
+		where = append(where, "r.assignee = ?")
+		args = append(args, f.Assignee)
+	}
+	if f.ServiceID != "" {
+		where = append(where, "r.service_id = ?")
+		args = append(args, f.ServiceID)
+	}
+	var all []referral.Referral
+	now := db.now()
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, referralColumns+` WHERE `+strings.Join(where, " AND "), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanReferral(rows, now)
+			if err != nil {
+				return err
+			}
+			if f.Overdue != nil && r.Overdue != *f.Overdue {
+				continue
+			}
+			all = append(all, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list referrals: %w", err)
+	}
+	sort.SliceStable(all, func(i, j int) bool { return referral.Less(all[i], all[j]) })
+	total := len(all)
+	lo := min(f.Page.Offset(), total)
+	hi := min(lo+f.Page.Size, total)
+	if err := db.AuditRead(ctx, a, "referral_list", ""); err != nil {
+		return nil, 0, err
+	}
+	return all[lo:hi], total, nil
+}
+
+// TransitionResult says what a move did besides changing the state.
+type TransitionResult struct {
+	NewReferralID string // a reroute's new referral
+	ConcernRef    string // an escalation's concern
+}
+
+// Transition moves a referral, records who, when, from, to, reason and
+// note in the same transaction, and does what the move implies: a reroute
+// opens a new referral linked both ways; an escalation raises a concern;
+// a withdrawal with red flags makes a coercion check; closing stores the
+// outcome and the change in loneliness.
+func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move) (TransitionResult, error) {
+	var out TransitionResult
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now())
+		if err != nil {
+			return err
+		}
+		if err := referral.Check(r.State, m); err != nil {
+			return err
+		}
+		now := fmtTime(db.now())
+		sets := []string{"state = ?", "state_at = ?", "updated_at = ?"}
+		args := []any{string(m.To), now, now}
+		switch m.To {
+		case referral.Assigned:
+			assignee := m.Assignee
+			if assignee == "" {
+				assignee = a.Ref()
+			}
+			sets, args = append(sets, "assignee = ?"), append(args, assignee)
+		case referral.Sent:
+			sets, args = append(sets, "sent_at = ?", "nudged_at = NULL"), append(args, now)
+		case referral.Rerouted:
+			newID, err := db.insertReferral(ctx, tx, a, r.ScreeningID, m.ServiceID, r.Safeguarding, r.RedFlags, r.ID)
+			if err != nil {
+				return err
+			}
+			out.NewReferralID = newID
+			sets, args = append(sets, "rerouted_to = ?"), append(args, newID)
+		case referral.Escalated:
+			ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, r.ID)
+			if err != nil {
+				return err
+			}
+			out.ConcernRef = ref
+		case referral.Withdrawn:
+			if r.RedFlags {
+				if err := db.addTask(ctx, tx, a, r.ID, referral.TaskCoercionCheck); err != nil {
+					return err
+				}
+			}
+		case referral.Closed:
+			res, _, err := loadScreening(ctx, tx, a.Site, r.ScreeningID)
+			if err != nil {
+				return err
+			}
+			change, err := followUpChange(res, m.Outcome.FollowUp)
+			if err != nil {
+				return err
+			}
+			ob, _ := json.Marshal(m.Outcome)
+			sets, args = append(sets, "outcome = ?"), append(args, string(ob))
+			if change != nil {
+				cb, _ := json.Marshal(change)
+				sets, args = append(sets, "loneliness_change = ?"), append(args, string(cb))
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+strings.Join(sets, ", ")+` WHERE site_id = ? AND id = ?`, append(args, a.Site, id)...); err != nil {
+			return fmt.Errorf("move referral: %w", err)
+		}
+		reason := m.Reason
+		if m.To == referral.Withdrawn {
+			reason = m.WithdrawnBy + ": " + m.Reason
+		}
+		if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, reason, m.Note); err != nil {
+			return err
+		}
+		return db.insertAudit(ctx, tx, a, "transition:"+string(m.To), "referral", id)
+	})
+	return out, err
+}
+
+// followUpChange scores a follow-up loneliness measure and compares it with
+// the first, which must have used the same instrument.
+func followUpChange(first *screening.Result, fu *referral.FollowUp) (*referral.Change, error) {
+	if fu == nil {
+		return nil, nil
+	}
+	prev, ok := first.Instruments[fu.Instrument]
+	if !ok || !slices.Contains([]string{screening.UCLA3, screening.DJG6, screening.ONSLoneliness}, fu.Instrument) {
+		return nil, kith.Invalid(kith.FieldError{Field: "outcome.follow_up.instrument",
+			Message: "must be a loneliness instrument the screening used, so the change is meaningful"})
+	}
+	res, err := screening.ScoreInstrument(fu.Instrument, screening.InstrumentInput{Answers: fu.Answers, Answer: fu.Answer}, "outcome.follow_up")
+	if err != nil {
+		return nil, err
+	}
+	c := &referral.Change{Instrument: fu.Instrument, FirstScore: prev.Score, FollowUpScore: res.Score,
+		FirstClass: prev.Classification, FollowUpClass: res.Classification}
+	if prev.Score != nil && res.Score != nil {
+		d := *res.Score - *prev.Score
+		c.Delta = &d
+	}
+	lonely := func(class string) bool {
+		return slices.Contains([]string{"lonely", "moderately_lonely", "severely_lonely", "chronic_loneliness"}, class) ||
+			(fu.Instrument == screening.ONSLoneliness && class == "some_loneliness")
+	}
+	c.MovedOutOfLonely = lonely(prev.Classification) && !lonely(res.Classification)
+	return c, nil
+}
+
+func (db *DB) addTask(ctx context.Context, tx *sql.Tx, a kith.Actor, referralID, kind string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (site_id, referral_id, kind, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (referral_id, kind) DO NOTHING`, a.Site, referralID, kind, fmtTime(db.now())); err != nil {
+		return fmt.Errorf("add task: %w", err)
+	}
+	return db.insertAudit(ctx, tx, a, "create:"+kind, "referral", referralID)
+}
+
+// AddNote records a navigator's note.
+func (db *DB) AddNote(ctx context.Context, a kith.Actor, id, note string) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := referralExists(ctx, tx, a.Site, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO referral_notes (site_id, referral_id, at, actor, note) VALUES (?, ?, ?, ?, ?)`,
+			a.Site, id, fmtTime(db.now()), a.Ref(), note); err != nil {
+			return fmt.Errorf("add note: %w", err)
+		}
+		return db.insertAudit(ctx, tx, a, "note", "referral", id)
+	})
+}
+
+func referralExists(ctx context.Context, tx *sql.Tx, site, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM referrals WHERE site_id = ? AND id = ?`, site, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNotFound("Referral")
+	}
+	return nil
+}
+
+// AddAttempt records an attempt to contact the person; the third failed
+// attempt makes a welfare check task.
+func (db *DB) AddAttempt(ctx context.Context, a kith.Actor, id, result, note string) (bool, error) {
+	var welfare bool
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := referralExists(ctx, tx, a.Site, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_attempts (site_id, referral_id, at, actor, result, note) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.Site, id, fmtTime(db.now()), a.Ref(), result, note); err != nil {
+			return fmt.Errorf("add attempt: %w", err)
+		}
+		var failed int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM contact_attempts WHERE site_id = ? AND referral_id = ? AND result <> 'reached'`,
+			a.Site, id).Scan(&failed); err != nil {
+			return err
+		}
+		if failed >= referral.FailedAttemptsForWelfareCheck {
+			welfare = true
+			if err := db.addTask(ctx, tx, a, id, referral.TaskWelfareCheck); err != nil {
+				return err
+			}
+		}
+		return db.insertAudit(ctx, tx, a, "contact_attempt", "referral", id)
+	})
+	return welfare, err
+}
+
+// ensureConcern returns the screening's concern reference, raising a
+// concern (with a new reference) when the screening had none.
+func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID, referralID string) (string, error) {
+	var ref string
+	err := tx.QueryRowContext(ctx, `SELECT reference FROM concerns WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).Scan(&ref)
+	if err == nil {
+		return ref, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	res, req, err := loadScreening(ctx, tx, a.Site, screeningID)
+	if err != nil {
+		return "", err
+	}
+	n, err := db.nextCounter(ctx, tx, a.Site, "concern")
+	if err != nil {
+		return "", err
+	}
+	ref = fmt.Sprintf("SG-%s-%06d", db.now().Format("2006"), n)
+	return ref, db.insertConcern(ctx, tx, a, screeningID, referralID, ref, res, req)
+}
+
+// insertConcern raises a concern for the site's safeguarding team. Where
+// the risk is, is the person's home unless the visitor said otherwise; the
+// source is a service provider when staff are implicated, and otherwise
+// left for the council to record.
+func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID, referralID, ref string, res *screening.Result, req *screening.Request) error {
+	u, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	types, _ := json.Marshal(res.Safeguarding.TypesOfRisk)
+	source := ""
+	if req != nil && req.S42 != nil && req.S42.StaffOrProviderImplicated != nil && *req.S42.StaffOrProviderImplicated {
+		source = "service_provider"
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO concerns (id, site_id, screening_id, referral_id, reference, created_at, types_of_risk, location_of_risk, source_of_risk)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'own_home', ?)`, u.String(), a.Site, screeningID, nullString(referralID), ref, fmtTime(db.now()), string(types), source); err != nil {
+		return fmt.Errorf("raise concern: %w", err)
+	}
+	return db.insertAudit(ctx, tx, a, "create", "concern", u.String())
+}
+
+// Concern is a safeguarding concern and what became of it.
+type Concern struct {
+	ID             string                   `json:"id"`
+	Reference      string                   `json:"reference"`
+	ScreeningID    string                   `json:"screening_id"`
+	ReferralID     string                   `json:"referral_id,omitempty"`
+	CreatedAt      time.Time                `json:"created_at"`
+	TypesOfRisk    []string                 `json:"types_of_risk"`
+	LocationOfRisk string                   `json:"location_of_risk"`
+	SourceOfRisk   string                   `json:"source_of_risk"`
+	Outcome        *referral.ConcernOutcome `json:"outcome"`
+	OutcomeAt      *time.Time               `json:"outcome_at"`
+}
+
+const concernColumns = `SELECT id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk, location_of_risk, source_of_risk, outcome, outcome_at FROM concerns`
+
+func scanConcern(row rowScanner) (Concern, error) {
+	var c Concern
+	var created, types string
+	var outcome, outcomeAt sql.NullString
+	if err := row.Scan(&c.ID, &c.Reference, &c.ScreeningID, &c.ReferralID, &created, &types, &c.LocationOfRisk, &c.SourceOfRisk, &outcome, &outcomeAt); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return c, errNotFound("Concern")
+		}
+		return c, err
+	}
+	c.CreatedAt, _ = parseTime(created)
+	if err := json.Unmarshal([]byte(types), &c.TypesOfRisk); err != nil {
+		return c, err
+	}
+	if outcome.Valid {
+		c.Outcome = &referral.ConcernOutcome{}
+		if err := json.Unmarshal([]byte(outcome.String), c.Outcome); err != nil {
+			return c, err
+		}
+	}
+	c.OutcomeAt, _ = parseNullTime(outcomeAt)
+	return c, nil
+}
+
+// ListConcerns returns the site's concerns, newest first.
+func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Concern, int, error) {
+	var out []Concern
+	var total int
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM concerns WHERE site_id = ?`, a.Site).Scan(&total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, concernColumns+` WHERE site_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, a.Site, p.Size, p.Offset())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c, err := scanConcern(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("list concerns: %w", err)
+	}
+	return out, total, db.AuditRead(ctx, a, "concern_list", "")
+}
+
+// RecordConcernOutcome stores what the council reported back.
+func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (Concern, error) {
+	var c Concern
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if c, err = scanConcern(tx.QueryRowContext(ctx, concernColumns+` WHERE site_id = ? AND id = ?`, a.Site, id)); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(o)
+		now := db.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET outcome = ?, outcome_at = ? WHERE site_id = ? AND id = ?`, string(b), fmtTime(now), a.Site, id); err != nil {
+			return fmt.Errorf("record concern outcome: %w", err)
+		}
+		c.Outcome, c.OutcomeAt = &o, &now
+		return db.insertAudit(ctx, tx, a, "outcome", "concern", id)
+	})
+	return c, err
+}
+
+// DueReferrals returns referrals waiting on a provider, for the timers.
+func (db *DB) DueReferrals(ctx context.Context) ([]kith.Actor, []referral.Referral, error) {
+	rows, err := db.read.QueryContext(ctx, strings.Replace(referralColumns, "SELECT r.id", "SELECT r.site_id, r.id", 1)+` WHERE r.state = 'sent'`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("due referrals: %w", err)
+	}
+	defer rows.Close()
+	var sites []kith.Actor
+	var out []referral.Referral
+	now := db.now()
+	for rows.Next() {
+		var site string
+		r, err := scanReferral(prefixScanner{rows, &site}, now)
+		if err != nil {
+			return nil, nil, err
+		}
+		sites = append(sites, kith.Actor{Site: site, Kind: "system", ID: "timers"})
+		out = append(out, r)
+	}
+	return sites, out, rows.Err()
+}
+
+// prefixScanner scans one leading column before handing the rest on.
+type prefixScanner struct {
+	rows  *sql.Rows
+	first *string
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.rows.Scan(append([]any{p.first}, dest...)...)
+}
+
+// MarkNudged records that the provider was nudged, once per sending.
+func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string) (bool, error) {
+	var changed bool
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE referrals SET nudged_at = ? WHERE site_id = ? AND id = ? AND state = 'sent' AND nudged_at IS NULL`,
+			fmtTime(db.now()), a.Site, id)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		if changed = n > 0; !changed {
+			return nil
+		}
+		return db.insertAudit(ctx, tx, a, "nudge", "referral", id)
+	})
+	return changed, err
+}

@@ -1,0 +1,171 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/sqlite"
+	"github.com/labstack/echo/v4"
+)
+
+type createReferralRequest struct {
+	ScreeningID string `json:"screening_id" validate:"required,max=64"`
+	ServiceID   string `json:"service_id" validate:"required,max=100"`
+}
+
+func (s *Server) createReferral(c echo.Context) error {
+	var req createReferralRequest
+	if _, err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	id, err := s.db.CreateReferral(ctx, actor(c), req.ScreeningID, req.ServiceID)
+	if err != nil {
+		return err
+	}
+	r, err := s.db.Referral(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/referrals/"+id)
+	return c.JSON(http.StatusCreated, r)
+}
+
+func (s *Server) getReferral(c echo.Context) error {
+	r, err := s.db.Referral(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) listReferrals(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	var fields []kith.FieldError
+	f := sqlite.ReferralFilter{Page: p, Assignee: c.QueryParam("assignee"), ServiceID: c.QueryParam("service")}
+	if v := c.QueryParam("state"); v != "" {
+		if !referral.State(v).Valid() {
+			states := make([]string, len(referral.States))
+			for i, s := range referral.States {
+				states[i] = string(s)
+			}
+			fields = append(fields, kith.FieldError{Field: "state", Message: "must be one of: " + strings.Join(states, ", ")})
+		}
+		f.State = v
+	}
+	if f.Assignee == "me" {
+		f.Assignee = actor(c).Ref()
+	}
+	switch v := c.QueryParam("overdue"); v {
+	case "":
+	case "true", "false":
+		b := v == "true"
+		f.Overdue = &b
+	default:
+		fields = append(fields, kith.FieldError{Field: "overdue", Message: "must be true or false"})
+	}
+	for name, v := range map[string]string{"assignee": f.Assignee, "service": f.ServiceID} {
+		if len(v) > 200 {
+			fields = append(fields, kith.FieldError{Field: name, Message: "must be at most 200 characters"})
+		}
+	}
+	if len(fields) > 0 {
+		return kith.Invalid(fields...)
+	}
+	items, total, err := s.db.ListReferrals(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(items, total, p))
+}
+
+func (s *Server) transitionReferral(c echo.Context) error {
+	var m referral.Move
+	if _, err := s.bindJSON(c, &m); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if _, err := s.db.Transition(ctx, actor(c), c.Param("id"), m); err != nil {
+		return err
+	}
+	r, err := s.db.Referral(ctx, actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+type noteRequest struct {
+	Note string `json:"note" validate:"required,max=5000"`
+}
+
+func (s *Server) addReferralNote(c echo.Context) error {
+	var req noteRequest
+	if _, err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.db.AddNote(c.Request().Context(), actor(c), c.Param("id"), req.Note); err != nil {
+		return err
+	}
+	return s.getReferralStatus(c, http.StatusCreated)
+}
+
+type attemptRequest struct {
+	Result string `json:"result" validate:"required,max=30"`
+	Note   string `json:"note" validate:"max=5000"`
+}
+
+func (s *Server) addContactAttempt(c echo.Context) error {
+	var req attemptRequest
+	if _, err := s.bindJSON(c, &req); err != nil {
+		return err
+	}
+	if !slices.Contains(referral.AttemptResults, req.Result) {
+		return kith.Invalid(kith.FieldError{Field: "result", Message: "must be one of: " + strings.Join(referral.AttemptResults, ", ")})
+	}
+	if _, err := s.db.AddAttempt(c.Request().Context(), actor(c), c.Param("id"), req.Result, req.Note); err != nil {
+		return err
+	}
+	return s.getReferralStatus(c, http.StatusCreated)
+}
+
+func (s *Server) getReferralStatus(c echo.Context, status int) error {
+	r, err := s.db.Referral(c.Request().Context(), actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, r)
+}
+
+func (s *Server) listConcerns(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.db.ListConcerns(c.Request().Context(), actor(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, newList(items, total, p))
+}
+
+func (s *Server) recordConcernOutcome(c echo.Context) error {
+	var o referral.ConcernOutcome
+	if _, err := s.bindJSON(c, &o); err != nil {
+		return err
+	}
+	if errs := o.Check(); len(errs) > 0 {
+		return kith.Invalid(errs...)
+	}
+	con, err := s.db.RecordConcernOutcome(c.Request().Context(), actor(c), c.Param("id"), o)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, con)
+}

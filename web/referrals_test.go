@@ -1,0 +1,261 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kith-project/kith"
+)
+
+type referralView struct {
+	ID           string `json:"id"`
+	State        string `json:"state"`
+	Assignee     string `json:"assignee"`
+	Safeguarding bool   `json:"safeguarding"`
+	ReroutedTo   string `json:"rerouted_to"`
+	ReroutedFrom string `json:"rerouted_from"`
+	Overdue      bool   `json:"overdue"`
+	History      []struct {
+		From, To, Actor, Reason, Note string
+		At                            time.Time
+	} `json:"history"`
+	Tasks  []struct{ Kind string } `json:"tasks"`
+	Change *struct {
+		Delta            *int `json:"delta"`
+		MovedOutOfLonely bool `json:"moved_out_of_lonely"`
+	} `json:"loneliness_change"`
+}
+
+func decodeReferral(t *testing.T, r response) referralView {
+	t.Helper()
+	var v referralView
+	if err := json.Unmarshal(r.Body, &v); err != nil {
+		t.Fatalf("%v: %s", err, r.Body)
+	}
+	return v
+}
+
+// newReferral makes a screening (with consent) and a referral to the first
+// recommended service.
+func newReferral(t *testing.T, e *env, nav string, members map[string]any) (referralView, string) {
+	t.Helper()
+	visitor := e.token("alpha", kith.RoleVisitor)
+	s := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", members))
+	recs, _ := recommendations(t, s)
+	if len(recs) < 2 {
+		t.Fatalf("not enough recommendations: %s", s.Body)
+	}
+	sid := s.JSON(t)["id"].(string)
+	r := e.do("POST", "/api/v1/referrals", nav, map[string]any{"screening_id": sid, "service_id": recs[0].ServiceID})
+	if r.Status != 201 {
+		t.Fatalf("create referral: %d %s", r.Status, r.Body)
+	}
+	return decodeReferral(t, r), recs[1].ServiceID
+}
+
+func move(t *testing.T, e *env, tok, id string, body map[string]any) response {
+	t.Helper()
+	return e.do("POST", "/api/v1/referrals/"+id+"/transitions", tok, body)
+}
+
+func TestReferralFromNewToClosed(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	ref, _ := newReferral(t, e, nav, nil)
+	if ref.State != "new" {
+		t.Fatalf("state = %s", ref.State)
+	}
+	steps := []map[string]any{
+		{"to": "assigned"},
+		{"to": "contacted", "note": "Spoke on the phone; she would like a weekly call."},
+		{"to": "sent"},
+		{"to": "accepted"},
+		{"to": "engaged"},
+		{"to": "closed", "outcome": map[string]any{"desired_outcomes_asked": "asked_expressed", "achieved": "partially",
+			"felt_listened_to": "agree", "felt_involved": "strongly_agree", "feels_safer": "agree",
+			"follow_up": map[string]any{"instrument": "ucla3", "answers": []int{1, 2, 1}}}},
+	}
+	for _, st := range steps {
+		r := move(t, e, nav, ref.ID, st)
+		if r.Status != 200 {
+			t.Fatalf("to %v: %d %s", st["to"], r.Status, r.Body)
+		}
+		ref = decodeReferral(t, r)
+	}
+	if ref.State != "closed" || !strings.HasPrefix(ref.Assignee, "token:") {
+		t.Fatalf("closed referral: %+v", ref)
+	}
+	want := []string{"new", "assigned", "contacted", "sent", "accepted", "engaged", "closed"}
+	if len(ref.History) != len(want) {
+		t.Fatalf("history: %+v", ref.History)
+	}
+	for i, h := range ref.History {
+		if h.To != want[i] || h.Actor == "" || h.At.IsZero() {
+			t.Fatalf("history[%d] = %+v", i, h)
+		}
+	}
+	if ref.History[2].Note == "" {
+		t.Error("the note on contacted was not recorded")
+	}
+	if ref.Change == nil || ref.Change.Delta == nil || *ref.Change.Delta != -4 || !ref.Change.MovedOutOfLonely {
+		t.Fatalf("loneliness change: %+v", ref.Change)
+	}
+	// Final: any further move is a 409 listing no allowed moves.
+	r := move(t, e, nav, ref.ID, map[string]any{"to": "assigned"})
+	wantProblem(t, r, 409, "")
+	// Every step is in the audit trail.
+	items, _, _ := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "referral", EntityID: ref.ID, Page: kith.Page{Number: 1, Size: 100}})
+	n := 0
+	for _, it := range items {
+		if strings.HasPrefix(it.Action, "transition:") {
+			n++
+		}
+	}
+	if n != 6 {
+		t.Fatalf("%d transitions audited, want 6", n)
+	}
+}
+
+func TestReferralRules(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	visitor := e.token("alpha", kith.RoleVisitor)
+	ref, other := newReferral(t, e, nav, nil)
+	// Illegal: a 409 listing the allowed moves.
+	r := move(t, e, nav, ref.ID, map[string]any{"to": "engaged"})
+	wantProblem(t, r, 409, "")
+	if !strings.Contains(string(r.Body), `"allowed":["assigned","withdrawn","escalated"]`) {
+		t.Fatalf("allowed moves not listed: %s", r.Body)
+	}
+	wantProblem(t, move(t, e, visitor, ref.ID, map[string]any{"to": "assigned"}), 403, "")
+	wantProblem(t, move(t, e, e.token("beta", kith.RoleNavigator), ref.ID, map[string]any{"to": "assigned"}), 404, "")
+	wantProblem(t, move(t, e, nav, ref.ID, map[string]any{"to": "nowhere"}), 422, "to")
+	// Assign to someone else.
+	if r := move(t, e, nav, ref.ID, map[string]any{"to": "assigned", "assignee": "user:42"}); decodeReferral(t, r).Assignee != "user:42" {
+		t.Fatalf("assignee: %s", r.Body)
+	}
+	move(t, e, nav, ref.ID, map[string]any{"to": "contacted"})
+	move(t, e, nav, ref.ID, map[string]any{"to": "sent"})
+	wantProblem(t, move(t, e, nav, ref.ID, map[string]any{"to": "declined", "reason": "busy"}), 422, "reason")
+	move(t, e, nav, ref.ID, map[string]any{"to": "declined", "reason": "service_full"})
+	// Reroute: ends this one, opens a new one, linked both ways.
+	r = move(t, e, nav, ref.ID, map[string]any{"to": "rerouted", "service_id": other})
+	old := decodeReferral(t, r)
+	if old.State != "rerouted" || old.ReroutedTo == "" {
+		t.Fatalf("reroute: %s", r.Body)
+	}
+	fresh := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+old.ReroutedTo, nav, nil))
+	if fresh.State != "new" || fresh.ReroutedFrom != old.ID {
+		t.Fatalf("new referral: %+v", fresh)
+	}
+	// Three failed contact attempts make a welfare check.
+	for i := 0; i < 3; i++ {
+		if r := e.do("POST", "/api/v1/referrals/"+fresh.ID+"/contact-attempts", nav, map[string]any{"result": "no_answer"}); r.Status != 201 {
+			t.Fatalf("attempt: %d %s", r.Status, r.Body)
+		}
+	}
+	got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+fresh.ID, nav, nil))
+	if len(got.Tasks) != 1 || got.Tasks[0].Kind != "welfare_check" {
+		t.Fatalf("tasks: %+v", got.Tasks)
+	}
+	wantProblem(t, e.do("POST", "/api/v1/referrals/"+fresh.ID+"/contact-attempts", nav, map[string]any{"result": "maybe"}), 422, "result")
+	if r := e.do("POST", "/api/v1/referrals/"+fresh.ID+"/notes", nav, map[string]any{"note": "Left a card."}); r.Status != 201 {
+		t.Fatalf("note: %d", r.Status)
+	}
+	// No referral without consent to refer.
+	s := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "no", nil)).JSON(t)
+	wantProblem(t, e.do("POST", "/api/v1/referrals", nav, map[string]any{"screening_id": s["id"], "service_id": other}), 409, "screening_id")
+	wantProblem(t, e.do("POST", "/api/v1/referrals", nav, map[string]any{"screening_id": s["id"], "service_id": "nope"}), 409, "")
+	wantProblem(t, e.do("POST", "/api/v1/referrals", visitor, map[string]any{"screening_id": s["id"], "service_id": other}), 403, "")
+}
+
+func TestWithdrawalWithRedFlagsMakesCoercionCheck(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	ref, _ := newReferral(t, e, nav, map[string]any{
+		"indicators":   []string{"lives_alone", "no_regular_visitors", "rarely_goes_out", "contact_controlled"},
+		"safe_contact": map[string]any{"phone": "yes"},
+	})
+	if !ref.Safeguarding {
+		t.Log("not a safeguarding referral (care needs answered no)")
+	}
+	r := move(t, e, nav, ref.ID, map[string]any{"to": "withdrawn", "withdrawn_by": "person", "reason": "does not want help now"})
+	got := decodeReferral(t, r)
+	if len(got.Tasks) != 1 || got.Tasks[0].Kind != "coercion_check" {
+		t.Fatalf("tasks after withdrawal with red flags: %s", r.Body)
+	}
+}
+
+func TestWorklistOrderAndConcerns(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	lead := e.token("alpha", kith.RoleLead)
+	plain, _ := newReferral(t, e, nav, nil)
+	concern, _ := newReferral(t, e, nav, map[string]any{
+		"indicators":   []string{"lives_alone", "unexplained_money_problems"},
+		"safe_contact": map[string]any{"phone": "yes"},
+		"s42": map[string]any{"care_and_support_needs": "yes", "unable_to_protect_self": "unsure", "immediate_danger": false, "others_at_risk": false,
+			"capacity_concern": false, "crime_suspected": false, "staff_or_provider_implicated": false, "visitor_concerned": false},
+	})
+	list := e.do("GET", "/api/v1/referrals", nav, nil)
+	var l struct{ Items []referralView }
+	json.Unmarshal(list.Body, &l)
+	if len(l.Items) != 2 || l.Items[0].ID != concern.ID || l.Items[1].ID != plain.ID {
+		t.Fatalf("safeguarding not first: %s", list.Body)
+	}
+	for q, field := range map[string]string{"state=lost": "state", "overdue=maybe": "overdue"} {
+		wantProblem(t, e.do("GET", "/api/v1/referrals?"+q, nav, nil), 422, field)
+	}
+	if n := e.do("GET", "/api/v1/referrals?state=new&overdue=false", nav, nil).JSON(t)["total"]; n != float64(2) {
+		t.Fatalf("filter total %v", n)
+	}
+	// The concern was raised with the screening; the council reports back.
+	cs := e.do("GET", "/api/v1/concerns", nav, nil)
+	var cl struct {
+		Items []struct {
+			ID, Reference string
+			TypesOfRisk   []string `json:"types_of_risk"`
+		}
+	}
+	json.Unmarshal(cs.Body, &cl)
+	if len(cl.Items) != 1 || !strings.HasPrefix(cl.Items[0].Reference, "SG-") || len(cl.Items[0].TypesOfRisk) == 0 {
+		t.Fatalf("concerns: %s", cs.Body)
+	}
+	id := cl.Items[0].ID
+	wantProblem(t, e.do("POST", "/api/v1/concerns/"+id+"/outcome", lead, map[string]any{"enquiry": "no_enquiry"}), 422, "instead")
+	if r := e.do("POST", "/api/v1/concerns/"+id+"/outcome", lead, map[string]any{"enquiry": "no_enquiry", "instead": "community_referral"}); r.Status != 200 {
+		t.Fatalf("outcome: %d %s", r.Status, r.Body)
+	}
+	wantProblem(t, e.do("POST", "/api/v1/concerns/"+id+"/outcome", nav, map[string]any{"enquiry": "no_enquiry", "instead": "community_referral"}), 403, "")
+}
+
+func TestTimersExpireAfterTenWorkingDays(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	ref, _ := newReferral(t, e, nav, nil)
+	for _, to := range []string{"assigned", "contacted", "sent"} {
+		move(t, e, nav, ref.ID, map[string]any{"to": to})
+	}
+	real := e.DB.Now
+	defer func() { e.DB.Now = real }()
+	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 9) } // at least 6 working days
+	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); !got.Overdue {
+		t.Fatalf("not overdue after 9 days: %+v", got)
+	}
+	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 20) }
+	if err := e.srv.ApplyTimers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil))
+	if got.State != "expired" || got.History[len(got.History)-1].Actor != "system:timers" {
+		t.Fatalf("after 20 days: %+v", got)
+	}
+}
