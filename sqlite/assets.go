@@ -418,7 +418,7 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 		if f.Lat != nil && f.Lon != nil {
 			minLat, maxLat, minLon, maxLon := assets.BoundingBox(*f.Lat, *f.Lon, f.RadiusKm)
 			q = `SELECT s.pk, l.latitude, l.longitude, ` + rankExpr + ` FROM service_locations_rtree r
-				JOIN service_locations l ON l.pk = r.id JOIN services s ON s.pk = l.service_pk
+				CROSS JOIN service_locations l ON l.pk = r.id CROSS JOIN services s ON s.pk = l.service_pk
 				WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND ` + strings.Join(where, " AND ")
 			qargs = append([]any{minLat, maxLat, minLon, maxLon}, qargs...)
 		} else {
@@ -479,6 +479,9 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 		}
 		return cands[i].pk < cands[j].pk
 	})
+	// (The CROSS JOINs above make SQLite read the R*Tree first: left to
+	// itself, the planner may walk every service of the site and probe the
+	// tree for each, which on 100,000 services takes minutes.)
 	// open_now needs each candidate's schedules, so it is the one filter
 	// applied after loading; the others ran in SQL.
 	load := func(c cand) (SearchHit, error) {
@@ -572,7 +575,7 @@ func (db *DB) Candidates(ctx context.Context, site string, categories []string, 
 		if lat != nil && lon != nil {
 			minLat, maxLat, minLon, maxLon := assets.BoundingBox(*lat, *lon, radiusKm)
 			rows, err = tx.QueryContext(ctx, `SELECT s.pk, l.latitude, l.longitude FROM service_locations_rtree r
-				JOIN service_locations l ON l.pk = r.id JOIN services s ON s.pk = l.service_pk
+				CROSS JOIN service_locations l ON l.pk = r.id CROSS JOIN services s ON s.pk = l.service_pk
 				WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ?
 				AND s.site_id = ? AND s.deleted_at IS NULL AND s.category IN `+in+`
 				UNION ALL
