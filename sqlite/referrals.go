@@ -81,7 +81,11 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 		if err != nil {
 			return err
 		}
-		if res.Consent.Refer != screening.Yes {
+		bi, err := bestInterestRefer(ctx, tx, a.Site, screeningID)
+		if err != nil {
+			return err
+		}
+		if res.Consent.Refer != screening.Yes && !bi {
 			return &kith.Error{Code: kith.ECONFLICT, Message: "The person has not agreed to a referral. A navigator may record a best-interest decision first.",
 				Fields: []kith.FieldError{{Field: "screening_id", Message: "the person has not agreed to a referral"}}}
 		}
@@ -304,7 +308,7 @@ type TransitionResult struct {
 // opens a new referral linked both ways; an escalation raises a concern;
 // a withdrawal with red flags makes a coercion check; closing stores the
 // outcome and the change in loneliness.
-func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move) (TransitionResult, error) {
+func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
 	var out TransitionResult
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now())
@@ -370,6 +374,12 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 		}
 		if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, reason, m.Note); err != nil {
 			return err
+		}
+		for _, msg := range queue {
+			msg.ReferralID = id
+			if err := db.insertOutbox(ctx, tx, a.Site, msg); err != nil {
+				return err
+			}
 		}
 		return db.insertAudit(ctx, tx, a, "transition:"+string(m.To), "referral", id)
 	})

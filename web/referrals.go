@@ -34,12 +34,27 @@ func (s *Server) createReferral(c echo.Context) error {
 	return c.JSON(http.StatusCreated, r)
 }
 
-func (s *Server) getReferral(c echo.Context) error {
-	r, err := s.db.Referral(c.Request().Context(), actor(c), c.Param("id"))
-	if err != nil {
-		return err
+// referralBody is a referral with, once sent, the provider's link, so a
+// navigator can pass it on when the service has no email address.
+type referralBody struct {
+	referral.Referral
+	ProviderURL string `json:"provider_url,omitempty"`
+}
+
+func (s *Server) referralBody(c echo.Context, r referral.Referral) (referralBody, error) {
+	b := referralBody{Referral: r}
+	if r.State == referral.Sent || r.State == referral.Accepted || r.State == referral.Engaged {
+		link, err := s.providerLink(c, actor(c).Site, r.ID)
+		if err != nil {
+			return b, err
+		}
+		b.ProviderURL = link
 	}
-	return c.JSON(http.StatusOK, r)
+	return b, nil
+}
+
+func (s *Server) getReferral(c echo.Context) error {
+	return s.getReferralStatus(c, http.StatusOK)
 }
 
 func (s *Server) listReferrals(c echo.Context) error {
@@ -91,14 +106,14 @@ func (s *Server) transitionReferral(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if _, err := s.db.Transition(ctx, actor(c), c.Param("id"), m); err != nil {
-		return err
-	}
-	r, err := s.db.Referral(ctx, actor(c), c.Param("id"))
+	queue, err := s.queueForMove(c, c.Param("id"), m.To)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, r)
+	if _, err := s.db.Transition(ctx, actor(c), c.Param("id"), m, queue...); err != nil {
+		return err
+	}
+	return s.getReferralStatus(c, http.StatusOK)
 }
 
 type noteRequest struct {
@@ -140,7 +155,11 @@ func (s *Server) getReferralStatus(c echo.Context, status int) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, r)
+	b, err := s.referralBody(c, r)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, b)
 }
 
 func (s *Server) listConcerns(c echo.Context) error {

@@ -63,6 +63,8 @@ func (s *Server) routes() {
 	authed.POST("/referrals/:id/transitions", s.transitionReferral, navigatorUp)
 	authed.POST("/referrals/:id/notes", s.addReferralNote, navigatorUp)
 	authed.POST("/referrals/:id/contact-attempts", s.addContactAttempt, navigatorUp)
+	authed.POST("/screenings/:id/best-interest", s.recordBestInterest, navigatorUp)
+	authed.GET("/outbox", s.listOutbox, leadOnly)
 	authed.GET("/concerns", s.listConcerns, navigatorUp)
 	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
 
@@ -92,6 +94,8 @@ func (s *Server) routes() {
 	pages.GET("/screen", s.screenPage, s.signedIn, visitorUp)
 	pages.POST("/screen", s.submitScreenForm, s.signedIn, visitorUp)
 	pages.GET("/screenings/:id", s.screeningResultPage, s.signedIn, visitorUp)
+	pages.GET("/provider/:token", s.providerPage)
+	pages.POST("/provider/:token", s.providerAnswer)
 	pages.GET("/confirm/:token", s.confirmServicePage)
 	pages.POST("/confirm/:token", s.confirmService)
 }

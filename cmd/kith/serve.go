@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kith-project/kith/mail"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/kith-project/kith/web"
 )
@@ -59,7 +60,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			"kith site create --db " + *dbPath + " --id SITE --name NAME; " +
 			"kith user create --db " + *dbPath + " --site SITE --email EMAIL --role lead")
 	}
+	sender, err := mail.FromEnv(getenv)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	go srv.RunTimers(ctx, time.Minute)
+	if sender != nil {
+		go srv.RunOutbox(ctx, sender, 30*time.Second)
+	} else {
+		log.Info("no KITH_SMTP_ADDR: email waits in the outbox (GET /api/v1/outbox)")
+	}
 	srv.SetReady()
 	log.Info("listening", "addr", ln.Addr().String(), "demo", *demo)
 	return srv.Serve(ctx, ln, 20*time.Second)

@@ -1,0 +1,104 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/kith-project/kith"
+)
+
+// Message is an email waiting in (or sent from) the outbox.
+type Message struct {
+	ID         int64      `json:"id"`
+	Site       string     `json:"site"`
+	CreatedAt  time.Time  `json:"created_at"`
+	Kind       string     `json:"kind"`
+	To         string     `json:"to"`
+	Subject    string     `json:"subject"`
+	Body       string     `json:"body"`
+	ReferralID string     `json:"referral_id"`
+	SentAt     *time.Time `json:"sent_at"`
+	Attempts   int        `json:"attempts"`
+}
+
+func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m Message) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		site, fmtTime(db.now()), m.Kind, m.To, m.Subject, m.Body, nullString(m.ReferralID))
+	if err != nil {
+		return fmt.Errorf("queue message: %w", err)
+	}
+	return nil
+}
+
+// PendingMessages returns up to limit unsent messages, oldest first.
+func (db *DB) PendingMessages(ctx context.Context, site string, limit int) ([]Message, error) {
+	q := `SELECT id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), attempts FROM outbox WHERE sent_at IS NULL`
+	args := []any{}
+	if site != "" {
+		q += ` AND site_id = ?`
+		args = append(args, site)
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("pending messages: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var created string
+		if err := rows.Scan(&m.ID, &m.Site, &created, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.Attempts); err != nil {
+			return nil, err
+		}
+		m.CreatedAt, _ = parseTime(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkSent records a message as sent, or a failed attempt with its error.
+func (db *DB) MarkSent(ctx context.Context, id int64, sendErr error) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if sendErr == nil {
+			_, err = tx.ExecContext(ctx, `UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?`, fmtTime(db.now()), id)
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, sendErr.Error(), id)
+		}
+		return err
+	})
+}
+
+// BestInterest is a navigator's recorded best-interest decision.
+type BestInterest struct {
+	Decision   string `json:"decision" validate:"required,oneof=refer do_not_refer"`
+	StepsTaken string `json:"steps_taken" validate:"required,max=5000"`
+	Advocate   string `json:"advocate" validate:"max=200"`
+}
+
+// RecordBestInterest stores a best-interest decision about a referral.
+func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, _, err := loadScreening(ctx, tx, a.Site, screeningID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken, advocate)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (screening_id) DO UPDATE SET decided_at = excluded.decided_at, decided_by = excluded.decided_by,
+			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate`,
+			screeningID, a.Site, fmtTime(db.now()), a.Ref(), b.Decision, b.StepsTaken, b.Advocate); err != nil {
+			return fmt.Errorf("record best-interest decision: %w", err)
+		}
+		return db.insertAudit(ctx, tx, a, "best_interest", "screening", screeningID)
+	})
+}
+
+func bestInterestRefer(ctx context.Context, tx *sql.Tx, site, screeningID string) (bool, error) {
+	var d string
+	err := tx.QueryRowContext(ctx, `SELECT decision FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, site, screeningID).Scan(&d)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return d == "refer", err
+}
