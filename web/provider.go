@@ -259,7 +259,6 @@ func (s *Server) RunOutbox(ctx context.Context, sender mail.Sender, interval tim
 	}
 }
 
-
 func (s *Server) listOutbox(c echo.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
