@@ -6,6 +6,7 @@ import "time"
 type Referral struct {
 	ID           string     `json:"id"`
 	ScreeningID  string     `json:"screening_id"`
+	PersonName   string     `json:"person_name"`
 	ServiceID    string     `json:"service_id"`
 	ServiceName  string     `json:"service_name"`
 	State        State      `json:"state"`

@@ -151,3 +151,30 @@ func TestIndexAgreesWithScan(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkImport measures storing generated services in one import (the
+// parsing is measured in the assets package).
+func BenchmarkImport(b *testing.B) {
+	ctx := context.Background()
+	svcs := assets.GenerateServices(5000, 9)
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(ctx, filepath.Join(b.TempDir(), "import.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := kith.Actor{Site: "s", Kind: "system", ID: "bench"}
+		if err := db.CreateSite(ctx, a, "s", "S", kith.SiteSettings{}); err != nil {
+			b.Fatal(err)
+		}
+		batch := slices.Clone(svcs)
+		b.StartTimer()
+		if _, _, err := db.ImportServices(ctx, a, batch); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(len(svcs)*b.N)/b.Elapsed().Seconds(), "services/s")
+}

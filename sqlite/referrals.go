@@ -100,16 +100,18 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 	return id, err
 }
 
-const referralColumns = `SELECT r.id, r.screening_id, r.service_id, coalesce(s.name, ''), r.state, r.assignee, r.safeguarding, r.red_flags,
+const referralColumns = `SELECT r.id, r.screening_id, coalesce(json_extract(sc.request, '$.person.name'), ''), r.service_id, coalesce(s.name, ''),
+	r.state, r.assignee, r.safeguarding, r.red_flags,
 	coalesce(r.rerouted_from, ''), coalesce(r.rerouted_to, ''), r.outcome, r.loneliness_change, r.created_at, r.updated_at, r.state_at, r.sent_at
-	FROM referrals r LEFT JOIN services s ON s.site_id = r.site_id AND s.id = r.service_id`
+	FROM referrals r LEFT JOIN services s ON s.site_id = r.site_id AND s.id = r.service_id
+	LEFT JOIN screenings sc ON sc.site_id = r.site_id AND sc.id = r.screening_id`
 
 func scanReferral(row rowScanner, now time.Time) (referral.Referral, error) {
 	var r referral.Referral
 	var state, created, updated, stateAt string
 	var sg, rf int
 	var outcome, change, sent sql.NullString
-	if err := row.Scan(&r.ID, &r.ScreeningID, &r.ServiceID, &r.ServiceName, &state, &r.Assignee, &sg, &rf, &r.ReroutedFrom, &r.ReroutedTo,
+	if err := row.Scan(&r.ID, &r.ScreeningID, &r.PersonName, &r.ServiceID, &r.ServiceName, &state, &r.Assignee, &sg, &rf, &r.ReroutedFrom, &r.ReroutedTo,
 		&outcome, &change, &created, &updated, &stateAt, &sent); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, errNotFound("Referral")

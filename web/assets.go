@@ -317,3 +317,8 @@ func parseImport(c echo.Context, cats []string) (*assets.Import, error) {
 	return nil, &kith.Error{Code: kith.EUNSUPPORTED, Message: "Send ORUK/HSDS JSON, a zip of HSDS CSV tables, or a multipart upload.",
 		Fields: []kith.FieldError{{Field: "Content-Type", Message: "must be application/json, application/zip or multipart/form-data"}}}
 }
+
+func normPostcode(s string) string {
+	pc, _ := postcode.Normalize(s)
+	return pc
+}

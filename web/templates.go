@@ -57,7 +57,13 @@ var templateFuncs = template.FuncMap{
 		}
 		return m
 	},
-	"add":     func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"deref": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
 	"indexed": func(base string, i int) string { return fmt.Sprintf("%s[%d]", base, i) },
 	// list3 pairs values and labels: list3 "a" "A" "b" "B" gives [[a A] [b B]].
 	"list3": func(kv ...string) [][2]string {
@@ -105,6 +111,8 @@ var sitePages = []struct {
 	roles       []kith.Role
 }{
 	{"/screen", "Screen a person", []kith.Role{kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead}},
+	{"/worklist", "Worklist", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
+	{"/directory", "Directory", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
 }
 
 // pageData is what every page template gets.

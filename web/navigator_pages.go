@@ -1,0 +1,166 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/sqlite"
+	"github.com/labstack/echo/v4"
+)
+
+type worklistView struct {
+	Items []referral.Referral
+	Total int
+	State string
+	Mine  bool
+}
+
+// worklistPage is the navigator's referrals: safeguarding and overdue first.
+func (s *Server) worklistPage(c echo.Context) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	f := sqlite.ReferralFilter{Page: p}
+	v := worklistView{State: c.QueryParam("state"), Mine: c.QueryParam("mine") == "true"}
+	if v.State != "" {
+		if !referral.State(v.State).Valid() {
+			return kith.Invalid(kith.FieldError{Field: "state", Message: "is not a referral state"})
+		}
+		f.State = v.State
+	}
+	if v.Mine {
+		f.Assignee = actor(c).Ref()
+	}
+	v.Items, v.Total, err = s.db.ListReferrals(c.Request().Context(), actor(c), f)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "worklist", pageData{Title: "Worklist", Data: v})
+}
+
+type referralPageView struct {
+	R           referral.Referral
+	Allowed     []referral.State
+	ProviderURL string
+	Reasons     []string
+	Results     []string
+	Recs        []recommendationView
+}
+
+func (s *Server) referralPage(c echo.Context) error {
+	return s.showReferral(c, http.StatusOK, nil)
+}
+
+func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError) error {
+	ctx := c.Request().Context()
+	r, err := s.db.Referral(ctx, actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	b, err := s.referralBody(c, r)
+	if err != nil {
+		return err
+	}
+	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: referral.AttemptResults}
+	return s.render(c, status, "referral", pageData{Title: "Referral to " + r.ServiceName, Data: v, Errors: errs})
+}
+
+// referralAction handles the forms on a referral page: a move, a note or a
+// contact attempt. Errors come back on the page beside the form.
+func (s *Server) referralAction(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	id := c.Param("id")
+	var err error
+	switch c.FormValue("action") {
+	case "move":
+		m := referral.Move{To: referral.State(c.FormValue("to")), Reason: strings.TrimSpace(c.FormValue("reason")), Note: strings.TrimSpace(c.FormValue("note")),
+			Assignee: strings.TrimSpace(c.FormValue("assignee")), WithdrawnBy: c.FormValue("withdrawn_by"), ServiceID: strings.TrimSpace(c.FormValue("service_id"))}
+		if m.To == referral.Closed {
+			m.Outcome = &referral.Outcome{DesiredOutcomesAsked: c.FormValue("desired_outcomes_asked"), Achieved: c.FormValue("achieved"),
+				FeltListenedTo: c.FormValue("felt_listened_to"), FeltInvolved: c.FormValue("felt_involved"), FeelsSafer: c.FormValue("feels_safer")}
+		}
+		if err = s.validate(&m); err == nil {
+			var queue []sqlite.Message
+			if queue, err = s.queueForMove(c, id, m.To); err == nil {
+				_, err = s.db.Transition(ctx, a, id, m, queue...)
+			}
+		}
+	case "note":
+		note := strings.TrimSpace(c.FormValue("note"))
+		if note == "" || len(note) > 5000 {
+			err = kith.Invalid(kith.FieldError{Field: "note", Message: "Write a note of up to 5,000 characters"})
+		} else {
+			err = s.db.AddNote(ctx, a, id, note)
+		}
+	case "attempt":
+		_, err = s.db.AddAttempt(ctx, a, id, c.FormValue("result"), strings.TrimSpace(c.FormValue("attempt_note")))
+	default:
+		err = kith.Invalid(kith.FieldError{Field: "action", Message: "Choose what to do"})
+	}
+	if err != nil {
+		errs := kith.FieldErrors(err)
+		if len(errs) == 0 && (kith.ErrorCode(err) == kith.ECONFLICT || kith.ErrorCode(err) == kith.EINVALID) {
+			errs = []kith.FieldError{{Field: "to", Message: kith.ErrorMessage(err)}}
+		}
+		if len(errs) == 0 {
+			return err
+		}
+		return s.showReferral(c, http.StatusUnprocessableEntity, errs)
+	}
+	return c.Redirect(http.StatusSeeOther, "/referrals/"+id)
+}
+
+type directoryView struct {
+	Form        formState
+	Hits        []sqlite.SearchHit
+	Total       int
+	Searched    bool
+	Categories  []assets.Term
+	Relations   []assets.Term
+	Support     []assets.Term
+	CentreLabel string
+}
+
+// directoryPage searches the directory, with or without JavaScript.
+func (s *Server) directoryPage(c echo.Context) error {
+	v := directoryView{Form: formState(c.QueryParams()), Categories: assets.Categories, Relations: assets.Relationships, Support: assets.SupportToAttend}
+	if len(c.QueryParams()) == 0 {
+		return s.render(c, http.StatusOK, "directory", pageData{Title: "Directory", Data: v})
+	}
+	v.Searched = true
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	a := actor(c)
+	f, err := s.parseSearch(c, a.Site)
+	if err == nil && f.Postcode != "" && f.Lat == nil {
+		lat, lon, ok, lerr := s.db.LocatePostcode(c.Request().Context(), normPostcode(f.Postcode))
+		switch {
+		case lerr != nil:
+			return lerr
+		case !ok:
+			err = kith.Invalid(kith.FieldError{Field: "postcode", Message: "We do not know where that postcode is: try a nearby one"})
+		default:
+			f.Lat, f.Lon = &lat, &lon
+			v.CentreLabel = normPostcode(f.Postcode)
+		}
+	}
+	if err != nil {
+		errs := kith.FieldErrors(err)
+		if len(errs) == 0 {
+			return err
+		}
+		return s.render(c, http.StatusUnprocessableEntity, "directory", pageData{Title: "Directory", Data: v, Errors: errs})
+	}
+	v.Hits, v.Total, err = s.db.SearchServices(c.Request().Context(), a.Site, sqlite.Search{SearchFilter: f, Now: f.At, Page: p})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "directory", pageData{Title: "Directory", Data: v})
+}
