@@ -642,7 +642,7 @@ func (p prefixScanner) Scan(dest ...any) error {
 }
 
 // MarkNudged records that the provider was nudged, once per sending.
-func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string) (bool, error) {
+func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error) {
 	var changed bool
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE referrals SET nudged_at = ? WHERE site_id = ? AND id = ? AND state = 'sent' AND nudged_at IS NULL`,
@@ -653,6 +653,12 @@ func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string) (bool, er
 		n, _ := res.RowsAffected()
 		if changed = n > 0; !changed {
 			return nil
+		}
+		for _, m := range queue {
+			m.ReferralID = id
+			if err := db.insertOutbox(ctx, tx, a.Site, m); err != nil {
+				return err
+			}
 		}
 		return db.insertAudit(ctx, tx, a, "nudge", "referral", id)
 	})

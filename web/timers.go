@@ -6,6 +6,7 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/sqlite"
 )
 
 // RunTimers applies the referral timers every interval until ctx ends. They
@@ -45,7 +46,13 @@ func (s *Server) ApplyTimers(ctx context.Context) error {
 				return err
 			}
 		case r.Timer.Nudge:
-			if _, err := s.db.MarkNudged(ctx, a, r.ID); err != nil {
+			var queue []sqlite.Message
+			if svc, err := s.db.Service(ctx, a.Site, r.ServiceID); err == nil && serviceEmail(svc) != "" {
+				queue = append(queue, sqlite.Message{Kind: "provider_nudge", To: serviceEmail(svc), Subject: "Reminder: a referral to " + svc.Name + " is waiting",
+					Body: "A referral to " + svc.Name + " sent " + r.SentAt.Format("2 January 2006") + " is still waiting for your answer.\n\n" +
+						"Please use the link in the first email to accept or decline it. After 10 working days it goes back to the navigator.\n"})
+			}
+			if _, err := s.db.MarkNudged(ctx, a, r.ID, queue...); err != nil {
 				return err
 			}
 		}
