@@ -55,6 +55,10 @@ type SiteSettings struct {
 	SafeguardingPhone string `json:"safeguarding_phone" validate:"max=40"`
 	// SafeguardingEmail is where concern summaries go.
 	SafeguardingEmail string `json:"safeguarding_email" validate:"omitempty,email,max=200"`
+	// NavigatorPhone and NavigatorEmail are how people and providers reach
+	// the community navigator team; letters carry them.
+	NavigatorPhone string `json:"navigator_phone" validate:"max=40"`
+	NavigatorEmail string `json:"navigator_email" validate:"omitempty,email,max=200"`
 	// Colour is the site's brand colour (#rrggbb) used on pages and letters.
 	Colour string `json:"colour" validate:"omitempty,hexcolor"`
 	// Categories are the site's own asset categories, beside the standard

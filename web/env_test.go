@@ -66,7 +66,7 @@ func newEnv(t *testing.T, cfgs ...web.Config) *env {
 	}
 	for _, id := range []string{"alpha", "beta"} {
 		if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, id, "Site "+id,
-			kith.SiteSettings{SafeguardingPhone: "0113 496 0000"}); err != nil {
+			kith.SiteSettings{SafeguardingPhone: "0113 496 0000", NavigatorPhone: "0113 496 0001"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -34,7 +34,8 @@ func seedDemo(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
 	a := kith.Actor{Site: demoSite, Kind: "system", ID: "demo-seed"}
 	if _, err := db.Site(ctx, demoSite); kith.ErrorCode(err) == kith.ENOTFOUND {
 		err := db.CreateSite(ctx, a, demoSite, demoName, kith.SiteSettings{
-			SafeguardingPhone: demoSafeguardingPhone, SafeguardingEmail: "safeguarding@demo.kith.example", Colour: "#1d70b8"})
+			SafeguardingPhone: demoSafeguardingPhone, SafeguardingEmail: "safeguarding@demo.kith.example", Colour: "#1d70b8",
+			NavigatorPhone: "0113 496 0456", NavigatorEmail: "navigators@demo.kith.example"})
 		if err != nil && kith.ErrorCode(err) != kith.ECONFLICT {
 			return err
 		}
