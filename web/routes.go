@@ -17,6 +17,7 @@ func (s *Server) routes() {
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" },
 	}))
 	e.GET("/static/*", s.serveStatic)
+	e.GET("/sw.js", s.serveServiceWorker)
 
 	// Probes and metrics: no token, no personal data.
 	e.GET("/healthz", s.healthz)

@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"mime"
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -29,8 +31,9 @@ type staticFile struct {
 
 // staticAssets maps a logical name ("govuk.css") to its file.
 type staticAssets struct {
-	byName map[string]*staticFile
-	byURL  map[string]*staticFile
+	byName        map[string]*staticFile
+	byURL         map[string]*staticFile
+	serviceWorker []byte
 }
 
 var (
@@ -82,7 +85,7 @@ func loadStatic() (*staticAssets, error) {
 		return nil, fmt.Errorf("load static: %w", err)
 	}
 	for _, e := range entries {
-		if e.IsDir() {
+		if e.IsDir() || e.Name() == "sw.js" {
 			continue
 		}
 		body, err := read("static/" + e.Name())
@@ -93,7 +96,30 @@ func loadStatic() (*staticAssets, error) {
 		body = bytes.ReplaceAll(body, []byte("__GOVUK_JS__"), []byte(govukJS.url))
 		add(e.Name(), body)
 	}
+	// The service worker lists every hashed asset, and its cache is named
+	// by their hash, so a release replaces the cached form at once.
+	sw, err := read("static/sw.js")
+	if err != nil {
+		return nil, fmt.Errorf("load static: %w", err)
+	}
+	urls := make([]string, 0, len(a.byURL))
+	for u := range a.byURL {
+		urls = append(urls, u)
+	}
+	slices.Sort(urls)
+	list, _ := json.Marshal(urls)
+	sum := sha256.Sum256(list)
+	sw = bytes.ReplaceAll(sw, []byte("__ASSETS__"), list)
+	a.serviceWorker = bytes.ReplaceAll(sw, []byte("__VERSION__"), []byte(hex.EncodeToString(sum[:6])))
 	return a, nil
+}
+
+// serveServiceWorker serves /sw.js from the root so it may control /screen;
+// never cached, so a new release is picked up at once.
+func (s *Server) serveServiceWorker(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	c.Response().Header().Set("Service-Worker-Allowed", "/")
+	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", s.static.serviceWorker)
 }
 
 // url returns the hashed URL of a logical asset name; templates call it.
