@@ -4,6 +4,18 @@ import { initAll } from "__GOVUK_JS__";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
+// Questions that follow from an answer (the EASI questions only when the
+// person is alone; who else is at risk) are shown when that answer is
+// chosen. Without JavaScript they are always shown, with their instruction.
+// (GOV.UK's own conditional reveal puts aria-expanded on radio buttons,
+// which WCAG checkers reject, so this does the same without it.)
+for (const input of document.querySelectorAll("[data-kith-reveal]")) {
+  const target = document.getElementById(input.dataset.kithReveal);
+  const sync = () => target.classList.toggle("govuk-radios__conditional--hidden", !input.checked);
+  for (const other of document.querySelectorAll(`input[name="${input.name}"]`)) other.addEventListener("change", sync);
+  sync();
+}
+
 // The screening form keeps working without signal: a screening completed
 // offline is kept in IndexedDB with its client_ref (the idempotency key)
 // and posted when the connection returns. The server answers a repeat of

@@ -1,0 +1,421 @@
+package letters
+
+import (
+	"strings"
+	"time"
+)
+
+// document is a letter's content, independent of output: the PDF and the
+// HTML twin are both drawn from it, so they always say the same thing.
+type document struct {
+	Kind      Kind
+	Title     string // <title> and PDF metadata: never personal data, as it lands in browser history
+	Heading   text   // the h1
+	Site      Site
+	SiteName  text
+	Marking   string // government security marking, for letters carrying personal details
+	Large     bool
+	Date      time.Time
+	Reference string
+	Recipient []text // address block
+	Meta      []row  // date, references, contact: beside the address
+	Sections  []section
+}
+
+// section is an h2 and what follows it; the opening section has no heading.
+type section struct {
+	Heading text
+	Blocks  []block
+}
+
+type blockKind int
+
+const (
+	paraBlock      blockKind = iota // Lines[0] is the paragraph
+	importantBlock                  // a paragraph the reader must not miss
+	quoteBlock                      // the person's own words, a paragraph a line
+	listBlock                       // a bulleted list, an item a line
+	rowsBlock                       // label and value pairs
+)
+
+type block struct {
+	Kind  blockKind
+	Lines []text
+	Rows  []row
+}
+
+// row is a label and its value, a line each.
+type row struct {
+	Label    string
+	Value    []text
+	DateTime string // for the HTML <time> element
+	HTMLOnly bool   // only the HTML shows it (the Latin form of a name: the PDF already prints that)
+}
+
+func para(parts ...text) block { return block{Kind: paraBlock, Lines: []text{join(parts...)}} }
+func important(parts ...text) block {
+	return block{Kind: importantBlock, Lines: []text{join(parts...)}}
+}
+func list(items []text) block { return block{Kind: listBlock, Lines: items} }
+func rows(rs ...row) block    { return block{Kind: rowsBlock, Rows: rs} }
+
+func field(label string, value ...text) row { return row{Label: label, Value: value} }
+
+func freeAll(vs []string) []text {
+	var out []text
+	for _, v := range lines(vs) {
+		out = append(out, free(v))
+	}
+	return out
+}
+
+func labelled(codes []string, labels map[string]string) []text {
+	var out []text
+	for _, c := range codes {
+		out = append(out, plain(labels[c]))
+	}
+	return out
+}
+
+// quote is the person's own words, or nil when there are none.
+func quote(s string) *block {
+	ps := paragraphs(s)
+	if len(ps) == 0 {
+		return nil
+	}
+	b := block{Kind: quoteBlock}
+	for _, p := range ps {
+		b.Lines = append(b.Lines, free(p))
+	}
+	return &b
+}
+
+// build turns a validated letter into its content.
+func build(l Letter) *document {
+	d := &document{
+		Kind:      l.Kind,
+		Site:      l.Site,
+		SiteName:  free(l.Site.Name),
+		Date:      l.Date,
+		Reference: oneLine(l.Reference),
+	}
+	switch l.Kind {
+	case KindProvider:
+		buildProvider(d, l)
+	case KindPerson:
+		buildPerson(d, l)
+	case KindConcern:
+		buildConcern(d, l)
+	}
+	return d
+}
+
+func dateRow(t time.Time) row {
+	return row{Label: "Date", Value: []text{plain(t.Format("2 January 2006"))}, DateTime: t.Format("2006-01-02")}
+}
+
+// nameRows show the name, and in the HTML the Latin form beside a name the
+// PDF cannot print (the PDF prints the Latin form as the name itself).
+func nameRows(p Person) []row {
+	rs := []row{field("Name", name(p))}
+	if latin := latinName(p); !latin.empty() {
+		rs = append(rs, row{Label: "Name in Latin letters", Value: []text{latin}, HTMLOnly: true})
+	}
+	return rs
+}
+
+// phone keeps a number on one line: its spaces become no-break spaces.
+func phone(s string) text {
+	t := free(s)
+	for i := range t {
+		if !t[i].Foreign {
+			t[i].Text = strings.ReplaceAll(t[i].Text, " ", "\u00a0")
+		}
+	}
+	return t
+}
+
+func navigatorRows(n Navigator) []row {
+	rs := []row{field("Navigator", free(n.Name)), field("Phone", phone(n.Phone))}
+	if e := oneLine(n.Email); e != "" {
+		rs = append(rs, field("Email", free(e)))
+	}
+	return rs
+}
+
+// safeContact says how the person may be contacted, and never who must not
+// be: the letters carry only that there is such a person.
+func safeContact(sc SafeContact, who text) []block {
+	yesNo := func(ok bool, yes, no string) text {
+		if ok {
+			return plain(yes)
+		}
+		return plain(no)
+	}
+	times := plain("Not given: ask the navigator")
+	if t := free(sc.Times); !t.empty() {
+		times = t
+	}
+	bs := []block{rows(
+		field("Phone", yesNo(sc.Phone, "Yes, it is safe to phone", "No, do not phone")),
+		field("Post", yesNo(sc.Post, "Yes, it is safe to write to their home", "No, do not write to their home")),
+		field("Visit", yesNo(sc.Visit, "Yes, it is safe to visit their home", "No, do not visit their home")),
+		field("Safe times", times),
+	)}
+	if !sc.Phone && !sc.Post && !sc.Visit {
+		bs = append(bs, important(plain("No safe way to contact "), who, plain(" has been confirmed yet. Do not phone, write or visit until the navigator confirms how.")))
+	}
+	if sc.HasDoNotContact {
+		bs = append(bs, important(plain("There is someone who must not be contacted or told about this. Contact "), who,
+			plain(" only in the safe ways above. If anyone else answers, do not say who you are or why you are calling, and do not leave a message.")))
+	}
+	return bs
+}
+
+func buildProvider(d *document, l Letter) {
+	who := name(l.Person)
+	svc := free(l.Service.Name)
+	d.Title = "Referral " + d.Reference + " – " + oneLine(l.Site.Name)
+	d.Heading = join(plain("Referral to "), svc)
+	d.Marking = "OFFICIAL-SENSITIVE"
+	d.Recipient = []text{free(l.Service.Organisation), svc}
+	d.Meta = append([]row{dateRow(l.Date), field("Our reference", plain(d.Reference))}, navigatorRows(l.Navigator)...)
+
+	about := []block{rows(nameRows(l.Person)...)}
+	if q := quote(l.Wishes); q != nil {
+		about = append(about, para(plain("In their own words, what they would like:")), *q)
+	} else {
+		about = append(about, para(plain("They have not shared anything more about what they would like.")))
+	}
+	support := para(plain("They have not asked for support to attend."))
+	if s := freeAll(l.Service.SupportToAttend); len(s) > 0 {
+		support = list(s)
+	}
+	reply := para(plain("Please tell us whether you can accept this referral using the secure link in our email."))
+	if l.ReplyURL != "" {
+		reply = para(plain("Please tell us whether you can accept this referral using this secure link: "), text{{Text: l.ReplyURL, Link: l.ReplyURL}})
+	}
+	d.Sections = []section{
+		{Blocks: []block{
+			para(plain("We would like to refer "), who, plain(" to "), svc, plain(". They have agreed that we can share the information in this letter with you.")),
+		}},
+		{Heading: plain("About the person"), Blocks: about},
+		{Heading: plain("Support to attend"), Blocks: []block{support}},
+		{Heading: plain("How to contact them safely"), Blocks: safeContact(l.SafeContact, who)},
+		{Heading: plain("How to reply"), Blocks: []block{
+			reply,
+			para(plain("The link is for this referral only. If you have questions, call "), free(l.Navigator.Name), plain(" on "), phone(l.Navigator.Phone), plain(".")),
+		}},
+		{Heading: plain("Your contact"), Blocks: []block{rows(navigatorRows(l.Navigator)...)}},
+		{Blocks: []block{
+			para(plain("This letter contains personal information. Keep it secure and share it only with people who need it to support "), who, plain(".")),
+			para(plain("Thank you for your help.")),
+			signOff(l),
+		}},
+	}
+}
+
+func signOff(l Letter) block {
+	return block{Kind: paraBlock, Lines: []text{
+		plain("Yours sincerely,"),
+		free(l.Navigator.Name),
+		join(plain("Community navigator, "), free(l.Site.Name)),
+	}}
+}
+
+func buildPerson(d *document, l Letter) {
+	nav, tel := free(l.Navigator.Name), phone(l.Navigator.Phone)
+	svc := free(l.Service.Name)
+	d.Title = "What we have arranged for you – " + oneLine(l.Site.Name)
+	d.Heading = plain("What we have arranged for you")
+	d.Large = l.LargePrint
+	d.Recipient = append([]text{name(l.Person)}, freeAll(l.Person.Address)...)
+	d.Meta = []row{dateRow(l.Date), field("Our reference", plain(d.Reference)), field("Please call", join(nav, plain(" on "), tel))}
+
+	arranged := join(plain("Thank you for talking with us. As we agreed, we have put you in touch with "), svc)
+	if org := free(l.Service.Organisation); !org.empty() {
+		arranged = join(arranged, plain(", run by "), org)
+	}
+	secs := []section{{Blocks: []block{
+		para(plain("Dear "), name(l.Person), plain(",")),
+		para(arranged, plain(".")),
+	}}}
+	if desc := paragraphs(l.Service.Description); len(desc) > 0 {
+		var bs []block
+		for _, p := range desc {
+			bs = append(bs, para(free(p)))
+		}
+		secs = append(secs, section{Heading: plain("What it is"), Blocks: bs})
+	}
+	var when []row
+	if s := free(l.Service.Schedule); !s.empty() {
+		when = append(when, field("When", s))
+	}
+	if a := free(l.Service.Address); !a.empty() {
+		when = append(when, field("Where", a))
+	}
+	if len(when) > 0 {
+		secs = append(secs, section{Heading: plain("When and where"), Blocks: []block{rows(when...)}})
+	}
+	cost := para(plain("Please ask "), nav, plain(" if there is a cost."))
+	if c := free(l.Service.Cost); !c.empty() {
+		cost = para(c)
+	}
+	getThere := []block{para(plain("If you would like help to get there, please call "), nav, plain(" on "), tel, plain("."))}
+	if s := freeAll(l.Service.SupportToAttend); len(s) > 0 {
+		getThere = []block{para(plain("To help you take part, we have arranged:")), list(s)}
+	}
+	call := []block{para(plain("If you have any questions, please call "), nav, plain(" on "), tel, plain("."))}
+	if e := free(l.Navigator.Email); !e.empty() {
+		call = append(call, para(plain("You can also email "), e, plain(".")))
+	}
+	secs = append(secs,
+		section{Heading: plain("Cost"), Blocks: []block{cost}},
+		section{Heading: plain("Getting there"), Blocks: getThere},
+		section{Heading: plain("Who to call"), Blocks: call},
+		section{Heading: plain("It is your choice"), Blocks: []block{
+			para(plain("You can say no, or change your mind at any time. Just call "), nav, plain(" on "), tel, plain(".")),
+			para(plain("Saying no will not change any other help you get.")),
+		}},
+		section{Blocks: []block{signOff(l)}},
+	)
+	d.Sections = secs
+}
+
+func buildConcern(d *document, l Letter) {
+	c := l.Concern
+	ref := oneLine(c.Reference)
+	d.Title = "Safeguarding concern " + ref + " – " + oneLine(l.Site.Name)
+	d.Heading = plain("Adult safeguarding concern")
+	d.Marking = "OFFICIAL-SENSITIVE"
+	d.Reference = ref
+	d.Recipient = []text{plain("Adult safeguarding team"), free(l.Site.Name)}
+	d.Meta = []row{dateRow(l.Date), field("Concern reference", plain(ref))}
+	if r := oneLine(l.Reference); r != "" {
+		d.Meta = append(d.Meta, field("Referral reference", plain(r)))
+	}
+	d.Meta = append(d.Meta, field("Site", free(l.Site.Name)))
+
+	orNone := func(items []text) block {
+		if len(items) == 0 {
+			return para(plain("None recorded."))
+		}
+		return list(items)
+	}
+	person := rows(nameRows(l.Person)...)
+	if addr := freeAll(l.Person.Address); len(addr) > 0 {
+		person.Rows = append(person.Rows, field("Address", addr...))
+	}
+	abuse := field("Abuse or neglect indicated", plain("No"))
+	if c.AbuseIndicated {
+		abuse = field("Abuse or neglect indicated", plain("Yes"))
+	}
+	limbs := []block{rows(
+		field("Care and support needs", plain(answerLabels[c.CareAndSupportNeeds])),
+		abuse,
+		field("Unable to protect themselves", plain(answerLabels[c.UnableToProtectSelf])),
+	)}
+	if because := freeAll(c.AbuseBecause); len(because) > 0 {
+		limbs = append(limbs, para(plain("Abuse or neglect is indicated because:")), list(because))
+	}
+	limbs = append(limbs, para(plain("The council applies the section 42 test. Whether the person can protect themselves is recorded here as the visitor saw it; it did not decide whether this concern was raised.")))
+
+	var risks []text
+	for _, code := range c.TypesOfRisk {
+		risks = append(risks, plain(riskLabels[code]+" ("+code+")"))
+	}
+	wishes := []block{para(plain("Not recorded."))}
+	if q := quote(l.Wishes); q != nil {
+		wishes = []block{para(plain("In their own words:")), *q}
+	}
+	if outcomes := freeAll(l.DesiredOutcomes); len(outcomes) > 0 {
+		wishes = append(wishes, para(plain("The outcomes they want:")), list(outcomes))
+	}
+	observer := []row{
+		field("Role", orNotRecorded(free(c.Observer.Role))),
+		field("Organisation", orNotRecorded(free(c.Observer.Organisation))),
+		field("Agency", orNotRecorded(plain(agencyLabels[c.Observer.Agency]))),
+	}
+	var team []text
+	if p := phone(l.Site.SafeguardingPhone); !p.empty() {
+		team = append(team, join(plain("Phone: "), p))
+	}
+	if e := free(l.Site.SafeguardingEmail); !e.empty() {
+		team = append(team, join(plain("Email: "), e))
+	}
+
+	d.Sections = []section{
+		{Heading: plain("The person"), Blocks: []block{person}},
+		{Heading: plain("Safeguarding action"), Blocks: []block{
+			rows(field("Action", plain(actionLabels[c.Action]))),
+			para(plain("Reasons:")),
+			orNone(freeAll(c.Reasons)),
+		}},
+		{Heading: plain("Care Act 2014 section 42, as the visitor recorded it"), Blocks: limbs},
+		{Heading: plain("Types of risk"), Blocks: []block{orNone(risks)}},
+		{Heading: plain("Basis for sharing"), Blocks: []block{orNone(labelled(c.ShareBasis, basisLabels))}},
+		{Heading: plain("What the visitor noticed"), Blocks: []block{orNone(freeAll(c.Noticed))}},
+		{Heading: plain("Others at risk"), Blocks: []block{orNone(labelled(c.OthersAtRisk, othersLabels))}},
+		{Heading: plain("Safe contact"), Blocks: safeContact(l.SafeContact, plain("the person"))},
+		{Heading: plain("The person's wishes"), Blocks: wishes},
+		{Heading: plain("Raised by"), Blocks: []block{rows(observer...)}},
+	}
+	if len(team) > 0 {
+		d.Sections = append(d.Sections, section{Heading: plain("Adult safeguarding team"), Blocks: []block{block{Kind: paraBlock, Lines: team}}})
+	}
+}
+
+func orNotRecorded(t text) text {
+	if t.empty() {
+		return plain("Not recorded")
+	}
+	return t
+}
+
+// Plain labels for the codes a concern carries.
+var (
+	actionLabels = map[string]string{
+		"emergency":     "Emergency: the person was in immediate danger",
+		"raise_concern": "Raise a safeguarding concern",
+		"discuss":       "Discuss with a manager or the safeguarding advice line",
+		"none":          "No safeguarding action indicated",
+	}
+	answerLabels = map[string]string{"yes": "Yes", "no": "No", "unsure": "Unsure"}
+	// The national Safeguarding Adults Collection types of risk.
+	riskLabels = map[string]string{
+		"physical":                     "Physical abuse",
+		"sexual":                       "Sexual abuse",
+		"psychological":                "Psychological abuse",
+		"financial_or_material":        "Financial or material abuse",
+		"discriminatory":               "Discriminatory abuse",
+		"organisational":               "Organisational abuse",
+		"neglect_and_acts_of_omission": "Neglect and acts of omission",
+		"domestic_abuse":               "Domestic abuse",
+		"sexual_exploitation":          "Sexual exploitation",
+		"modern_slavery":               "Modern slavery",
+		"self_neglect":                 "Self-neglect",
+	}
+	// A capacity concern justifies sharing; it never records that the person
+	// lacks capacity, so the label says concern.
+	basisLabels = map[string]string{
+		"consent":                      "The person consented to sharing",
+		"others_at_risk":               "Others are at risk",
+		"capacity_concern":             "A concern about the person's capacity to make this decision",
+		"crime_suspected":              "A serious crime is suspected, or sharing could prevent one",
+		"coercion":                     "Signs of coercion or control",
+		"staff_or_provider_implicated": "Staff or a care provider may be involved",
+		"risk_to_life":                 "Risk to life",
+	}
+	othersLabels = map[string]string{"child": "A child", "adult": "Another adult", "public": "The public"}
+	agencyLabels = map[string]string{
+		"home_care":        "Home care",
+		"fire_service":     "Fire and rescue service",
+		"housing":          "Housing",
+		"police":           "Police",
+		"ambulance":        "Ambulance service",
+		"primary_care":     "Primary care",
+		"pharmacy":         "Pharmacy",
+		"voluntary_sector": "Voluntary or community sector",
+		"other":            "Other",
+	}
+)

@@ -1,0 +1,377 @@
+package letters
+
+// This is the only file that knows the PDF library. It draws a document
+// (content.go) on A4 pages; to swap the library, rewrite this file.
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/jung-kurt/gofpdf"
+)
+
+const (
+	pageW, pageH = 210.0, 297.0 // A4, mm
+	margin       = 20.0
+	contentW     = pageW - 2*margin
+	footerBase   = pageH - 12 // the footer's last line ends here
+	ptMM         = 25.4 / 72  // one point in mm
+	family       = "DejaVu"
+)
+
+// pdfStyle sizes a letter: standard print, or large print for a person who
+// asks for it (18 pt and up, as large print guidance recommends).
+type pdfStyle struct {
+	body, h1, h2, meta, footer float64 // points
+	leading                    float64 // line height, as a multiple of the size
+	labelW, metaLabelW         float64 // mm: width of row labels
+	indent                     float64 // mm: lists, quotes and important notes
+	gap                        float64 // mm: after a paragraph
+}
+
+var (
+	standardPrint = pdfStyle{body: 12, h1: 17, h2: 13.5, meta: 10, footer: 8.5, leading: 1.4, labelW: 52, metaLabelW: 36, indent: 6, gap: 3}
+	largePrint    = pdfStyle{body: 18, h1: 24, h2: 20, meta: 18, footer: 14, leading: 1.35, labelW: 64, metaLabelW: 64, indent: 8, gap: 4.5}
+)
+
+// metaX is where the date and references start, beside the address.
+const metaX = 104.0
+
+var (
+	ink  = rgb{11, 12, 12} // near-black body text
+	grey = rgb{80, 90, 95} // footer
+	bar  = rgb{11, 12, 12} // beside important notes
+	rule = rgb{177, 180, 182}
+)
+
+type rgb struct{ r, g, b int }
+
+type pdfWriter struct {
+	f     *gofpdf.Fpdf
+	st    pdfStyle
+	d     *document
+	brand rgb
+	y     float64
+}
+
+func renderPDF(d *document) ([]byte, error) {
+	st := standardPrint
+	if d.Large {
+		st = largePrint
+	}
+	f := gofpdf.New("P", "mm", "A4", "")
+	// Reproducible output: sorted resource catalogues and dates from the
+	// letter, not the clock.
+	f.SetCatalogSort(true)
+	f.SetCreationDate(d.Date)
+	f.SetModificationDate(d.Date)
+	f.SetTitle(d.Title, true)
+	f.SetAuthor(d.SiteName.pdfString(), true)
+	f.SetCreator("Kith", false)
+	f.AddUTF8FontFromBytes(family, "", fontRegular)
+	f.AddUTF8FontFromBytes(family, "B", fontBold)
+	f.SetMargins(margin, margin, margin)
+	f.SetCellMargin(0)
+	// Page breaks are ours, so a heading never ends a page alone.
+	f.SetAutoPageBreak(false, 0)
+	f.AliasNbPages("{nb}")
+
+	w := &pdfWriter{f: f, st: st, d: d, brand: parseColour(d.Site.Colour)}
+	f.SetHeaderFunc(w.header)
+	f.SetFooterFunc(w.footer)
+	f.AddPage()
+	w.opening()
+	for _, s := range d.Sections {
+		w.section(s)
+	}
+	var buf bytes.Buffer
+	if err := f.Output(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// header draws the site's colour band: full on the first page, slim after.
+func (w *pdfWriter) header() {
+	f := w.f
+	fg := onColour(w.brand)
+	h, size := 28.0, 18.0
+	if f.PageNo() > 1 {
+		h, size = 11, 10
+	}
+	f.SetFillColor(w.brand.r, w.brand.g, w.brand.b)
+	f.Rect(0, 0, pageW, h, "F")
+	f.SetTextColor(fg.r, fg.g, fg.b)
+	// A long site name gets a smaller size before it is ever cut short.
+	name := w.d.SiteName.pdfString()
+	for f.SetFont(family, "B", size); size > 11 && f.GetStringWidth(name) > contentW-45; size-- {
+		f.SetFont(family, "B", size-1)
+	}
+	name = w.fit(name, contentW-45)
+	f.SetXY(margin, 0)
+	f.CellFormat(contentW-45, h, name, "", 0, "LM", false, 0, "")
+	if w.d.Marking != "" {
+		f.SetFont(family, "B", 8.5)
+		f.SetXY(margin, 0)
+		f.CellFormat(contentW, h, w.d.Marking, "", 0, "RM", false, 0, "")
+	}
+	w.y = h + 9
+}
+
+func (w *pdfWriter) footer() {
+	f := w.f
+	parts := []string{}
+	if w.d.Marking != "" {
+		parts = append(parts, w.d.Marking)
+	}
+	parts = append(parts, w.d.SiteName.pdfString())
+	if w.d.Reference != "" {
+		parts = append(parts, "Reference "+w.d.Reference)
+	}
+	size, lh := w.st.footer, w.footerH()
+	y := footerBase - lh
+	f.SetDrawColor(rule.r, rule.g, rule.b)
+	f.SetLineWidth(0.2)
+	f.Line(margin, y-2, pageW-margin, y-2)
+	f.SetTextColor(grey.r, grey.g, grey.b)
+	f.SetFont(family, "", size)
+	page := "Page " + strconv.Itoa(f.PageNo()) + " of {nb}"
+	pageWidth := f.GetStringWidth("Page 99 of 99")
+	f.SetXY(margin, y)
+	f.CellFormat(contentW-pageWidth-4, lh, w.fit(strings.Join(parts, "  ·  "), contentW-pageWidth-4), "", 0, "L", false, 0, "")
+	f.SetXY(margin, y)
+	f.CellFormat(contentW, lh, page, "", 0, "R", false, 0, "")
+}
+
+// opening draws the address block (placed for a DL window envelope), the
+// date and references beside it, and the title.
+func (w *pdfWriter) opening() {
+	st := w.st
+	top := w.y
+	w.y = 46
+	for _, t := range w.d.Recipient {
+		w.lines(margin, 88, t.pdfString(), "", st.body)
+	}
+	addrEnd := w.y
+	if w.d.Large {
+		// Large print has no room for two columns: the details follow the address.
+		w.y = addrEnd + 6
+		w.rows(margin, contentW, st.metaLabelW, st.meta, w.d.Meta)
+	} else {
+		w.y = top
+		w.rows(metaX, pageW-margin-metaX, st.metaLabelW, st.meta, w.d.Meta)
+		w.y = max(w.y, addrEnd)
+	}
+	w.y += 10
+	w.lines(margin, contentW, w.d.Heading.pdfString(), "B", st.h1)
+	w.f.SetFillColor(w.brand.r, w.brand.g, w.brand.b)
+	w.f.Rect(margin, w.y+1, 24, 1.2, "F")
+	w.y += 7
+}
+
+func (w *pdfWriter) section(s section) {
+	st := w.st
+	if !s.Heading.empty() {
+		w.y += st.gap + 2
+		// Keep the heading with the first line of what follows.
+		w.ensure(w.lineH(st.h2) + w.lineH(st.body) + 2)
+		w.lines(margin, contentW, s.Heading.pdfString(), "B", st.h2)
+		w.y += 1.5
+	}
+	for i, b := range s.Blocks {
+		// An introduction ("To help you take part, we have arranged:")
+		// stays with the first line of the list or quote it introduces.
+		if b.Kind == paraBlock && i+1 < len(s.Blocks) && s.Blocks[i+1].Kind != paraBlock {
+			w.setFont("", st.body)
+			n := 0
+			for _, t := range b.Lines {
+				n += len(w.wrap(t.pdfString(), contentW))
+			}
+			w.ensure(float64(n+1)*w.lineH(st.body) + st.gap)
+		}
+		w.block(b)
+	}
+}
+
+func (w *pdfWriter) block(b block) {
+	st := w.st
+	switch b.Kind {
+	case paraBlock:
+		for _, t := range b.Lines {
+			w.lines(margin, contentW, t.pdfString(), "", st.body)
+		}
+	case importantBlock, quoteBlock:
+		style, colour := "B", bar
+		if b.Kind == quoteBlock {
+			style, colour = "", w.brand
+		}
+		for i, t := range b.Lines {
+			if i > 0 {
+				w.y += st.gap / 2
+			}
+			w.setFont(style, st.body)
+			for _, line := range w.wrap(t.pdfString(), contentW-st.indent) {
+				w.ensure(w.lineH(st.body))
+				w.f.SetFillColor(colour.r, colour.g, colour.b)
+				w.f.Rect(margin, w.y, 1.2, w.lineH(st.body), "F")
+				w.cell(margin+st.indent, contentW-st.indent, line, st.body)
+			}
+		}
+	case listBlock:
+		for _, t := range b.Lines {
+			w.setFont("", st.body)
+			for i, line := range w.wrap(t.pdfString(), contentW-st.indent) {
+				w.ensure(w.lineH(st.body))
+				if i == 0 {
+					w.f.SetXY(margin+1, w.y)
+					w.f.CellFormat(st.indent, w.lineH(st.body), "•", "", 0, "L", false, 0, "")
+				}
+				w.cell(margin+st.indent, contentW-st.indent, line, st.body)
+			}
+			w.y += 1
+		}
+	case rowsBlock:
+		w.rows(margin, contentW, st.labelW, st.body, b.Rows)
+	}
+	w.y += st.gap
+}
+
+// rows draws label and value pairs in two columns.
+func (w *pdfWriter) rows(x, width, labelW, size float64, rs []row) {
+	lh := w.lineH(size)
+	for _, r := range rs {
+		if r.HTMLOnly {
+			continue
+		}
+		w.setFont("B", size)
+		label := w.wrap(r.Label, labelW-3)
+		w.setFont("", size)
+		var value []string
+		for _, t := range r.Value {
+			value = append(value, w.wrap(t.pdfString(), width-labelW)...)
+		}
+		n := max(len(label), len(value))
+		if float64(n)*lh < w.bottom()-margin-20 {
+			w.ensure(float64(n) * lh)
+		}
+		y := w.y
+		w.setFont("B", size)
+		for _, l := range label {
+			w.cell(x, labelW-3, l, size)
+		}
+		w.y = y
+		w.setFont("", size)
+		for _, l := range value {
+			w.ensure(lh)
+			w.cell(x+labelW, width-labelW, l, size)
+		}
+		w.y = max(w.y, y+float64(len(label))*lh) + 1
+	}
+}
+
+// lines wraps s to width and draws it, breaking pages as needed.
+func (w *pdfWriter) lines(x, width float64, s, style string, size float64) {
+	w.setFont(style, size)
+	for _, line := range w.wrap(s, width) {
+		w.ensure(w.lineH(size))
+		w.cell(x, width, line, size)
+	}
+}
+
+func (w *pdfWriter) cell(x, width float64, s string, size float64) {
+	w.f.SetTextColor(ink.r, ink.g, ink.b)
+	w.f.SetXY(x, w.y)
+	w.f.CellFormat(width, w.lineH(size), s, "", 0, "L", false, 0, "")
+	w.y += w.lineH(size)
+}
+
+func (w *pdfWriter) setFont(style string, size float64) { w.f.SetFont(family, style, size) }
+
+func (w *pdfWriter) lineH(size float64) float64 { return size * ptMM * w.st.leading }
+
+func (w *pdfWriter) footerH() float64 { return w.st.footer * ptMM * 1.3 }
+
+// bottom is where content must stop, clear of the footer and its rule.
+func (w *pdfWriter) bottom() float64 { return footerBase - w.footerH() - 7 }
+
+// ensure starts a new page unless h more millimetres fit on this one.
+func (w *pdfWriter) ensure(h float64) {
+	if w.y+h > w.bottom() {
+		w.f.AddPage() // runs header, which moves w.y below the band
+	}
+}
+
+// wrap breaks s into lines no wider than width in the current font. Widths
+// add up (the library does no kerning), so each word is measured once.
+func (w *pdfWriter) wrap(s string, width float64) []string {
+	space := w.f.GetStringWidth(" ")
+	var out []string
+	line, lineW := "", 0.0
+	for _, word := range strings.Split(s, " ") {
+		ww := w.f.GetStringWidth(word)
+		if line != "" && lineW+space+ww <= width {
+			line, lineW = line+" "+word, lineW+space+ww
+			continue
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+		// A word wider than the line (a long link) is broken where it must be.
+		for ww > width {
+			head := w.fit(word, width)
+			out = append(out, head)
+			word = word[len(head):]
+			ww = w.f.GetStringWidth(word)
+		}
+		line, lineW = word, ww
+	}
+	return append(out, line)
+}
+
+// fit returns the longest prefix of s (at least one character) no wider
+// than width, ending after a break character of a link or an email address
+// ("@", "/", "?", "&", "=", "-", ".") where there is one.
+func (w *pdfWriter) fit(s string, width float64) string {
+	total, soft := 0.0, 0
+	for i, r := range s {
+		total += w.f.GetStringWidth(string(r))
+		if total > width && i > 0 {
+			if soft > 0 {
+				return s[:soft]
+			}
+			return s[:i]
+		}
+		if strings.ContainsRune("@/?&=-.", r) {
+			soft = i + 1
+		}
+	}
+	return s
+}
+
+func parseColour(hex string) rgb {
+	v, _ := strconv.ParseUint(strings.TrimPrefix(hex, "#"), 16, 32) // validated already
+	return rgb{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
+}
+
+// onColour picks white or near-black text for the band, whichever contrasts
+// more with the site's colour (WCAG relative luminance), so a pale brand
+// colour still gives a readable site name.
+func onColour(c rgb) rgb {
+	lum := func(c rgb) float64 {
+		ch := func(v int) float64 {
+			s := float64(v) / 255
+			if s <= 0.04045 {
+				return s / 12.92
+			}
+			return math.Pow((s+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(c.r) + 0.7152*ch(c.g) + 0.0722*ch(c.b)
+	}
+	l := lum(c)
+	if (1.05)/(l+0.05) >= (l+0.05)/(lum(ink)+0.05) {
+		return rgb{255, 255, 255}
+	}
+	return ink
+}
