@@ -64,6 +64,24 @@ type SiteSettings struct {
 	// Categories are the site's own asset categories, beside the standard
 	// ones (lower_snake_case codes).
 	Categories []string `json:"categories,omitempty" validate:"max=50,dive,max=60"`
+	// UnitCosts are the site's own costs and assumptions behind the
+	// costs-avoided estimate in its reports.
+	UnitCosts []CostItem `json:"unit_costs,omitempty" validate:"max=30,dive"`
+	// RetentionDays is how long closed records keep personal data.
+	RetentionDays int `json:"retention_days,omitempty" validate:"omitempty,min=30,max=36500"`
+}
+
+// CostItem is one kind of avoided event, with the site's unit cost and its
+// assumptions about how often engagement avoids one. These are assumptions
+// the site owns and must be able to defend; the report says so.
+type CostItem struct {
+	Name        string  `json:"name" validate:"required,max=200"`
+	UnitCost    float64 `json:"unit_cost" validate:"gte=0,lte=10000000"`
+	Driver      string  `json:"driver" validate:"required,oneof=engaged_referrals closed_referrals screenings"`
+	RateLow     float64 `json:"rate_low" validate:"gte=0,lte=10"`
+	RateCentral float64 `json:"rate_central" validate:"gte=0,lte=10"`
+	RateHigh    float64 `json:"rate_high" validate:"gte=0,lte=10"`
+	Source      string  `json:"source" validate:"max=1000"`
 }
 
 // User is a person who signs in.

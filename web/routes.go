@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	authed.POST("/screenings/:id/best-interest", s.recordBestInterest, navigatorUp)
 	authed.GET("/outbox", s.listOutbox, leadOnly)
 	authed.GET("/concerns", s.listConcerns, navigatorUp)
+	authed.GET("/reports/summary", s.getSummary, leadOnly)
 	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
 
 	// The open Open Referral UK feed: no token, read-only, any origin.
