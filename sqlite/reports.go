@@ -27,9 +27,9 @@ type ReportFilter struct {
 
 type repScreening struct {
 	id, agency, action, quadrant, loneliness, isolation, arm string
-	version                                                 sql.NullInt64
-	created                                                 time.Time
-	lat, lon                                                sql.NullFloat64
+	version                                                  sql.NullInt64
+	created                                                  time.Time
+	lat, lon                                                 sql.NullFloat64
 }
 
 type repReferral struct {
