@@ -52,3 +52,16 @@ func TestEstimateCosts(t *testing.T) {
 		t.Fatal("no formula or note")
 	}
 }
+
+func TestTablesSuppress(t *testing.T) {
+	s := Summary{Funnel: Funnel{Screenings: 23, Concerns: 3}, Quadrants: map[string]int{"connected": 2}}
+	tables := Tables(s)
+	if tables[0].Rows[0][1] != "25" || tables[0].Rows[1][1] != "<5" {
+		t.Fatalf("funnel rows: %v", tables[0].Rows)
+	}
+	for _, tb := range tables {
+		if tb.Name == "quadrants" && tb.Rows[3][1] != "<5" {
+			t.Fatalf("quadrants: %v", tb.Rows)
+		}
+	}
+}

@@ -273,7 +273,11 @@ func TestBrowserAccessibilityOfOtherPages(t *testing.T) {
 	checkAccessibility(t, ctx, "/sign-in with errors")
 	do(t, ctx, chromedp.Navigate(e.URL+"/nowhere"), chromedp.WaitVisible("h1"))
 	browserSignIn(t, ctx, e.URL, "lead@example.org", "a long password")
-	for _, p := range []string{"/", "/nowhere"} {
+	visitor := e.token("alpha", kith.RoleVisitor)
+	for i := 0; i < 6; i++ {
+		e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", nil))
+	}
+	for _, p := range []string{"/", "/nowhere", "/reports", "/reports?from=nope"} {
 		do(t, ctx, chromedp.Navigate(e.URL+p), chromedp.WaitVisible("h1"))
 		checkAccessibility(t, ctx, p)
 	}

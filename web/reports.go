@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
 	"net/http"
+	"strings"
 	"strconv"
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/reports"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
@@ -88,4 +93,123 @@ func (s *Server) getSummary(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, sum)
+}
+
+// chartBar is one bar of a server-drawn SVG chart.
+type chartBar struct {
+	Label string
+	Value string
+	Y     int
+	Width int
+	TextY int
+}
+
+type reportTable struct {
+	reports.Table
+	Bars   []chartBar
+	Height int
+}
+
+type reportView struct {
+	Summary reports.Summary
+	Tables  []reportTable
+	Query   string
+	Form    formState
+}
+
+// reportTables lays out the tables, with bar charts (drawn on the server
+// as SVG, with a title, a description and the table beside them) where a
+// person would rather look than read.
+func reportTables(s reports.Summary) []reportTable {
+	var out []reportTable
+	for _, t := range reports.Tables(s) {
+		rt := reportTable{Table: t}
+		if t.Chart >= 0 && len(t.Raw) > 0 {
+			maxV := 1
+			for _, v := range t.Raw {
+				maxV = max(maxV, v)
+			}
+			for i, row := range t.Rows {
+				rt.Bars = append(rt.Bars, chartBar{Label: row[0], Value: row[t.Chart], Y: i * 32, TextY: i*32 + 20, Width: t.Raw[i] * 380 / maxV})
+			}
+			rt.Height = len(t.Rows) * 32
+		}
+		out = append(out, rt)
+	}
+	return out
+}
+
+func (s *Server) reportsPage(c echo.Context) error {
+	f, err := s.reportFilter(c)
+	v := reportView{Form: formState(c.QueryParams()), Query: c.QueryString()}
+	if err != nil {
+		if errs := kith.FieldErrors(err); len(errs) > 0 {
+			return s.render(c, http.StatusUnprocessableEntity, "reports", pageData{Title: "Reports", Data: v, Errors: errs})
+		}
+		return err
+	}
+	ctx := c.Request().Context()
+	a := actor(c)
+	site, err := s.db.Site(ctx, a.Site)
+	if err != nil {
+		return err
+	}
+	if v.Summary, err = s.db.Summary(ctx, a, f, site.Settings.UnitCosts); err != nil {
+		return err
+	}
+	if err := s.db.AuditRead(ctx, a, "report_summary", ""); err != nil {
+		return err
+	}
+	v.Tables = reportTables(v.Summary)
+	return s.render(c, http.StatusOK, "reports", pageData{Title: "Reports", Data: v})
+}
+
+// reportCSV downloads one table of the report, suppressed as on the page.
+func (s *Server) reportCSV(c echo.Context) error {
+	name := strings.TrimSuffix(c.Param("table"), ".csv")
+	f, err := s.reportFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a := actor(c)
+	site, err := s.db.Site(ctx, a.Site)
+	if err != nil {
+		return err
+	}
+	sum, err := s.db.Summary(ctx, a, f, site.Settings.UnitCosts)
+	if err != nil {
+		return err
+	}
+	for _, t := range reports.Tables(sum) {
+		if t.Name != name {
+			continue
+		}
+		if err := s.db.AuditRead(ctx, a, "report_export", name); err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		_ = w.Write(t.Columns)
+		for _, r := range t.Rows {
+			_ = w.Write(csvSafe(r))
+		}
+		w.Flush()
+		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kith-%s-%s-to-%s.csv"`, name, sum.From, sum.To))
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	}
+	return kith.Errorf(kith.ENOTFOUND, "No such table.")
+}
+
+// csvSafe stops a cell starting with = + - @ being read as a formula by a
+// spreadsheet (CSV injection).
+func csvSafe(row []string) []string {
+	out := make([]string, len(row))
+	for i, v := range row {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			v = "'" + v
+		}
+		out[i] = v
+	}
+	return out
 }

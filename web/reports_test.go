@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/kith-project/kith"
@@ -78,4 +79,32 @@ func TestReportSummaryCounts(t *testing.T) {
 		wantProblem(t, e.do("GET", "/api/v1/reports/summary?"+q, lead, nil), 422, field)
 	}
 	wantProblem(t, e.do("GET", "/api/v1/reports/summary", nav, nil), 403, "")
+}
+
+func TestReportsPageAndCSV(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	e.user("alpha", "lead@example.org", kith.RoleLead, "a long password")
+	visitor := e.token("alpha", kith.RoleVisitor)
+	for i := 0; i < 7; i++ {
+		e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", nil))
+	}
+	c := browser(t)
+	signIn(t, e, c, "lead@example.org", "a long password")
+	page := doWith(t, c, "GET", e.URL+"/reports", "", nil)
+	body := string(page.Body)
+	if page.Status != 200 || !strings.Contains(body, "<svg role=\"img\"") || !strings.Contains(body, "<title id=\"t-funnel\">") ||
+		!strings.Contains(body, "<th scope=\"row\" class=\"govuk-table__header\">Screenings</th><td class=\"govuk-table__cell\">5</td>") {
+		t.Fatalf("reports page: %d %s", page.Status, body)
+	}
+	csv := doWith(t, c, "GET", e.URL+"/reports/funnel.csv", "", nil)
+	if csv.Status != 200 || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") || !strings.Contains(string(csv.Body), "Screenings,5,") {
+		t.Fatalf("csv: %d %s", csv.Status, csv.Body)
+	}
+	if r := doWith(t, c, "GET", e.URL+"/reports/nothing.csv", "", nil); r.Status != 404 {
+		t.Fatalf("unknown table: %d", r.Status)
+	}
+	if r := doWith(t, c, "GET", e.URL+"/reports?from=nope", "", nil); r.Status != 422 || !strings.Contains(string(r.Body), "govuk-error-summary") {
+		t.Fatalf("bad date: %d", r.Status)
+	}
 }

@@ -102,6 +102,8 @@ func (s *Server) routes() {
 	pages.POST("/referrals/:id", s.referralAction, s.signedIn, navigatorUp)
 	pages.GET("/referrals/:id/letters/:file", s.getLetter, s.signedIn, navigatorUp)
 	pages.GET("/directory", s.directoryPage, s.signedIn, navigatorUp)
+	pages.GET("/reports", s.reportsPage, s.signedIn, leadOnly)
+	pages.GET("/reports/:table", s.reportCSV, s.signedIn, leadOnly)
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)
 	pages.GET("/confirm/:token", s.confirmServicePage)

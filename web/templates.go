@@ -113,6 +113,7 @@ var sitePages = []struct {
 	{"/screen", "Screen a person", []kith.Role{kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead}},
 	{"/worklist", "Worklist", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
 	{"/directory", "Directory", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
+	{"/reports", "Reports", []kith.Role{kith.RoleLead}},
 }
 
 // pageData is what every page template gets.
