@@ -5,8 +5,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kith-project/kith"
