@@ -259,3 +259,10 @@ func TestTimersExpireAfterTenWorkingDays(t *testing.T) {
 		t.Fatalf("after 20 days: %+v", got)
 	}
 }
+
+// ScreeningID returns the referral's screening id.
+func (r referralView) ScreeningID(t *testing.T, e *env, tok string) string {
+	t.Helper()
+	m := e.do("GET", "/api/v1/referrals/"+r.ID, tok, nil).JSON(t)
+	return m["screening_id"].(string)
+}

@@ -69,6 +69,9 @@ func (s *Server) routes() {
 	authed.GET("/outbox", s.listOutbox, leadOnly)
 	authed.GET("/concerns", s.listConcerns, navigatorUp)
 	authed.GET("/reports/summary", s.getSummary, leadOnly)
+	authed.GET("/exports/concerns.csv", s.exportConcerns, leadOnly)
+	authed.GET("/exports/research.csv", s.exportResearch, leadOnly)
+	authed.GET("/screenings/:id/subject-access", s.subjectAccess, leadOnly)
 	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
 
 	// The open Open Referral UK feed: no token, read-only, any origin.

@@ -66,6 +66,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	go srv.RunTimers(ctx, time.Minute)
+	go srv.RunRetention(ctx, 24*time.Hour)
 	if sender != nil {
 		go srv.RunOutbox(ctx, sender, 30*time.Second)
 	} else {
