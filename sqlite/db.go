@@ -48,12 +48,14 @@ type DB struct {
 // busy_timeout lets the CLI and the service share the file: a writer waits
 // for the lock instead of failing. _txlock=immediate makes BeginTx take the
 // write lock up front, so a transaction never fails half way on upgrade.
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool) string { return dsnSync(path, readOnly, "FULL") }
+
+func dsnSync(path string, readOnly bool, sync string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous("+sync+")")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -64,14 +66,21 @@ func dsn(path string, readOnly bool) string {
 
 // Open opens (creating if need be) the database at path and applies any
 // migrations not yet applied.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) { return open(ctx, path, "FULL") }
+
+// OpenBulk opens the database for generating demo data only: commits are
+// not synced (synchronous=OFF), so a crash may lose what it wrote. Never
+// used by the service.
+func OpenBulk(ctx context.Context, path string) (*DB, error) { return open(ctx, path, "OFF") }
+
+func open(ctx context.Context, path, sync string) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open database: no path given")
 	}
 	if strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open database: path %q must not contain '?'", path)
 	}
-	w, err := sql.Open("sqlite", dsn(path, false))
+	w, err := sql.Open("sqlite", dsnSync(path, false, sync))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

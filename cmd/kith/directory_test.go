@@ -48,3 +48,14 @@ func TestAssetsImportAndPostcodesLoad(t *testing.T) {
 		t.Fatal("a CSV without the ONSPD columns loaded")
 	}
 }
+
+func TestDemoGenerate(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kith.db")
+	out, err := runKith(t, "", "demo", "generate", "--db", db, "--screenings", "50")
+	if err != nil || !strings.Contains(out, "made 50 screenings") {
+		t.Fatalf("%q %v", out, err)
+	}
+	if _, err := runKith(t, "", "demo", "generate", "--db", db, "--screenings", "0"); err == nil {
+		t.Fatal("0 screenings accepted")
+	}
+}
