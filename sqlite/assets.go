@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -616,15 +617,85 @@ func (db *DB) Candidates(ctx context.Context, site string, categories []string, 
 	if err != nil {
 		return nil, fmt.Errorf("find candidates: %w", err)
 	}
+	svcs, err := db.servicesByPK(ctx, order)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]pathways.Candidate, 0, len(order))
 	for _, pk := range order {
-		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, pk))
+		if svc, ok := svcs[pk]; ok {
+			out = append(out, pathways.Candidate{Service: svc, DistanceKm: dist[pk]})
+		}
+	}
+	return out, nil
+}
+
+// serviceCache keeps decoded services by row and version: every screening
+// ranks the same few dozen services, and decoding them each time was most
+// of the cost of a recommendation.
+type serviceCache struct {
+	mu sync.Mutex
+	m  map[int64]cachedService
+}
+
+type cachedService struct {
+	updated string
+	svc     assets.Service
+}
+
+// servicesByPK loads services by row id in one query, decoding only those
+// changed since they were cached.
+func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.Service, error) {
+	out := make(map[int64]assets.Service, len(pks))
+	if len(pks) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(pks))
+	for i, pk := range pks {
+		args[i] = pk
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT pk, doc, created_at, updated_at, deleted_at FROM services WHERE pk IN (?`+strings.Repeat(",?", len(pks)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load services: %w", err)
+	}
+	defer rows.Close()
+	db.services.mu.Lock()
+	defer db.services.mu.Unlock()
+	if db.services.m == nil {
+		db.services.m = map[int64]cachedService{}
+	}
+	for rows.Next() {
+		var pk int64
+		var doc, created, updated string
+		var deleted sql.NullString
+		if err := rows.Scan(&pk, &doc, &created, &updated, &deleted); err != nil {
+			return nil, err
+		}
+		key := updated + deleted.String
+		if c, ok := db.services.m[pk]; ok && c.updated == key {
+			out[pk] = c.svc
+			continue
+		}
+		svc, err := scanService(fixedRow{doc, created, updated, deleted})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, pathways.Candidate{Service: svc, DistanceKm: dist[pk]})
+		db.services.m[pk] = cachedService{updated: key, svc: svc}
+		out[pk] = svc
 	}
-	return out, nil
+	return out, rows.Err()
+}
+
+// fixedRow replays scanned values into scanService.
+type fixedRow struct {
+	doc, created, updated string
+	deleted               sql.NullString
+}
+
+func (f fixedRow) Scan(dest ...any) error {
+	*dest[0].(*string), *dest[1].(*string), *dest[2].(*string) = f.doc, f.created, f.updated
+	*dest[3].(*sql.NullString) = f.deleted
+	return nil
 }
 
 // MarshalJSON adds the hit's distance and staleness to the service's own

@@ -38,6 +38,8 @@ type DB struct {
 	read  *sql.DB
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// services caches decoded directory services for recommendations.
+	services serviceCache
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.

@@ -410,3 +410,9 @@ func (db *DB) LoadPostcodes(ctx context.Context, pcs []Postcode) error {
 		return nil
 	})
 }
+
+// ScreeningByID reads a screening without an actor or audit: for the
+// operator's own checks of a backup, never for a request.
+func (db *DB) ScreeningByID(ctx context.Context, site, id string) (StoredScreening, error) {
+	return scanScreening(db.read.QueryRowContext(ctx, `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`, site, id))
+}

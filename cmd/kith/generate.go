@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
-	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/internal/gen"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 	"github.com/kith-project/kith/sqlite"
@@ -55,7 +55,7 @@ func runDemoGenerate(ctx context.Context, args []string, getenv func(string) str
 	for i := 0; i < *n; i++ {
 		at := start.Add(time.Duration(rng.Int64N(int64(end.Sub(start)))))
 		db.Now = func() time.Time { return at }
-		req := generatedScreening(rng, i)
+		req := gen.Screening(rng, i)
 		res, err := screening.Assess(req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name})
 		if err != nil {
 			return fmt.Errorf("generated screening %d: %w", i, err)
@@ -87,7 +87,7 @@ func runDemoGenerate(ctx context.Context, args []string, getenv func(string) str
 			path = append(path, referral.Move{To: referral.Accepted}, referral.Move{To: referral.Engaged}, referral.Move{To: referral.Closed,
 				Outcome: &referral.Outcome{DesiredOutcomesAsked: "asked_expressed", Achieved: []string{"fully", "partially", "not_achieved"}[rng.IntN(3)],
 					FeelsSafer: []string{"strongly_agree", "agree", "neither", "disagree"}[rng.IntN(4)],
-					FollowUp:   &referral.FollowUp{Instrument: "ucla3", Answers: ucla(rng)}}})
+					FollowUp:   &referral.FollowUp{Instrument: "ucla3", Answers: gen.UCLA(rng)}}})
 		case r < 0.7:
 			path = append(path, referral.Move{To: referral.Declined, Reason: referral.DeclineReasons[rng.IntN(len(referral.DeclineReasons))]})
 		}
@@ -107,62 +107,4 @@ func runDemoGenerate(ctx context.Context, args []string, getenv func(string) str
 	}
 	fmt.Fprintf(stdout, "made %d screenings and %d referrals for the demo site\n", made, referred)
 	return nil
-}
-
-func ucla(rng *rand.Rand) []json.RawMessage {
-	out := make([]json.RawMessage, 3)
-	for i := range out {
-		out[i] = json.RawMessage(fmt.Sprint(1 + rng.IntN(3)))
-	}
-	return out
-}
-
-var (
-	genIndicators = []string{"lives_alone", "no_regular_visitors", "no_emergency_contact", "rarely_goes_out", "recent_bereavement", "memory_problems",
-		"low_mood", "afraid_to_go_out", "scam_contact", "home_unsafe", "poor_self_care", "fire_risk", "is_unpaid_carer", "carer_strain",
-		"prefers_own_company", "content_with_contact", "unexplained_money_problems", "responds_to_scams"}
-	genAgencies  = screening.Agencies
-	genPostcodes = func() []string {
-		var out []string
-		for _, p := range assets.DemoPostcodes() {
-			out = append(out, p.Postcode)
-		}
-		return out
-	}()
-)
-
-// generatedScreening is a plausible, varied screening (invented people).
-func generatedScreening(rng *rand.Rand, i int) *screening.Request {
-	f := false
-	yes := "yes"
-	var inds []string
-	for _, code := range genIndicators {
-		if rng.Float64() < 0.12 {
-			inds = append(inds, code)
-		}
-	}
-	needs := []string{"yes", "no", "unsure"}[rng.IntN(3)]
-	consent := "yes"
-	if rng.Float64() < 0.15 {
-		consent = "no"
-	}
-	bool8 := func() *bool { v := false; return &v }
-	req := &screening.Request{
-		Person:  &screening.Person{Name: fmt.Sprintf("Generated Person %d", i), Postcode: genPostcodes[rng.IntN(len(genPostcodes))]},
-		Consent: &screening.Consent{Share: consent},
-		S42: &screening.S42{CareAndSupportNeeds: needs, UnableToProtectSelf: []string{"yes", "no", "unsure"}[rng.IntN(3)],
-			ImmediateDanger: &f, OthersAtRisk: bool8(), CapacityConcern: bool8(), CrimeSuspected: bool8(), StaffOrProviderImplicated: bool8(), VisitorConcerned: bool8()},
-		SafeContact: &screening.SafeContactAnswers{Phone: &yes},
-		Indicators:  inds,
-		Instruments: map[string]screening.InstrumentInput{"ucla3": {Answers: ucla(rng)}},
-		Observer:    &screening.Observer{Agency: genAgencies[rng.IntN(len(genAgencies))]},
-	}
-	if rng.Float64() < 0.5 {
-		lsns := make([]json.RawMessage, 6)
-		for k := range lsns {
-			lsns[k] = json.RawMessage(fmt.Sprint(rng.IntN(5)))
-		}
-		req.Instruments["lsns6"] = screening.InstrumentInput{Answers: lsns}
-	}
-	return req
 }
