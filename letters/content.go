@@ -179,7 +179,7 @@ func buildProvider(d *document, l Letter) {
 	d.Heading = join(plain("Referral to "), svc)
 	d.Marking = "OFFICIAL-SENSITIVE"
 	d.Recipient = []text{free(l.Service.Organisation), svc}
-	d.Meta = append([]row{dateRow(l.Date), field("Our reference", plain(d.Reference))}, navigatorRows(l.Navigator)...)
+	d.Meta = append([]row{dateRow(l.Date), field("Our reference", free(d.Reference))}, navigatorRows(l.Navigator)...)
 
 	about := []block{rows(nameRows(l.Person)...)}
 	if q := quote(l.Wishes); q != nil {
@@ -230,7 +230,7 @@ func buildPerson(d *document, l Letter) {
 	d.Heading = plain("What we have arranged for you")
 	d.Large = l.LargePrint
 	d.Recipient = append([]text{name(l.Person)}, freeAll(l.Person.Address)...)
-	d.Meta = []row{dateRow(l.Date), field("Our reference", plain(d.Reference)), field("Please call", join(nav, plain(" on "), tel))}
+	d.Meta = []row{dateRow(l.Date), field("Our reference", free(d.Reference)), field("Please call", join(nav, plain(" on "), tel))}
 
 	arranged := join(plain("Thank you for talking with us. As we agreed, we have put you in touch with "), svc)
 	if org := free(l.Service.Organisation); !org.empty() {
@@ -290,9 +290,9 @@ func buildConcern(d *document, l Letter) {
 	d.Marking = "OFFICIAL-SENSITIVE"
 	d.Reference = ref
 	d.Recipient = []text{plain("Adult safeguarding team"), free(l.Site.Name)}
-	d.Meta = []row{dateRow(l.Date), field("Concern reference", plain(ref))}
-	if r := oneLine(l.Reference); r != "" {
-		d.Meta = append(d.Meta, field("Referral reference", plain(r)))
+	d.Meta = []row{dateRow(l.Date), field("Concern reference", free(ref))}
+	if r := oneLine(l.Reference); r != "" && r != ref {
+		d.Meta = append(d.Meta, field("Referral reference", free(r)))
 	}
 	d.Meta = append(d.Meta, field("Site", free(l.Site.Name)))
 
@@ -357,7 +357,7 @@ func buildConcern(d *document, l Letter) {
 		{Heading: plain("What the visitor noticed"), Blocks: []block{orNone(freeAll(c.Noticed))}},
 		{Heading: plain("Others at risk"), Blocks: []block{orNone(labelled(c.OthersAtRisk, othersLabels))}},
 		{Heading: plain("Safe contact"), Blocks: safeContact(l.SafeContact, plain("the person"))},
-		{Heading: plain("The person's wishes"), Blocks: wishes},
+		{Heading: plain("The person’s wishes"), Blocks: wishes},
 		{Heading: plain("Raised by"), Blocks: []block{rows(observer...)}},
 	}
 	if len(team) > 0 {
@@ -400,7 +400,7 @@ var (
 	basisLabels = map[string]string{
 		"consent":                      "The person consented to sharing",
 		"others_at_risk":               "Others are at risk",
-		"capacity_concern":             "A concern about the person's capacity to make this decision",
+		"capacity_concern":             "A concern about the person’s capacity to make this decision",
 		"crime_suspected":              "A serious crime is suspected, or sharing could prevent one",
 		"coercion":                     "Signs of coercion or control",
 		"staff_or_provider_implicated": "Staff or a care provider may be involved",

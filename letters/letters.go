@@ -205,6 +205,13 @@ func validate(l Letter) error {
 		if len(lines(l.Person.Address)) == 0 {
 			errs = append(errs, kith.FieldError{Field: "person.address", Message: "is required for a letter to the person"})
 		}
+		// The PDF would print a note in place of an address line it cannot
+		// show, and the letter would not arrive.
+		for i, a := range l.Person.Address {
+			if free(a).hasForeign() {
+				errs = append(errs, kith.FieldError{Field: fmt.Sprintf("person.address[%d]", i), Message: "has characters the printed letter cannot show: give the address in Latin letters"})
+			}
+		}
 	case KindConcern:
 		errs = append(errs, validateConcern(l.Concern)...)
 	}

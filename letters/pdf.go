@@ -68,10 +68,13 @@ func renderPDF(d *document) ([]byte, error) {
 	f.SetCreationDate(d.Date)
 	f.SetModificationDate(d.Date)
 	f.SetTitle(d.Title, true)
-	f.SetAuthor(d.SiteName.pdfString(), true)
+	f.SetAuthor(oneLine(d.Site.Name), true) // metadata is UTF-16, not drawn: any script will do
 	f.SetCreator("Kith", false)
-	f.AddUTF8FontFromBytes(family, "", fontRegular)
-	f.AddUTF8FontFromBytes(family, "B", fontBold)
+	// Each document gets its own copy of the font bytes: gofpdf appends
+	// padding to sub-slices of them while checksumming tables, which writes
+	// into the shared array and races with concurrent letters.
+	f.AddUTF8FontFromBytes(family, "", bytes.Clone(fontRegular))
+	f.AddUTF8FontFromBytes(family, "B", bytes.Clone(fontBold))
 	f.SetMargins(margin, margin, margin)
 	f.SetCellMargin(0)
 	// Page breaks are ours, so a heading never ends a page alone.
@@ -83,8 +86,14 @@ func renderPDF(d *document) ([]byte, error) {
 	f.SetFooterFunc(w.footer)
 	f.AddPage()
 	w.opening()
-	for _, s := range d.Sections {
-		w.section(s)
+	for i, s := range d.Sections {
+		// The sign-off never starts a page alone: the end of the section
+		// before it goes with it.
+		var next *section
+		if i == len(d.Sections)-2 && d.Sections[i+1].Heading.empty() {
+			next = &d.Sections[i+1]
+		}
+		w.section(s, next)
 	}
 	var buf bytes.Buffer
 	if err := f.Output(&buf); err != nil {
@@ -122,13 +131,13 @@ func (w *pdfWriter) header() {
 
 func (w *pdfWriter) footer() {
 	f := w.f
-	parts := []string{}
+	var parts []string
 	if w.d.Marking != "" {
 		parts = append(parts, w.d.Marking)
 	}
 	parts = append(parts, w.d.SiteName.pdfString())
 	if w.d.Reference != "" {
-		parts = append(parts, "Reference "+w.d.Reference)
+		parts = append(parts, "Reference "+free(w.d.Reference).pdfString())
 	}
 	size, lh := w.st.footer, w.footerH()
 	y := footerBase - lh
@@ -171,7 +180,9 @@ func (w *pdfWriter) opening() {
 	w.y += 7
 }
 
-func (w *pdfWriter) section(s section) {
+// section draws a section; keepWith, when set, is a section that its last
+// block must share a page with.
+func (w *pdfWriter) section(s section, keepWith *section) {
 	st := w.st
 	if !s.Heading.empty() {
 		w.y += st.gap + 2
@@ -181,26 +192,58 @@ func (w *pdfWriter) section(s section) {
 		w.y += 1.5
 	}
 	for i, b := range s.Blocks {
+		if keepWith != nil && i == len(s.Blocks)-1 {
+			h := w.height(b)
+			for _, c := range keepWith.Blocks {
+				h += w.height(c)
+			}
+			if h < (w.bottom()-margin)/2 {
+				w.ensure(h)
+			}
+		}
 		// An introduction ("To help you take part, we have arranged:")
 		// stays with the first line of the list or quote it introduces.
 		if b.Kind == paraBlock && i+1 < len(s.Blocks) && s.Blocks[i+1].Kind != paraBlock {
-			w.setFont("", st.body)
-			n := 0
-			for _, t := range b.Lines {
-				n += len(w.wrap(t.pdfString(), contentW))
-			}
-			w.ensure(float64(n+1)*w.lineH(st.body) + st.gap)
+			w.ensure(w.height(b) + w.lineH(st.body))
 		}
 		w.block(b)
 	}
+}
+
+// height is how much room a block takes, measured as block draws it.
+func (w *pdfWriter) height(b block) float64 {
+	st := w.st
+	width, style := contentW, ""
+	switch b.Kind {
+	case rowsBlock:
+		return 0 // rows keep themselves together, one by one
+	case importantBlock:
+		width, style = contentW-st.indent, "B"
+	case quoteBlock, listBlock:
+		width = contentW - st.indent
+	}
+	w.setFont(style, st.body)
+	n := 0
+	for _, t := range b.Lines {
+		n += len(w.wrap(t.pdfString(), width))
+	}
+	return float64(n)*w.lineH(st.body) + st.gap
 }
 
 func (w *pdfWriter) block(b block) {
 	st := w.st
 	switch b.Kind {
 	case paraBlock:
+		// A paragraph's lines (an address, a sign-off) stay together too.
+		w.setFont("", st.body)
+		var wrapped []string
 		for _, t := range b.Lines {
-			w.lines(margin, contentW, t.pdfString(), "", st.body)
+			wrapped = append(wrapped, w.wrap(t.pdfString(), contentW)...)
+		}
+		w.keepTogether(len(wrapped), st.body)
+		for _, line := range wrapped {
+			w.ensure(w.lineH(st.body))
+			w.cell(margin, contentW, line, st.body)
 		}
 	case importantBlock, quoteBlock:
 		style, colour := "B", bar
@@ -212,7 +255,9 @@ func (w *pdfWriter) block(b block) {
 				w.y += st.gap / 2
 			}
 			w.setFont(style, st.body)
-			for _, line := range w.wrap(t.pdfString(), contentW-st.indent) {
+			wrapped := w.wrap(t.pdfString(), contentW-st.indent)
+			w.keepTogether(len(wrapped), st.body)
+			for _, line := range wrapped {
 				w.ensure(w.lineH(st.body))
 				w.f.SetFillColor(colour.r, colour.g, colour.b)
 				w.f.Rect(margin, w.y, 1.2, w.lineH(st.body), "F")
@@ -222,7 +267,9 @@ func (w *pdfWriter) block(b block) {
 	case listBlock:
 		for _, t := range b.Lines {
 			w.setFont("", st.body)
-			for i, line := range w.wrap(t.pdfString(), contentW-st.indent) {
+			wrapped := w.wrap(t.pdfString(), contentW-st.indent)
+			w.keepTogether(len(wrapped), st.body)
+			for i, line := range wrapped {
 				w.ensure(w.lineH(st.body))
 				if i == 0 {
 					w.f.SetXY(margin+1, w.y)
@@ -274,7 +321,9 @@ func (w *pdfWriter) rows(x, width, labelW, size float64, rs []row) {
 // lines wraps s to width and draws it, breaking pages as needed.
 func (w *pdfWriter) lines(x, width float64, s, style string, size float64) {
 	w.setFont(style, size)
-	for _, line := range w.wrap(s, width) {
+	wrapped := w.wrap(s, width)
+	w.keepTogether(len(wrapped), size)
+	for _, line := range wrapped {
 		w.ensure(w.lineH(size))
 		w.cell(x, width, line, size)
 	}
@@ -290,6 +339,20 @@ func (w *pdfWriter) cell(x, width float64, s string, size float64) {
 func (w *pdfWriter) setFont(style string, size float64) { w.f.SetFont(family, style, size) }
 
 func (w *pdfWriter) lineH(size float64) float64 { return size * ptMM * w.st.leading }
+
+// keepTogether moves a paragraph of n lines to the next page rather than
+// leave a line or two of it alone at the foot or head of a page: short
+// paragraphs stay whole, longer ones keep at least two lines each side.
+func (w *pdfWriter) keepTogether(n int, size float64) {
+	if n <= 5 {
+		w.ensure(float64(n) * w.lineH(size))
+		return
+	}
+	w.ensure(2 * w.lineH(size))
+	if room := int((w.bottom() - w.y) / w.lineH(size)); room < n && n-room < 2 {
+		w.ensure(float64(n) * w.lineH(size)) // would leave one line over
+	}
+}
 
 func (w *pdfWriter) footerH() float64 { return w.st.footer * ptMM * 1.3 }
 

@@ -223,13 +223,15 @@ func runLabel(scripts map[string]bool) (label, lang string) {
 }
 
 // writtenIn words the PDF note: "written in Arabic script", "name in
-// another script", "written in symbols" (emoji and the like).
+// another script", "emoji or symbols".
 func writtenIn(prefix, label string) string {
-	switch label {
-	case "":
+	switch {
+	case label == "":
 		return prefix + " another script"
-	case "symbols":
-		return prefix + " symbols"
+	case label == "symbols" && prefix == "written in":
+		return "emoji or symbols"
+	case label == "symbols":
+		return prefix + " emoji or symbols"
 	}
 	return prefix + " " + label + " script"
 }
