@@ -39,7 +39,7 @@ func ParseJSON(data []byte, siteCategories []string) (*Import, error) {
 	case []any:
 		items, at = d, func(i int) string { return fmt.Sprintf("[%d]", i) }
 	default:
-		return nil, kith.Invalid(kith.FieldError{Field: "", Message: "must be a service, an array of services or a page of services"})
+		return nil, kith.Invalid(kith.FieldError{Field: "body", Message: "must be a service, an array of services or a page of services"})
 	}
 
 	schema, _ := orukSchemas()
@@ -104,7 +104,7 @@ func (p *problemList) err() error {
 	}
 	list := p.list
 	if p.dropped > 0 {
-		list = append(list, kith.FieldError{Field: "", Message: fmt.Sprintf("and %d more problems not listed", p.dropped)})
+		list = append(list, kith.FieldError{Field: "body", Message: fmt.Sprintf("and %d more problems not listed", p.dropped)})
 	}
 	return kith.Invalid(list...)
 }

@@ -157,7 +157,7 @@ func TestParseJSONAllOrNothing(t *testing.T) {
 			{Field: "[1].id", Message: `"a" is also the id of [0]`},
 		}},
 		{"not a service", `"hello"`, []kith.FieldError{
-			{Field: "", Message: "must be a service, an array of services or a page of services"},
+			{Field: "body", Message: "must be a service, an array of services or a page of services"},
 		}},
 		{"array of non-objects", `[1]`, []kith.FieldError{
 			{Field: "[0]", Message: "must be an object, not a number"},

@@ -70,7 +70,7 @@ func ValidateORUKPage(doc []byte) error {
 	}
 	page, ok := v.(map[string]any)
 	if !ok {
-		return kith.Invalid(kith.FieldError{Field: "", Message: "must be an object"})
+		return kith.Invalid(kith.FieldError{Field: "body", Message: "must be an object"})
 	}
 	var errs []kith.FieldError
 	check := func(field, want string, ok func(any) bool) {
