@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/web"
 )
 
 var clientRefRe = regexp.MustCompile(`name="client_ref" value="([^"]+)"`)
@@ -90,4 +91,20 @@ func TestScreeningFormEASIOnlyWhenAlone(t *testing.T) {
 	if r.Status != 422 || !strings.Contains(string(r.Body), `href="#instruments-easi"`) {
 		t.Fatalf("EASI when not alone: %d\n%s", r.Status, r.Body)
 	}
+}
+
+// FuzzScreeningForm sends arbitrary form bodies through the form's parser
+// and the screening rules: never a panic, and a request is either refused
+// with field errors or scored.
+func FuzzScreeningForm(f *testing.F) {
+	f.Add("person.name=Ada&person.postcode=LS1+4AP&consent.share=yes&s42.immediate_danger=no")
+	f.Add("indicators=lives_alone&indicators=lives_alone&instruments.ucla3.answers%5B0%5D=9")
+	f.Add("person.age=abc&person.latitude=1e999&seen_alone=maybe&instruments.easi.answers%5B1%5D=yes")
+	f.Fuzz(func(t *testing.T, body string) {
+		v, err := url.ParseQuery(body)
+		if err != nil {
+			return
+		}
+		web.FormScreeningForTest(v)
+	})
 }
