@@ -256,6 +256,13 @@ func TestBrowserNavigatorClosesAReferral(t *testing.T) {
 	}
 	do(t, ctx, chromedp.Navigate(e.URL+"/referrals/"+ref.ID+"/letters/person.html"), chromedp.WaitVisible("h1"))
 	checkAccessibility(t, ctx, "person letter (HTML)")
+	do(t, ctx, chromedp.Navigate(e.URL+"/referrals/"+ref.ID+"/letters/provider.html"), chromedp.WaitVisible("h1"))
+	checkAccessibility(t, ctx, "provider letter (HTML)")
+	sg, _ := newReferral(t, e, nav, map[string]any{"indicators": []string{"unexplained_money_problems"}, "safe_contact": map[string]any{"phone": "yes"},
+		"s42": map[string]any{"care_and_support_needs": "yes", "unable_to_protect_self": "no", "immediate_danger": false, "others_at_risk": false,
+			"capacity_concern": false, "crime_suspected": false, "staff_or_provider_implicated": false, "visitor_concerned": false}})
+	do(t, ctx, chromedp.Navigate(e.URL+"/referrals/"+sg.ID+"/letters/concern.html"), chromedp.WaitVisible("h1"))
+	checkAccessibility(t, ctx, "concern summary (HTML)")
 	// An error state on the referral page: an illegal move from closed.
 	do(t, ctx, chromedp.Navigate(e.URL+"/directory?postcode=LS1+4AP&radius_km=5"), chromedp.WaitVisible("h1"))
 	checkAccessibility(t, ctx, "/directory results")
