@@ -149,3 +149,12 @@ func TestHostileInput(t *testing.T) {
 	t.Logf("%d hostile requests, none answered 5xx", len(cases))
 	_ = fmt.Sprint
 }
+
+// A form post over the limit is refused before the CSRF check reads it.
+func TestPageBodyLimit(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/sign-in", "", strings.Repeat("a", 2<<20), "Content-Type", "application/x-www-form-urlencoded")
+	if r.Status != 413 {
+		t.Fatalf("a 2 MiB form: %d", r.Status)
+	}
+}

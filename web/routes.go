@@ -85,14 +85,20 @@ func (s *Server) routes() {
 	oruk.GET("/taxonomies", s.orukTaxonomies)
 	oruk.GET("/taxonomy_terms", s.orukTaxonomyTerms)
 
-	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:" + csrfField,
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   12 * 3600,
-	}))
+	// Form bodies are bounded before the CSRF check reads them: 1 MiB, or
+	// 20 MiB for a directory upload.
+	isUpload := func(c echo.Context) bool { return c.Request().URL.Path == "/lead/directory/import" }
+	pages := e.Group("",
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}),
+		middleware.BodyLimit("20M"),
+		middleware.CSRFWithConfig(middleware.CSRFConfig{
+			TokenLookup:    "form:" + csrfField,
+			CookieName:     csrfCookie,
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSameSite: http.SameSiteLaxMode,
+			CookieMaxAge:   12 * 3600,
+		}))
 	pages.GET("/sign-in", s.signInPage)
 	pages.POST("/sign-in", s.signIn)
 	pages.POST("/sign-out", s.signOut)
@@ -107,6 +113,28 @@ func (s *Server) routes() {
 	pages.GET("/directory", s.directoryPage, s.signedIn, navigatorUp)
 	pages.GET("/reports", s.reportsPage, s.signedIn, leadOnly)
 	pages.GET("/reports/:table", s.reportCSV, s.signedIn, leadOnly)
+	pages.GET("/lead/directory", s.leadDirectoryPage, s.signedIn, leadOnly)
+	pages.GET("/lead/directory/new", s.leadNewServicePage, s.signedIn, leadOnly)
+	pages.POST("/lead/directory/new", s.leadCreateService, s.signedIn, leadOnly)
+	pages.GET("/lead/directory/import", s.leadImportPage, s.signedIn, leadOnly)
+	pages.POST("/lead/directory/import", s.leadImport, s.signedIn, leadOnly)
+	pages.GET("/lead/directory/:id", s.leadServicePage, s.signedIn, leadOnly)
+	pages.POST("/lead/directory/:id", s.leadUpdateService, s.signedIn, leadOnly)
+	pages.POST("/lead/directory/:id/delete", s.leadDeleteService, s.signedIn, leadOnly)
+	pages.GET("/lead/pathways", s.leadPathwaysPage, s.signedIn, leadOnly)
+	pages.GET("/lead/pathways/:id", s.leadPathwayPage, s.signedIn, leadOnly)
+	pages.POST("/lead/pathways/:id", s.leadSavePathway, s.signedIn, leadOnly)
+	pages.POST("/lead/pathways/:id/preview", s.leadPreviewPathway, s.signedIn, leadOnly)
+	pages.POST("/lead/pathways/:id/activate", s.leadActivatePathway, s.signedIn, leadOnly)
+	pages.GET("/lead/users", s.leadUsersPage, s.signedIn, leadOnly)
+	pages.POST("/lead/users", s.leadCreateUser, s.signedIn, leadOnly)
+	pages.POST("/lead/users/:id/disable", s.leadDisableUser, s.signedIn, leadOnly)
+	pages.GET("/lead/tokens", s.leadTokensPage, s.signedIn, leadOnly)
+	pages.POST("/lead/tokens", s.leadCreateToken, s.signedIn, leadOnly)
+	pages.POST("/lead/tokens/:id/revoke", s.leadRevokeToken, s.signedIn, leadOnly)
+	pages.GET("/lead/audit", s.leadAuditPage, s.signedIn, leadOnly)
+	pages.GET("/lead/settings", s.leadSettingsPage, s.signedIn, leadOnly)
+	pages.POST("/lead/settings", s.leadSaveSettings, s.signedIn, leadOnly)
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)
 	pages.GET("/confirm/:token", s.confirmServicePage)

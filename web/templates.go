@@ -99,7 +99,9 @@ func navFor(role kith.Role, current string) []navItem {
 	var items []navItem
 	for _, p := range sitePages {
 		if slices.Contains(p.roles, role) {
-			items = append(items, navItem{Href: p.href, Label: p.label, Active: strings.HasPrefix(current, p.href)})
+			active := strings.HasPrefix(current, p.href) ||
+				(p.href == "/lead/users" && (strings.HasPrefix(current, "/lead/tokens") || strings.HasPrefix(current, "/lead/audit")))
+			items = append(items, navItem{Href: p.href, Label: p.label, Active: active})
 		}
 	}
 	return items
@@ -114,6 +116,10 @@ var sitePages = []struct {
 	{"/worklist", "Worklist", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
 	{"/directory", "Directory", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
 	{"/reports", "Reports", []kith.Role{kith.RoleLead}},
+	{"/lead/directory", "Directory admin", []kith.Role{kith.RoleLead}},
+	{"/lead/pathways", "Pathways", []kith.Role{kith.RoleLead}},
+	{"/lead/users", "Users", []kith.Role{kith.RoleLead}},
+	{"/lead/settings", "Settings", []kith.Role{kith.RoleLead}},
 }
 
 // pageData is what every page template gets.

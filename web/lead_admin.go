@@ -1,0 +1,417 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/password"
+	"github.com/kith-project/kith/pathways"
+	"github.com/labstack/echo/v4"
+)
+
+const (
+	leadUsersPath    = "/lead/users"
+	leadTokensPath   = "/lead/tokens"
+	leadSettingsPath = "/lead/settings"
+)
+
+// roleOptions are the roles with what each may do, for the radios.
+var roleOptions = [][2]string{
+	{string(kith.RoleVisitor), "Visitor: screens people during home visits"},
+	{string(kith.RoleNavigator), "Navigator: works referrals and the directory search"},
+	{string(kith.RoleLead), "Lead: everything, including the directory, pathways, reports and these pages"},
+}
+
+type usersView struct {
+	Here   string
+	Notice string
+	Users  []kith.User
+	Pager  pager
+	Form   formState
+	Me     int64
+	Roles  [][2]string
+}
+
+func (s *Server) leadUsersPage(c echo.Context) error {
+	v := usersView{Form: formState{}}
+	if f, ok := s.takeFlash(c, leadUsersPath); ok {
+		v.Notice = f.Notice
+	}
+	return s.showUsers(c, http.StatusOK, v, nil)
+}
+
+func (s *Server) showUsers(c echo.Context, status int, v usersView, errs []kith.FieldError) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	u, _ := c.Get(ctxUser).(kith.User)
+	v.Here, v.Me, v.Roles = leadUsersPath, u.ID, roleOptions
+	users, total, err := s.db.ListUsers(c.Request().Context(), u.Site, p)
+	if err != nil {
+		return err
+	}
+	v.Users, v.Pager = users, newPager(c, "page", p, total)
+	return s.render(c, status, "lead_users", pageData{Title: "Users", Data: v, Errors: errs})
+}
+
+var userFields = map[string][2]string{
+	"email": {"email", "Email address"}, "role": {"role", "Role"}, "password": {"password", "Password"},
+}
+
+func fieldsFrom(table map[string][2]string, fallback string) func(string) (string, string) {
+	return func(field string) (string, string) {
+		base := field
+		if i := strings.IndexAny(base, "[."); i >= 0 {
+			base = base[:i]
+		}
+		if l, ok := table[base]; ok {
+			return l[0], l[1]
+		}
+		return fallback, ""
+	}
+}
+
+// leadCreateUser adds a person who signs in. The password is never shown
+// again, not even when the form comes back with a problem.
+func (s *Server) leadCreateUser(c echo.Context) error {
+	params, err := c.FormParams()
+	if err != nil {
+		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+	}
+	f := formState(params)
+	req := createUserRequest{Email: strings.TrimSpace(f.Get("email")), Role: kith.Role(f.Get("role")), Password: f.Get("password")}
+	delete(f, "password")
+	err = s.validate(&req)
+	if err == nil {
+		if perr := password.Check(req.Password); perr != nil {
+			err = kith.Invalid(kith.FieldError{Field: "password", Message: perr.Error()})
+		}
+	}
+	if err == nil {
+		var hash string
+		if hash, err = password.Hash(req.Password); err != nil {
+			return err
+		}
+		if _, err = s.db.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash); err == nil {
+			return s.redirectWithNotice(c, leadUsersPath, fmt.Sprintf("%s can now sign in as a %s.", req.Email, req.Role))
+		}
+	}
+	errs := formErrors(err, "email", fieldsFrom(userFields, "email"))
+	if errs == nil {
+		return err
+	}
+	return s.showUsers(c, http.StatusUnprocessableEntity, usersView{Form: f}, errs)
+}
+
+// leadDisableUser stops a person signing in and ends their sessions. A lead
+// cannot disable themselves, so a site always keeps a lead who can sign in.
+func (s *Server) leadDisableUser(c echo.Context) error {
+	id, err := pathID(c, "User")
+	if err != nil {
+		return err
+	}
+	if u, _ := c.Get(ctxUser).(kith.User); u.ID == id {
+		return kith.Errorf(kith.ECONFLICT, "You cannot disable your own account: ask another lead.")
+	}
+	if err := s.db.DisableUser(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return s.redirectWithNotice(c, leadUsersPath, "The account is disabled: it can no longer sign in.")
+}
+
+type tokensView struct {
+	Here      string
+	Notice    string
+	Secret    string
+	TokenName string
+	TokenRole string
+	Tokens    []kith.Token
+	Pager     pager
+	Form      formState
+	Roles     [][2]string
+}
+
+func (s *Server) leadTokensPage(c echo.Context) error {
+	v := tokensView{Form: formState{}}
+	if f, ok := s.takeFlash(c, leadTokensPath); ok {
+		v.Notice, v.Secret, v.TokenName, v.TokenRole = f.Notice, f.Secret, f.TokenName, f.TokenRole
+	}
+	return s.showTokens(c, http.StatusOK, v, nil)
+}
+
+func (s *Server) showTokens(c echo.Context, status int, v tokensView, errs []kith.FieldError) error {
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	v.Here, v.Roles = leadTokensPath, roleOptions
+	tokens, total, err := s.db.ListTokens(c.Request().Context(), actor(c).Site, p)
+	if err != nil {
+		return err
+	}
+	v.Tokens, v.Pager = tokens, newPager(c, "page", p, total)
+	return s.render(c, status, "lead_tokens", pageData{Title: "API tokens", Data: v, Errors: errs})
+}
+
+// leadCreateToken makes an API token. Its secret is shown once, on the page
+// the form redirects to, and never stored.
+func (s *Server) leadCreateToken(c echo.Context) error {
+	params, err := c.FormParams()
+	if err != nil {
+		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+	}
+	f := formState(params)
+	req := createTokenRequest{Role: kith.Role(f.Get("role")), Name: strings.TrimSpace(f.Get("name"))}
+	err = s.validate(&req)
+	if req.Name == "" && (err == nil || len(kith.FieldErrors(err)) > 0) {
+		err = kith.Invalid(append([]kith.FieldError{{Field: "name", Message: "is required: say what will use the token"}}, kith.FieldErrors(err)...)...)
+	}
+	if err == nil {
+		t, secret, err := s.db.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+		if err != nil {
+			return err
+		}
+		if err := s.setFlash(c, leadTokensPath, flash{Secret: secret, TokenName: t.Name, TokenRole: string(t.Role)}); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusSeeOther, leadTokensPath)
+	}
+	errs := formErrors(err, "name", fieldsFrom(map[string][2]string{"role": {"role", "Role"}, "name": {"name", "What uses it"}}, "name"))
+	if errs == nil {
+		return err
+	}
+	return s.showTokens(c, http.StatusUnprocessableEntity, tokensView{Form: f}, errs)
+}
+
+func (s *Server) leadRevokeToken(c echo.Context) error {
+	id, err := pathID(c, "Token")
+	if err != nil {
+		return err
+	}
+	if err := s.db.RevokeToken(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return s.redirectWithNotice(c, leadTokensPath, "The token is revoked: it stops working from the next request.")
+}
+
+type auditView struct {
+	Here    string
+	Names   map[string]string // "user:12" to the person's email
+	Form    formState
+	Entries []kith.AuditEntry
+	Pager   pager
+	Query   bool
+}
+
+// leadAuditPage shows the audit trail, newest first, with filters.
+func (s *Server) leadAuditPage(c echo.Context) error {
+	v := auditView{Here: "/lead/audit", Form: formState(c.QueryParams())}
+	p, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	f := kith.AuditFilter{Entity: strings.TrimSpace(c.QueryParam("entity")), EntityID: strings.TrimSpace(c.QueryParam("entity_id")),
+		Actor: strings.TrimSpace(c.QueryParam("actor")), Page: p}
+	labels := map[string]string{"entity": "Record type", "entity_id": "Record id", "actor": "Who", "from": "From", "to": "To"}
+	var errs []kith.FieldError
+	for _, name := range []string{"entity", "entity_id", "actor"} {
+		if len(c.QueryParam(name)) > 200 {
+			errs = append(errs, kith.FieldError{Field: name, Message: labels[name] + ": use at most 200 characters"})
+		}
+	}
+	var fe *kith.FieldError
+	if f.From, fe = parseTimeParam(c, "from", false); fe != nil {
+		errs = append(errs, kith.FieldError{Field: "from", Message: "From: write a date like 2026-03-31"})
+	}
+	if f.To, fe = parseTimeParam(c, "to", true); fe != nil {
+		errs = append(errs, kith.FieldError{Field: "to", Message: "To: write a date like 2026-03-31"})
+	}
+	if len(errs) == 0 && !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		errs = append(errs, kith.FieldError{Field: "to", Message: "To: must be the same as or after From"})
+	}
+	// The trail names people by their user id; a lead may look one up by
+	// email.
+	if v.Names, err = s.userNames(c); err != nil {
+		return err
+	}
+	if strings.Contains(f.Actor, "@") {
+		ref := ""
+		for r, email := range v.Names {
+			if strings.EqualFold(email, f.Actor) {
+				ref = r
+			}
+		}
+		if ref == "" {
+			errs = append(errs, kith.FieldError{Field: "actor", Message: "Who: no one with that email address signs in to this site"})
+		}
+		f.Actor = ref
+	}
+	if len(errs) > 0 {
+		return s.render(c, http.StatusUnprocessableEntity, "lead_audit", pageData{Title: "Audit log", Data: v, Errors: errs})
+	}
+	v.Query = f.Entity != "" || f.EntityID != "" || f.Actor != "" || !f.From.IsZero() || !f.To.IsZero()
+	entries, total, err := s.db.ListAudit(c.Request().Context(), actor(c).Site, f)
+	if err != nil {
+		return err
+	}
+	v.Entries, v.Pager = entries, newPager(c, "page", p, total)
+	return s.render(c, http.StatusOK, "lead_audit", pageData{Title: "Audit log", Data: v})
+}
+
+// userNames maps the audit trail's "user:12" to the email of each person
+// who can sign in to the site.
+func (s *Server) userNames(c echo.Context) (map[string]string, error) {
+	names := map[string]string{}
+	for page := 1; ; page++ {
+		users, total, err := s.db.ListUsers(c.Request().Context(), actor(c).Site, kith.Page{Number: page, Size: 100})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			names["user:"+itoa(u.ID)] = u.Email
+		}
+		if page*100 >= total {
+			return names, nil
+		}
+	}
+}
+
+type settingsView struct {
+	Notice string
+	Form   formState
+}
+
+func (s *Server) leadSettingsPage(c echo.Context) error {
+	site, err := s.db.Site(c.Request().Context(), actor(c).Site)
+	if err != nil {
+		return err
+	}
+	st := site.Settings
+	v := settingsView{Form: formState{
+		"name": {site.Name}, "safeguarding_phone": {st.SafeguardingPhone}, "safeguarding_email": {st.SafeguardingEmail},
+		"navigator_phone": {st.NavigatorPhone}, "navigator_email": {st.NavigatorEmail}, "colour": {st.Colour},
+		"categories": {strings.Join(st.Categories, "\n")},
+	}}
+	if f, ok := s.takeFlash(c, leadSettingsPath); ok {
+		v.Notice = f.Notice
+	}
+	return s.render(c, http.StatusOK, "lead_settings", pageData{Title: "Settings", Data: v})
+}
+
+var settingsFields = map[string][2]string{
+	"name": {"name", "Site name"}, "safeguarding_phone": {"safeguarding_phone", "Safeguarding team phone"},
+	"safeguarding_email": {"safeguarding_email", "Safeguarding team email"}, "navigator_phone": {"navigator_phone", "Navigator team phone"},
+	"navigator_email": {"navigator_email", "Navigator team email"}, "colour": {"colour", "Colour"}, "categories": {"categories", "The site's own kinds of support"},
+}
+
+// leadSaveSettings changes the site's name and the settings on the form;
+// the others (unit costs, retention) are kept as they are. A site category
+// still used by a service or the pathway in use cannot be removed.
+func (s *Server) leadSaveSettings(c echo.Context) error {
+	params, err := c.FormParams()
+	if err != nil {
+		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+	}
+	f := formState(params)
+	ctx := c.Request().Context()
+	a := actor(c)
+	site, err := s.db.Site(ctx, a.Site)
+	if err != nil {
+		return err
+	}
+	req := updateSiteRequest{Name: strings.TrimSpace(f.Get("name")), Settings: site.Settings}
+	st := &req.Settings
+	st.SafeguardingPhone, st.SafeguardingEmail = strings.TrimSpace(f.Get("safeguarding_phone")), strings.TrimSpace(f.Get("safeguarding_email"))
+	st.NavigatorPhone, st.NavigatorEmail = strings.TrimSpace(f.Get("navigator_phone")), strings.TrimSpace(f.Get("navigator_email"))
+	st.Colour = strings.ToLower(strings.TrimSpace(f.Get("colour")))
+	st.Categories = nil
+	for _, line := range strings.Split(f.Get("categories"), "\n") {
+		if code := strings.TrimSpace(line); code != "" && !slices.Contains(st.Categories, code) {
+			st.Categories = append(st.Categories, code)
+		}
+	}
+	var errs []kith.FieldError
+	if err := s.validate(&req); err != nil {
+		label := fieldsFrom(settingsFields, "name")
+		if errs = formErrors(err, "name", func(field string) (string, string) { return label(strings.TrimPrefix(field, "settings.")) }); errs == nil {
+			return err
+		}
+	}
+	catErrs, err := s.checkCategories(c, site.Settings.Categories, st.Categories)
+	if err != nil {
+		return err
+	}
+	errs = append(errs, catErrs...)
+	if len(errs) > 0 {
+		return s.render(c, http.StatusUnprocessableEntity, "lead_settings", pageData{Title: "Settings", Data: settingsView{Form: f}, Errors: errs})
+	}
+	if err := s.db.UpdateSiteSettings(ctx, a, req.Name, req.Settings); err != nil {
+		return err
+	}
+	return s.redirectWithNotice(c, leadSettingsPath, "Settings saved.")
+}
+
+// checkCategories refuses a malformed category code, and the removal of one
+// still in use: services in it could no longer be saved, and a pathway that
+// offers it could no longer be compiled, which would stop screenings.
+func (s *Server) checkCategories(c echo.Context, before, after []string) ([]kith.FieldError, error) {
+	const field = "categories"
+	var errs []kith.FieldError
+	for _, code := range after {
+		switch {
+		case assets.ValidCategory(code, nil):
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %q is already one of Kith's own kinds: leave it out", code)})
+		case !assets.ValidSiteCategory(code):
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %q must be lower_snake_case (small letters, digits and _), at most 60 characters", code)})
+		}
+	}
+	if len(errs) > 0 {
+		return errs, nil
+	}
+	ctx := c.Request().Context()
+	site := actor(c).Site
+	for _, code := range before {
+		if slices.Contains(after, code) {
+			continue
+		}
+		n, err := s.db.CountServicesInCategory(ctx, site, code)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %d service%s still in %q: move %s to another kind first",
+				n, map[bool]string{true: " is", false: "s are"}[n == 1], code, map[bool]string{true: "it", false: "them"}[n == 1])})
+		}
+	}
+	act, ok, err := s.db.ActivePathway(ctx, site)
+	if err != nil || !ok {
+		return errs, err
+	}
+	versions := []int{act.Version}
+	if act.PilotB != nil {
+		versions = append(versions, *act.PilotB)
+	}
+	for _, n := range versions {
+		pv, err := s.db.PathwayVersion(ctx, site, act.PathwayID, n)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := pathways.ParseDocument(pv.Document)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := pathways.Compile(doc, before); err != nil {
+			continue // broken whatever the categories: not this change's doing
+		}
+		if _, err := pathways.Compile(doc, after); err != nil {
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf(
+				"The site's own kinds of support: the pathway in use (%s version %d) offers a kind you removed: change the pathway first", act.PathwayID, n)})
+		}
+	}
+	return errs, nil
+}
