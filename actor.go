@@ -67,8 +67,18 @@ type SiteSettings struct {
 	// UnitCosts are the site's own costs and assumptions behind the
 	// costs-avoided estimate in its reports.
 	UnitCosts []CostItem `json:"unit_costs,omitempty" validate:"max=30,dive"`
+	// Timers are the referral timers in working days (nudge the provider,
+	// flag overdue, expire); zero means the default 3, 6 and 10.
+	Timers ReferralTimers `json:"timers"`
 	// RetentionDays is how long closed records keep personal data.
 	RetentionDays int `json:"retention_days,omitempty" validate:"omitempty,min=30,max=36500"`
+}
+
+// ReferralTimers are a site's referral timers in working days.
+type ReferralTimers struct {
+	NudgeAfter   int `json:"nudge_after" validate:"omitempty,min=1,max=60"`
+	OverdueAfter int `json:"overdue_after" validate:"omitempty,min=1,max=60,gtefield=NudgeAfter"`
+	ExpireAfter  int `json:"expire_after" validate:"omitempty,min=1,max=120,gtefield=OverdueAfter"`
 }
 
 // CostItem is one kind of avoided event, with the site's unit cost and its

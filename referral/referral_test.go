@@ -199,10 +199,21 @@ func TestWorkingDaysAndTimers(t *testing.T) {
 		{"2026-12-01 09:00", true, true, false},
 		{"2026-12-07 09:00", true, true, true},
 	} {
-		got := TimerAt(sent, at(tc.now))
+		got := TimerAt(sent, at(tc.now), Thresholds{})
 		if got.Nudge != tc.nudge || got.Overdue != tc.overdue || got.Expire != tc.expire {
 			t.Errorf("at %s: %+v", tc.now, got)
 		}
+	}
+}
+
+func TestSiteThresholds(t *testing.T) {
+	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, london)
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, london) // 2 working days
+	if got := TimerAt(sent, now, Thresholds{Nudge: 2, Overdue: 2, Expire: 2}); !got.Nudge || !got.Overdue || !got.Expire {
+		t.Fatalf("site thresholds of 2: %+v", got)
+	}
+	if got := TimerAt(sent, now, Thresholds{}); got.Nudge {
+		t.Fatalf("defaults: %+v", got)
 	}
 }
 

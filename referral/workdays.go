@@ -137,8 +137,31 @@ type Timer struct {
 	Expire      bool `json:"expire"`
 }
 
+// Thresholds are a site's timers in working days; zero fields take the
+// defaults (3, 6 and 10).
+type Thresholds struct {
+	Nudge   int `json:"nudge_after" validate:"omitempty,min=1,max=60"`
+	Overdue int `json:"overdue_after" validate:"omitempty,min=1,max=60"`
+	Expire  int `json:"expire_after" validate:"omitempty,min=1,max=120"`
+}
+
+// OrDefault fills unset thresholds with the defaults.
+func (t Thresholds) OrDefault() Thresholds {
+	if t.Nudge == 0 {
+		t.Nudge = NudgeAfter
+	}
+	if t.Overdue == 0 {
+		t.Overdue = OverdueAfter
+	}
+	if t.Expire == 0 {
+		t.Expire = ExpireAfter
+	}
+	return t
+}
+
 // TimerAt reports the timers for a referral waiting on a provider since sent.
-func TimerAt(sent, now time.Time) Timer {
+func TimerAt(sent, now time.Time, th Thresholds) Timer {
+	th = th.OrDefault()
 	n := WorkingDaysBetween(sent, now)
-	return Timer{WorkingDays: n, Nudge: n >= NudgeAfter, Overdue: n >= OverdueAfter, Expire: n >= ExpireAfter}
+	return Timer{WorkingDays: n, Nudge: n >= th.Nudge, Overdue: n >= th.Overdue, Expire: n >= th.Expire}
 }

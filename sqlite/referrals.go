@@ -106,7 +106,7 @@ const referralColumns = `SELECT r.id, r.screening_id, coalesce(json_extract(sc.r
 	FROM referrals r LEFT JOIN services s ON s.site_id = r.site_id AND s.id = r.service_id
 	LEFT JOIN screenings sc ON sc.site_id = r.site_id AND sc.id = r.screening_id`
 
-func scanReferral(row rowScanner, now time.Time) (referral.Referral, error) {
+func scanReferral(row rowScanner, now time.Time, th referral.Thresholds) (referral.Referral, error) {
 	var r referral.Referral
 	var state, created, updated, stateAt string
 	var sg, rf int
@@ -145,7 +145,7 @@ func scanReferral(row rowScanner, now time.Time) (referral.Referral, error) {
 		}
 	}
 	if r.State == referral.Sent && r.SentAt != nil {
-		t := referral.TimerAt(*r.SentAt, now)
+		t := referral.TimerAt(*r.SentAt, now, th)
 		r.Timer, r.Overdue = &t, t.Overdue
 	}
 	r.FHIRStatus = referral.FHIRStatus(r.State)
@@ -157,7 +157,7 @@ func (db *DB) Referral(ctx context.Context, a kith.Actor, id string) (referral.R
 	var r referral.Referral
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if r, err = scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now()); err != nil {
+		if r, err = scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now(), db.thresholds(ctx, a.Site)); err != nil {
 			return err
 		}
 		return db.referralDetail(ctx, tx, a.Site, &r)
@@ -268,6 +268,7 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter)
 	}
 	var all []referral.Referral
 	now := db.now()
+	th := db.thresholds(ctx, a.Site)
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, referralColumns+` WHERE `+strings.Join(where, " AND "), args...)
 		if err != nil {
@@ -275,7 +276,7 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter)
 		}
 		defer rows.Close()
 		for rows.Next() {
-			r, err := scanReferral(rows, now)
+			r, err := scanReferral(rows, now, th)
 			if err != nil {
 				return err
 			}
@@ -313,7 +314,7 @@ type TransitionResult struct {
 func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
 	var out TransitionResult
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now())
+		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now(), referral.Thresholds{})
 		if err != nil {
 			return err
 		}
@@ -621,7 +622,7 @@ func (db *DB) DueReferrals(ctx context.Context) ([]kith.Actor, []referral.Referr
 	now := db.now()
 	for rows.Next() {
 		var site string
-		r, err := scanReferral(prefixScanner{rows, &site}, now)
+		r, err := scanReferral(prefixScanner{rows, &site}, now, db.thresholds(ctx, site))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -663,4 +664,14 @@ func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...
 		return db.insertAudit(ctx, tx, a, "nudge", "referral", id)
 	})
 	return changed, err
+}
+
+// thresholds are the site's referral timers (defaults where unset).
+func (db *DB) thresholds(ctx context.Context, site string) referral.Thresholds {
+	st, err := db.Site(ctx, site)
+	if err != nil {
+		return referral.Thresholds{}.OrDefault()
+	}
+	t := st.Settings.Timers
+	return referral.Thresholds{Nudge: t.NudgeAfter, Overdue: t.OverdueAfter, Expire: t.ExpireAfter}.OrDefault()
 }

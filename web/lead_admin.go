@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kith-project/kith"
@@ -295,7 +296,10 @@ func (s *Server) leadSettingsPage(c echo.Context) error {
 	v := settingsView{Form: formState{
 		"name": {site.Name}, "safeguarding_phone": {st.SafeguardingPhone}, "safeguarding_email": {st.SafeguardingEmail},
 		"navigator_phone": {st.NavigatorPhone}, "navigator_email": {st.NavigatorEmail}, "colour": {st.Colour},
-		"categories": {strings.Join(st.Categories, "\n")},
+		"categories":  {strings.Join(st.Categories, "\n")},
+		"nudge_after": {intOrEmpty(st.Timers.NudgeAfter)}, "overdue_after": {intOrEmpty(st.Timers.OverdueAfter)},
+		"expire_after": {intOrEmpty(st.Timers.ExpireAfter)}, "retention_days": {intOrEmpty(st.RetentionDays)},
+		"unit_costs": {unitCostLines(st.UnitCosts)},
 	}}
 	if f, ok := s.takeFlash(c, leadSettingsPath); ok {
 		v.Notice = f.Notice
@@ -307,6 +311,70 @@ var settingsFields = map[string][2]string{
 	"name": {"name", "Site name"}, "safeguarding_phone": {"safeguarding_phone", "Safeguarding team phone"},
 	"safeguarding_email": {"safeguarding_email", "Safeguarding team email"}, "navigator_phone": {"navigator_phone", "Navigator team phone"},
 	"navigator_email": {"navigator_email", "Navigator team email"}, "colour": {"colour", "Colour"}, "categories": {"categories", "The site's own kinds of support"},
+	"timers.nudge_after": {"nudge_after", "Nudge the provider after"}, "timers.overdue_after": {"overdue_after", "Overdue after"},
+	"timers.expire_after": {"expire_after", "Expire after"}, "retention_days": {"retention_days", "Keep personal data for"},
+	"unit_costs": {"unit_costs", "Unit costs"},
+}
+
+func intOrEmpty(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// unitCostLines writes unit costs one to a line, fields split by "|":
+// name | unit cost | driver | rate low | rate central | rate high | source.
+func unitCostLines(items []kith.CostItem) string {
+	var lines []string
+	for _, it := range items {
+		lines = append(lines, strings.Join([]string{it.Name, strconv.FormatFloat(it.UnitCost, 'f', -1, 64), it.Driver,
+			strconv.FormatFloat(it.RateLow, 'f', -1, 64), strconv.FormatFloat(it.RateCentral, 'f', -1, 64),
+			strconv.FormatFloat(it.RateHigh, 'f', -1, 64), it.Source}, " | "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseUnitCosts reads the lines back, naming the line of any problem.
+func parseUnitCosts(text string) ([]kith.CostItem, []kith.FieldError) {
+	var out []kith.CostItem
+	var errs []kith.FieldError
+	for i, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := strings.Split(line, "|")
+		for k := range parts {
+			parts[k] = strings.TrimSpace(parts[k])
+		}
+		if len(parts) < 6 {
+			errs = append(errs, kith.FieldError{Field: "unit_costs", Message: fmt.Sprintf("Unit costs line %d: write name | unit cost | driver | rate low | rate central | rate high | source", i+1)})
+			continue
+		}
+		num := func(s string) (float64, bool) {
+			x, err := strconv.ParseFloat(strings.TrimPrefix(s, "£"), 64)
+			return x, err == nil && x >= 0
+		}
+		it := kith.CostItem{Name: parts[0], Driver: parts[2]}
+		var ok [4]bool
+		it.UnitCost, ok[0] = num(parts[1])
+		it.RateLow, ok[1] = num(parts[3])
+		it.RateCentral, ok[2] = num(parts[4])
+		it.RateHigh, ok[3] = num(parts[5])
+		if len(parts) > 6 {
+			it.Source = strings.Join(parts[6:], " | ")
+		}
+		if !ok[0] || !ok[1] || !ok[2] || !ok[3] || !(it.RateLow <= it.RateCentral && it.RateCentral <= it.RateHigh) {
+			errs = append(errs, kith.FieldError{Field: "unit_costs", Message: fmt.Sprintf("Unit costs line %d: the cost and the three rates must be numbers, with low ≤ central ≤ high", i+1)})
+			continue
+		}
+		if !slices.Contains([]string{"engaged_referrals", "closed_referrals", "screenings"}, it.Driver) {
+			errs = append(errs, kith.FieldError{Field: "unit_costs", Message: fmt.Sprintf("Unit costs line %d: the driver must be engaged_referrals, closed_referrals or screenings", i+1)})
+			continue
+		}
+		out = append(out, it)
+	}
+	return out, errs
 }
 
 // leadSaveSettings changes the site's name and the settings on the form;
@@ -336,11 +404,33 @@ func (s *Server) leadSaveSettings(c echo.Context) error {
 		}
 	}
 	var errs []kith.FieldError
+	whole := func(name string) int {
+		v := strings.TrimSpace(f.Get(name))
+		if v == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, kith.FieldError{Field: name, Message: settingsFields[name][1] + ": enter a whole number of days"})
+			if _, ok := settingsFields[name]; !ok {
+				errs[len(errs)-1].Message = "Enter a whole number of days"
+			}
+			return 0
+		}
+		return n
+	}
+	st.Timers.NudgeAfter, st.Timers.OverdueAfter, st.Timers.ExpireAfter = whole("nudge_after"), whole("overdue_after"), whole("expire_after")
+	st.RetentionDays = whole("retention_days")
+	var costErrs []kith.FieldError
+	st.UnitCosts, costErrs = parseUnitCosts(f.Get("unit_costs"))
+	errs = append(errs, costErrs...)
 	if err := s.validate(&req); err != nil {
 		label := fieldsFrom(settingsFields, "name")
-		if errs = formErrors(err, "name", func(field string) (string, string) { return label(strings.TrimPrefix(field, "settings.")) }); errs == nil {
+		more := formErrors(err, "name", func(field string) (string, string) { return label(strings.TrimPrefix(field, "settings.")) })
+		if more == nil {
 			return err
 		}
+		errs = append(errs, more...)
 	}
 	catErrs, err := s.checkCategories(c, site.Settings.Categories, st.Categories)
 	if err != nil {

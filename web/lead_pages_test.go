@@ -458,12 +458,14 @@ func TestLeadSettings(t *testing.T) {
 	}
 	ctx := context.Background()
 	site, _ := e.DB.Site(ctx, "alpha")
-	site.Settings.UnitCosts = []kith.CostItem{{Name: "Hospital admission", UnitCost: 2000, Driver: "engaged_referrals", RateCentral: 0.1}}
+	site.Settings.UnitCosts = []kith.CostItem{{Name: "Hospital admission", UnitCost: 2000, Driver: "engaged_referrals", RateCentral: 0.1, RateHigh: 0.1}}
 	if err := e.DB.UpdateSiteSettings(ctx, kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
 		t.Fatal(err)
 	}
 	v := url.Values{"_csrf": {csrf}, "name": {"Alpha Council"}, "safeguarding_phone": {"0113 222 3333"}, "safeguarding_email": {""},
-		"navigator_phone": {"0113 444 5555"}, "navigator_email": {"nav@alpha.example"}, "colour": {"#FF0000"}, "categories": {"men_in_sheds\r\nwarm_spaces\r\n"}}
+		"navigator_phone": {"0113 444 5555"}, "navigator_email": {"nav@alpha.example"}, "colour": {"#FF0000"}, "categories": {"men_in_sheds\r\nwarm_spaces\r\n"},
+		// The form shows the unit costs as it found them; a save sends them back.
+		"unit_costs": {"Hospital admission | 2000 | engaged_referrals | 0 | 0.1 | 0.1"}}
 	bad := url.Values{}
 	for k, vs := range v {
 		bad[k] = vs
@@ -633,5 +635,38 @@ func TestBrowserLeadPagesAccessibility(t *testing.T) {
 		do(t, ctx, st.actions...)
 		do(t, ctx, chromedp.WaitVisible(st.want))
 		checkAccessibility(t, ctx, st.name)
+	}
+}
+
+func TestLeadSettingsTimersAndCosts(t *testing.T) {
+	e := newEnv(t)
+	e.user("alpha", "settings@example.org", kith.RoleLead, "a long password")
+	c := browser(t)
+	signIn(t, e, c, "settings@example.org", "a long password")
+	page := doWith(t, c, "GET", e.URL+"/lead/settings", "", nil)
+	csrf := string(csrfRe.FindSubmatch(page.Body)[1])
+	base := url.Values{"_csrf": {csrf}, "name": {"Site alpha"}, "safeguarding_phone": {"0113 496 0000"}, "navigator_phone": {"0113 496 0001"}}
+	bad := url.Values{}
+	for k, v := range base {
+		bad[k] = v
+	}
+	bad.Set("nudge_after", "soon")
+	bad.Set("unit_costs", "s.42 enquiry | lots | engaged_referrals | 0.01 | 0.03 | 0.06")
+	r := postForm(t, c, e.URL+"/lead/settings", bad)
+	if r.Status != 422 || !strings.Contains(string(r.Body), "whole number of days") || !strings.Contains(string(r.Body), "Unit costs line 1") {
+		t.Fatalf("bad settings: %d %s", r.Status, r.Body)
+	}
+	good := base
+	good.Set("nudge_after", "2")
+	good.Set("overdue_after", "4")
+	good.Set("expire_after", "8")
+	good.Set("retention_days", "730")
+	good.Set("unit_costs", "s.42 enquiry | 2500 | engaged_referrals | 0.01 | 0.03 | 0.06 | finance team")
+	if r := postForm(t, c, e.URL+"/lead/settings", good); r.Status != 303 {
+		t.Fatalf("good settings: %d %s", r.Status, r.Body)
+	}
+	site, err := e.DB.Site(context.Background(), "alpha")
+	if err != nil || site.Settings.Timers.ExpireAfter != 8 || site.Settings.RetentionDays != 730 || len(site.Settings.UnitCosts) != 1 || site.Settings.UnitCosts[0].UnitCost != 2500 {
+		t.Fatalf("saved settings: %+v %v", site.Settings, err)
 	}
 }

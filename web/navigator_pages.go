@@ -66,6 +66,11 @@ func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError
 		return err
 	}
 	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: referral.AttemptResults}
+	if st, err := s.db.Screening(ctx, actor(c), r.ScreeningID); err == nil {
+		v.Recs = newResultView(st).RecommendationViews
+	} else if kith.ErrorCode(err) != kith.ENOTFOUND {
+		return err
+	}
 	return s.render(c, status, "referral", pageData{Title: "Referral to " + r.ServiceName, Data: v, Errors: errs})
 }
 
