@@ -73,6 +73,13 @@ func TestExportsAndRetention(t *testing.T) {
 	if sum["funnel"].(map[string]any)["screenings"].(float64) < 1 {
 		t.Fatal("retention removed the statistics")
 	}
+	// After a full run of screening, referral, notes, exports and subject
+	// access, the logs hold no name, address or words of the person.
+	for _, secret := range []string{"Winifred", "Uniquename", "Secret Lane", "gardening", "Bartholomew"} {
+		if strings.Contains(e.Logs.String(), secret) {
+			t.Fatalf("the logs hold %q", secret)
+		}
+	}
 	audit := e.do("GET", "/api/v1/audit?action=retention&entity=screening", lead, nil)
 	if !strings.Contains(string(audit.Body), `"action":"retention"`) {
 		t.Fatalf("retention not audited: %s", audit.Body)
