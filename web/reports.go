@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -73,23 +71,30 @@ func (s *Server) reportFilter(c echo.Context) (sqlite.ReportFilter, error) {
 	return f, nil
 }
 
+// summaryFor computes the summary for a filter with the site's unit
+// costs, and audits the read under what.
+func (s *Server) summaryFor(c echo.Context, f sqlite.ReportFilter, what, id string) (reports.Summary, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	site, err := s.db.Site(ctx, a.Site)
+	if err != nil {
+		return reports.Summary{}, err
+	}
+	sum, err := s.db.Summary(ctx, a, f, site.Settings.UnitCosts)
+	if err != nil {
+		return sum, err
+	}
+	return sum, s.db.AuditRead(ctx, a, what, id)
+}
+
 // getSummary answers GET /api/v1/reports/summary with exact counts.
 func (s *Server) getSummary(c echo.Context) error {
 	f, err := s.reportFilter(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
+	sum, err := s.summaryFor(c, f, "report_summary", "")
 	if err != nil {
-		return err
-	}
-	sum, err := s.db.Summary(ctx, a, f, site.Settings.UnitCosts)
-	if err != nil {
-		return err
-	}
-	if err := s.db.AuditRead(ctx, a, "report_summary", ""); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, sum)
@@ -148,16 +153,7 @@ func (s *Server) reportsPage(c echo.Context) error {
 		}
 		return err
 	}
-	ctx := c.Request().Context()
-	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
-	if err != nil {
-		return err
-	}
-	if v.Summary, err = s.db.Summary(ctx, a, f, site.Settings.UnitCosts); err != nil {
-		return err
-	}
-	if err := s.db.AuditRead(ctx, a, "report_summary", ""); err != nil {
+	if v.Summary, err = s.summaryFor(c, f, "report_summary", ""); err != nil {
 		return err
 	}
 	v.Tables = reportTables(v.Summary)
@@ -171,32 +167,14 @@ func (s *Server) reportCSV(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
-	if err != nil {
-		return err
-	}
-	sum, err := s.db.Summary(ctx, a, f, site.Settings.UnitCosts)
+	sum, err := s.summaryFor(c, f, "report_export", name)
 	if err != nil {
 		return err
 	}
 	for _, t := range reports.Tables(sum) {
-		if t.Name != name {
-			continue
+		if t.Name == name {
+			return writeCSV(c, fmt.Sprintf("kith-%s-%s-to-%s.csv", name, sum.From, sum.To), append([][]string{t.Columns}, t.Rows...))
 		}
-		if err := s.db.AuditRead(ctx, a, "report_export", name); err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		_ = w.Write(t.Columns)
-		for _, r := range t.Rows {
-			_ = w.Write(csvSafe(r))
-		}
-		w.Flush()
-		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kith-%s-%s-to-%s.csv"`, name, sum.From, sum.To))
-		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
 	return kith.Errorf(kith.ENOTFOUND, "No such table.")
 }

@@ -46,38 +46,48 @@ func run(ctx context.Context, args []string) error {
 	return fmt.Errorf("unknown mode %q", mode)
 }
 
-func boot(ctx context.Context, bin string) (*server, string, string, func(), error) {
+// booted is a server started on a new database, with a token.
+type booted struct {
+	srv           *server
+	base, tok, db string
+	addr          string
+	cleanup       func()
+}
+
+func boot(ctx context.Context, bin, role string) (*booted, error) {
 	db, clean, err := tempDB()
 	if err != nil {
-		return nil, "", "", nil, err
+		return nil, err
 	}
 	addr, err := freePort()
 	if err != nil {
 		clean()
-		return nil, "", "", nil, err
+		return nil, err
 	}
 	srv, err := startServer(ctx, bin, db, addr)
 	if err != nil {
 		clean()
-		return nil, "", "", nil, err
+		return nil, err
 	}
-	tok, err := srv.token("visitor")
+	tok, err := srv.token(role)
 	if err != nil {
 		srv.stop()
 		clean()
-		return nil, "", "", nil, err
+		return nil, err
 	}
-	return srv, "http://" + addr, tok, func() { srv.stop(); clean() }, nil
+	return &booted{srv: srv, base: "http://" + addr, tok: tok, db: db, addr: addr, cleanup: clean}, nil
 }
 
 // loadTest finds the saturation throughput, then measures latency at 70%
 // of it, and compares with the raw durable SQLite write rate.
 func loadTest(ctx context.Context, bin string, dur time.Duration, conc, n int) error {
-	srv, base, tok, done, err := boot(ctx, bin)
+	b, err := boot(ctx, bin, "visitor")
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer b.cleanup()
+	defer b.srv.stop()
+	srv, base, tok := b.srv, b.base, b.tok
 	reqs := requests(n, 1)
 	start := time.Now()
 	sat := summarise(drive(ctx, base, tok, reqs, conc, 0, dur), time.Since(start).Seconds())
@@ -135,24 +145,12 @@ func count(base, tok string) (int, error) {
 // is present and intact, and that re-sending every request with its key
 // makes nothing twice.
 func crashTest(ctx context.Context, bin string, conc, n int) error {
-	db, clean, err := tempDB()
+	b, err := boot(ctx, bin, "lead")
 	if err != nil {
 		return err
 	}
-	defer clean()
-	addr, err := freePort()
-	if err != nil {
-		return err
-	}
-	srv, err := startServer(ctx, bin, db, addr)
-	if err != nil {
-		return err
-	}
-	base := "http://" + addr
-	tok, err := srv.token("lead")
-	if err != nil {
-		return err
-	}
+	defer b.cleanup()
+	srv, base, tok, db, addr := b.srv, b.base, b.tok, b.db, b.addr
 	reqs := requests(n, 3)
 	killAt := 1500 * time.Millisecond
 	go func() { time.Sleep(killAt); srv.kill() }()
@@ -211,25 +209,13 @@ func crashTest(ctx context.Context, bin string, conc, n int) error {
 
 // backupTest takes a backup while load runs and checks it.
 func backupTest(ctx context.Context, bin string, dur time.Duration, conc, n int) error {
-	db, clean, err := tempDB()
+	b, err := boot(ctx, bin, "lead")
 	if err != nil {
 		return err
 	}
-	defer clean()
-	addr, err := freePort()
-	if err != nil {
-		return err
-	}
-	srv, err := startServer(ctx, bin, db, addr)
-	if err != nil {
-		return err
-	}
-	defer srv.stop()
-	base := "http://" + addr
-	tok, err := srv.token("lead")
-	if err != nil {
-		return err
-	}
+	defer b.cleanup()
+	defer b.srv.stop()
+	base, tok, db := b.base, b.tok, b.db
 	first := drive(ctx, base, tok, requests(n, 4)[:n/4], conc, 0, dur/2)
 	ackedBefore := 0
 	for _, r := range first {
@@ -245,12 +231,12 @@ func backupTest(ctx context.Context, bin string, dur time.Duration, conc, n int)
 		return fmt.Errorf("backup under load: %v: %s", err, msg)
 	}
 	during := <-loadDone
-	b, err := sqlite.Open(ctx, out)
+	bk, err := sqlite.Open(ctx, out)
 	if err != nil {
 		return fmt.Errorf("open backup: %w", err)
 	}
-	defer b.Close()
-	ok, err := b.IntegrityCheck(ctx)
+	defer bk.Close()
+	ok, err := bk.IntegrityCheck(ctx)
 	if err != nil || ok != "ok" {
 		return fmt.Errorf("backup integrity_check = %q, %v", ok, err)
 	}
@@ -259,7 +245,7 @@ func backupTest(ctx context.Context, bin string, dur time.Duration, conc, n int)
 		if r.status != 201 {
 			continue
 		}
-		if _, err := b.ScreeningByID(ctx, "demo", r.id); err != nil {
+		if _, err := bk.ScreeningByID(ctx, "demo", r.id); err != nil {
 			missing++
 		}
 	}
