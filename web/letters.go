@@ -24,9 +24,12 @@ func scheduleWords(ss []assets.Schedule) string {
 				days = append(days, n)
 			}
 		}
-		when := strings.Join(days, " and ")
-		if when == "" {
+		when := listWords(days)
+		switch {
+		case when == "":
 			when = "Every day"
+		case strings.Join(days, ",") == "Mondays,Tuesdays,Wednesdays,Thursdays,Fridays":
+			when = "Monday to Friday"
 		}
 		if s.OpensAt != "" && s.ClosesAt != "" {
 			when += ", " + s.OpensAt + " to " + s.ClosesAt
@@ -37,6 +40,17 @@ func scheduleWords(ss []assets.Schedule) string {
 		parts = append(parts, when)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// listWords joins words as a sentence does: "a, b and c".
+func listWords(ws []string) string {
+	switch len(ws) {
+	case 0:
+		return ""
+	case 1:
+		return ws[0]
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
 }
 
 func serviceForLetter(svc assets.Service) letters.Service {
@@ -115,7 +129,7 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 	l := letters.Letter{
 		Kind: kind, Date: s.now(), Reference: "R-" + r.ID[len(r.ID)-8:],
 		Site:      letters.Site{Name: site.Name, Colour: colour, SafeguardingPhone: site.Settings.SafeguardingPhone, SafeguardingEmail: site.Settings.SafeguardingEmail},
-		Navigator: letters.Navigator{Name: "The community navigator team", Phone: site.Settings.NavigatorPhone, Email: site.Settings.NavigatorEmail},
+		Navigator: letters.Navigator{Name: "the community navigator team", Phone: site.Settings.NavigatorPhone, Email: site.Settings.NavigatorEmail},
 		Service:   serviceForLetter(svc),
 		SafeContact: letters.SafeContact{Phone: st.SafeContact.Phone, Post: st.SafeContact.Post, Visit: st.SafeContact.Visit,
 			Times: st.SafeContact.Times, HasDoNotContact: st.SafeContact.DoNotContact != ""},
