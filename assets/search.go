@@ -237,10 +237,17 @@ func Stale(lastConfirmed string, now time.Time) bool {
 	if err != nil {
 		return true
 	}
+	return d.Before(staleCutoff(now))
+}
+
+// StaleCutoff is the date ("YYYY-MM-DD") before which a confirmation is
+// stale, for storage to list stale services by the same rule as Stale.
+func StaleCutoff(now time.Time) string { return staleCutoff(now).Format(time.DateOnly) }
+
+func staleCutoff(now time.Time) time.Time {
 	y, m, day := now.In(london).Date()
 	first := time.Date(y, m-StaleAfterMonths, 1, 0, 0, 0, 0, time.UTC)
-	cutoff := first.AddDate(0, 0, min(day, daysIn(first))-1)
-	return d.Before(cutoff)
+	return first.AddDate(0, 0, min(day, daysIn(first))-1)
 }
 
 // Person is what eligibility is judged on. Unknown facts (a nil Age, an

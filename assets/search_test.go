@@ -280,3 +280,20 @@ func TestEligibleForAndOfferable(t *testing.T) {
 		})
 	}
 }
+
+// StaleCutoff and Stale apply one rule, so a list of stale services and
+// the stale flag in search agree.
+func TestStaleCutoffAgreesWithStale(t *testing.T) {
+	for _, now := range []time.Time{
+		time.Date(2026, 8, 31, 12, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
+		time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC),
+	} {
+		cut := StaleCutoff(now)
+		for d := now.AddDate(0, -7, 0); d.Before(now.AddDate(0, -5, 0)); d = d.AddDate(0, 0, 1) {
+			day := d.Format(time.DateOnly)
+			if Stale(day, now) != (day < cut) {
+				t.Fatalf("at %v: Stale(%s) = %v, cutoff %s", now, day, Stale(day, now), cut)
+			}
+		}
+	}
+}

@@ -87,6 +87,16 @@ type Change struct {
 	MovedOutOfLonely bool   `json:"moved_out_of_lonely"`
 }
 
+// LonelyClass reports whether an instrument's classification means lonely,
+// for the change from first to follow-up measure.
+func LonelyClass(class string) bool {
+	switch class {
+	case "lonely", "moderately_lonely", "severely_lonely", "chronic_loneliness", "some_loneliness":
+		return true
+	}
+	return false
+}
+
 // Less orders a navigator's worklist: safeguarding first, then expired or
 // overdue, then oldest.
 func Less(a, b Referral) bool {

@@ -9,6 +9,7 @@ package reports
 import (
 	"math"
 	"sort"
+	"strconv"
 )
 
 // Median returns the median of xs, and false when there are none.
@@ -99,24 +100,5 @@ func Suppress(n int) string {
 		return "<5"
 	}
 	r := int(math.Round(float64(n)/5) * 5)
-	return itoa(r)
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	if neg {
-		b = append([]byte{'-'}, b...)
-	}
-	return string(b)
+	return strconv.Itoa(r)
 }

@@ -228,15 +228,20 @@ func (db *DB) ConfirmService(ctx context.Context, a kith.Actor, id string, on ti
 const serviceColumns = `SELECT doc, created_at, updated_at, deleted_at FROM services`
 
 func scanService(row rowScanner) (assets.Service, error) {
-	var s assets.Service
 	var doc, created, updated string
 	var deleted sql.NullString
 	if err := row.Scan(&doc, &created, &updated, &deleted); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
-			return s, errNotFound("Service")
+			return assets.Service{}, errNotFound("Service")
 		}
-		return s, fmt.Errorf("read service: %w", err)
+		return assets.Service{}, fmt.Errorf("read service: %w", err)
 	}
+	return decodeService(doc, created, updated, deleted)
+}
+
+// decodeService builds a service from its stored JSON and row times.
+func decodeService(doc, created, updated string, deleted sql.NullString) (assets.Service, error) {
+	var s assets.Service
 	if err := json.Unmarshal([]byte(doc), &s); err != nil {
 		return s, fmt.Errorf("decode service: %w", err)
 	}
@@ -676,7 +681,7 @@ func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.S
 			out[pk] = c.svc
 			continue
 		}
-		svc, err := scanService(fixedRow{doc, created, updated, deleted})
+		svc, err := decodeService(doc, created, updated, deleted)
 		if err != nil {
 			return nil, err
 		}
@@ -686,26 +691,15 @@ func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.S
 	return out, rows.Err()
 }
 
-// fixedRow replays scanned values into scanService.
-type fixedRow struct {
-	doc, created, updated string
-	deleted               sql.NullString
-}
-
-func (f fixedRow) Scan(dest ...any) error {
-	*dest[0].(*string), *dest[1].(*string), *dest[2].(*string) = f.doc, f.created, f.updated
-	*dest[3].(*sql.NullString) = f.deleted
-	return nil
-}
-
 // MarshalJSON adds the hit's distance and staleness to the service's own
 // JSON (assets.Service marshals itself, which an embedding would hide).
 func (h SearchHit) MarshalJSON() ([]byte, error) {
-	return withMembers(h.Service, map[string]any{"distance_km": h.DistanceKm, "stale": h.Stale})
+	return WithMembers(h.Service, map[string]any{"distance_km": h.DistanceKm, "stale": h.Stale})
 }
 
-// withMembers marshals v (a JSON object) with extra members added.
-func withMembers(v any, extra map[string]any) ([]byte, error) {
+// WithMembers marshals v (a JSON object) with extra members added, for
+// wrappers of types that marshal themselves (which embedding would hide).
+func WithMembers(v any, extra map[string]any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -723,6 +717,3 @@ func withMembers(v any, extra map[string]any) ([]byte, error) {
 	}
 	return json.Marshal(m)
 }
-
-// WithMembers is withMembers for the web layer's own wrappers.
-func WithMembers(v any, extra map[string]any) ([]byte, error) { return withMembers(v, extra) }

@@ -39,7 +39,7 @@ func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time
 		if err != nil {
 			return nil, err
 		}
-		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), joinCodes(c.TypesOfRisk), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", ""}
+		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", ""}
 		if o := c.Outcome; o != nil {
 			row[5], row[6], row[7], row[8], row[9], row[10] = o.Enquiry, o.Instead, o.MSPAsked, o.MSPAchieved, o.RiskAssessment, o.RiskOutcome
 		}
@@ -49,17 +49,6 @@ func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time
 		return nil, err
 	}
 	return out, db.AuditRead(ctx, a, "export:concerns", "")
-}
-
-func joinCodes(cs []string) string {
-	out := ""
-	for i, c := range cs {
-		if i > 0 {
-			out += ";"
-		}
-		out += c
-	}
-	return out
 }
 
 // pseudonym is stable per site: the same screening always gets the same
@@ -215,15 +204,12 @@ func (db *DB) SubjectAccess(ctx context.Context, a kith.Actor, screeningID strin
 		refs = append(refs, r)
 	}
 	out["referrals"] = refs
-	cons, _, err := db.ListConcerns(ctx, lead, kith.Page{Number: 1, Size: 100})
-	if err != nil {
+	mine := []Concern{}
+	switch c, err := db.ScreeningConcern(ctx, lead, screeningID); {
+	case err == nil:
+		mine = append(mine, c)
+	case kith.ErrorCode(err) != kith.ENOTFOUND:
 		return nil, err
-	}
-	var mine []Concern
-	for _, c := range cons {
-		if c.ScreeningID == screeningID {
-			mine = append(mine, c)
-		}
 	}
 	out["concerns"] = mine
 	var audit []kith.AuditEntry

@@ -410,11 +410,7 @@ func followUpChange(first *screening.Result, fu *referral.FollowUp) (*referral.C
 		d := *res.Score - *prev.Score
 		c.Delta = &d
 	}
-	lonely := func(class string) bool {
-		return slices.Contains([]string{"lonely", "moderately_lonely", "severely_lonely", "chronic_loneliness"}, class) ||
-			(fu.Instrument == screening.ONSLoneliness && class == "some_loneliness")
-	}
-	c.MovedOutOfLonely = lonely(prev.Classification) && !lonely(res.Classification)
+	c.MovedOutOfLonely = referral.LonelyClass(prev.Classification) && !referral.LonelyClass(res.Classification)
 	return c, nil
 }
 
@@ -563,6 +559,16 @@ func scanConcern(row rowScanner) (Concern, error) {
 	return c, nil
 }
 
+// ScreeningConcern returns the concern a screening raised; not found when
+// it raised none.
+func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (Concern, error) {
+	c, err := scanConcern(db.read.QueryRowContext(ctx, concernColumns+` WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID))
+	if err != nil {
+		return c, err
+	}
+	return c, db.AuditRead(ctx, a, "concern", c.ID)
+}
+
 // ListConcerns returns the site's concerns, newest first.
 func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Concern, int, error) {
 	var out []Concern
@@ -620,9 +626,15 @@ func (db *DB) DueReferrals(ctx context.Context) ([]kith.Actor, []referral.Referr
 	var sites []kith.Actor
 	var out []referral.Referral
 	now := db.now()
+	bySite := map[string]referral.Thresholds{}
 	for rows.Next() {
 		var site string
-		r, err := scanReferral(prefixScanner{rows, &site}, now, db.thresholds(ctx, site))
+		th, ok := bySite[site]
+		if !ok {
+			th = db.thresholds(ctx, site)
+			bySite[site] = th
+		}
+		r, err := scanReferral(prefixScanner{rows, &site}, now, th)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -236,32 +236,53 @@ func funnel(scr []repScreening, refs []*repReferral, concerns []Concern) (report
 		AcceptedToEngaged: med(toEng), EngagedToClosed: med(toClosed)}
 }
 
-func byAgency(scr []repScreening, refs []*repReferral, concerns []Concern) []reports.AgencyFunnel {
-	agency := map[string]string{}
-	groups := map[string][]repScreening{}
+// group is one part of the period's data: its screenings and the
+// referrals and concerns that came from them.
+type group struct {
+	screenings []repScreening
+	referrals  []*repReferral
+	concerns   []Concern
+}
+
+// split groups the data by a key of each screening; screenings whose key
+// is "" are left out.
+func split(scr []repScreening, refs []*repReferral, concerns []Concern, key func(repScreening) string) map[string]*group {
+	groups := map[string]*group{}
+	of := map[string]string{}
 	for _, s := range scr {
-		a := s.agency
-		if a == "" {
-			a = "not_recorded"
+		k := key(s)
+		if k == "" {
+			continue
 		}
-		agency[s.id] = a
-		groups[a] = append(groups[a], s)
+		if groups[k] == nil {
+			groups[k] = &group{}
+		}
+		groups[k].screenings = append(groups[k].screenings, s)
+		of[s.id] = k
 	}
+	for _, r := range refs {
+		if g := groups[of[r.screeningID]]; g != nil {
+			g.referrals = append(g.referrals, r)
+		}
+	}
+	for _, c := range concerns {
+		if g := groups[of[c.ScreeningID]]; g != nil {
+			g.concerns = append(g.concerns, c)
+		}
+	}
+	return groups
+}
+
+func byAgency(scr []repScreening, refs []*repReferral, concerns []Concern) []reports.AgencyFunnel {
+	groups := split(scr, refs, concerns, func(s repScreening) string {
+		if s.agency == "" {
+			return "not_recorded"
+		}
+		return s.agency
+	})
 	var out []reports.AgencyFunnel
-	for a, ss := range groups {
-		var rs []*repReferral
-		for _, r := range refs {
-			if agency[r.screeningID] == a {
-				rs = append(rs, r)
-			}
-		}
-		var cs []Concern
-		for _, c := range concerns {
-			if agency[c.ScreeningID] == a {
-				cs = append(cs, c)
-			}
-		}
-		f, t := funnel(ss, rs, cs)
+	for a, g := range groups {
+		f, t := funnel(g.screenings, g.referrals, g.concerns)
 		out = append(out, reports.AgencyFunnel{Agency: a, Funnel: f, Times: t})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Agency < out[j].Agency })
@@ -327,7 +348,7 @@ func lonelinessChange(refs []*repReferral) []reports.LonelinessChange {
 		if c.Delta != nil {
 			deltas[c.Instrument] = append(deltas[c.Instrument], float64(*c.Delta))
 		}
-		if slicesContains([]string{"lonely", "moderately_lonely", "severely_lonely", "chronic_loneliness", "some_loneliness"}, c.FirstClass) {
+		if referral.LonelyClass(c.FirstClass) {
 			lonelyFirst[c.Instrument]++
 			if c.MovedOutOfLonely {
 				moved[c.Instrument]++
@@ -342,15 +363,6 @@ func lonelinessChange(refs []*repReferral) []reports.LonelinessChange {
 		out = append(out, reports.LonelinessChange{Instrument: code, Change: reports.Mean95(deltas[code]), MovedOutOfLonely: reports.NewShare(moved[code], lonelyFirst[code])})
 	}
 	return out
-}
-
-func slicesContains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func hypothesis(scr []repScreening) reports.Hypothesis {
@@ -509,41 +521,20 @@ func (db *DB) gaps(ctx context.Context, site string, scr []repScreening, radiusK
 
 // arms puts the two arms of a pilot side by side on the same measures.
 func arms(scr []repScreening, refs []*repReferral, concerns []Concern) []reports.ArmSummary {
-	byArm := map[string][]repScreening{}
-	version := map[string]int{}
-	armOf := map[string]string{}
-	for _, s := range scr {
-		if s.arm == "" {
-			continue
-		}
-		byArm[s.arm] = append(byArm[s.arm], s)
-		version[s.arm] = int(s.version.Int64)
-		armOf[s.id] = s.arm
-	}
+	groups := split(scr, refs, concerns, func(s repScreening) string { return s.arm })
 	var out []reports.ArmSummary
 	for _, arm := range []string{"a", "b"} {
-		ss := byArm[arm]
-		if len(ss) == 0 {
+		g := groups[arm]
+		if g == nil {
 			continue
 		}
-		var rs []*repReferral
-		for _, r := range refs {
-			if armOf[r.screeningID] == arm {
-				rs = append(rs, r)
-			}
-		}
-		var cs []Concern
-		for _, c := range concerns {
-			if armOf[c.ScreeningID] == arm {
-				cs = append(cs, c)
-			}
-		}
-		f, _ := funnel(ss, rs, cs)
+		f, _ := funnel(g.screenings, g.referrals, g.concerns)
 		q := map[string]int{}
-		for _, s := range ss {
+		for _, s := range g.screenings {
 			q[s.quadrant]++
 		}
-		out = append(out, reports.ArmSummary{Arm: arm, Version: version[arm], Funnel: f, Quadrants: q, Referrals: referralOutcomes(rs), Loneliness: lonelinessChange(rs)})
+		out = append(out, reports.ArmSummary{Arm: arm, Version: int(g.screenings[0].version.Int64), Funnel: f, Quadrants: q,
+			Referrals: referralOutcomes(g.referrals), Loneliness: lonelinessChange(g.referrals)})
 	}
 	return out
 }

@@ -8,7 +8,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/assets"
@@ -35,7 +34,7 @@ func (s *Server) listAssets(c echo.Context) error {
 	}
 	f := sqlite.ServiceFilter{Page: p}
 	if c.QueryParam("stale") == "true" {
-		f.StaleBefore = staleCutoff(s.now())
+		f.StaleBefore = assets.StaleCutoff(s.now())
 	} else if v := c.QueryParam("stale"); v != "" && v != "false" {
 		return kith.Invalid(kith.FieldError{Field: "stale", Message: "must be true or false"})
 	}
@@ -44,12 +43,6 @@ func (s *Server) listAssets(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, newList(items, total, p))
-}
-
-// staleCutoff is the date before which a confirmation is too old: six
-// calendar months ago.
-func staleCutoff(now time.Time) string {
-	return now.AddDate(0, -6, 0).Format(time.DateOnly)
 }
 
 func (s *Server) getAsset(c echo.Context) error {

@@ -42,7 +42,7 @@ func (s *Server) staleAssets(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	a := actor(c)
-	svcs, total, err := s.db.ListServices(ctx, a.Site, sqlite.ServiceFilter{StaleBefore: staleCutoff(s.now()), Page: p})
+	svcs, total, err := s.db.ListServices(ctx, a.Site, sqlite.ServiceFilter{StaleBefore: assets.StaleCutoff(s.now()), Page: p})
 	if err != nil {
 		return err
 	}

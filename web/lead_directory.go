@@ -82,7 +82,7 @@ func (s *Server) leadDirectoryPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	a := actor(c)
 	q := strings.TrimSpace(c.QueryParam("q"))
-	v := leadDirectoryView{Form: formState{"q": {q}}, Cutoff: staleCutoff(s.now())}
+	v := leadDirectoryView{Form: formState{"q": {q}}, Cutoff: assets.StaleCutoff(s.now())}
 	if f, ok := s.takeFlash(c, leadDirectoryPath); ok {
 		v.Notice = f.Notice
 	}

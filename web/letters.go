@@ -154,29 +154,18 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 			l.ReplyURL = link
 		}
 	case letters.KindConcern:
-		con, err := s.concernFor(c, r.ScreeningID)
+		con, err := s.db.ScreeningConcern(ctx, a, r.ScreeningID)
+		if kith.ErrorCode(err) == kith.ENOTFOUND {
+			return l, kith.Errorf(kith.ENOTFOUND, "No safeguarding concern was raised for this referral.")
+		}
 		if err != nil {
 			return l, err
 		}
-		l.Reference = con
+		l.Reference = con.Reference
 		l.Wishes, l.DesiredOutcomes = req.Wishes, req.DesiredOutcomes
-		l.Concern = concernForLetter(con, st.Result, req)
+		l.Concern = concernForLetter(con.Reference, st.Result, req)
 	}
 	return l, nil
-}
-
-// concernFor returns the reference of the screening's concern.
-func (s *Server) concernFor(c echo.Context, screeningID string) (string, error) {
-	cons, _, err := s.db.ListConcerns(c.Request().Context(), actor(c), kith.Page{Number: 1, Size: 100})
-	if err != nil {
-		return "", err
-	}
-	for _, con := range cons {
-		if con.ScreeningID == screeningID {
-			return con.Reference, nil
-		}
-	}
-	return "", kith.Errorf(kith.ENOTFOUND, "No safeguarding concern was raised for this referral.")
 }
 
 func concernForLetter(ref string, res *screening.Result, req *screening.Request) *letters.Concern {

@@ -266,3 +266,52 @@ func (r referralView) ScreeningID(t *testing.T, e *env, tok string) string {
 	m := e.do("GET", "/api/v1/referrals/"+r.ID, tok, nil).JSON(t)
 	return m["screening_id"].(string)
 }
+
+// A site's own timers decide when a referral is overdue, and the nudge
+// queues a reminder to the provider.
+func TestSiteTimersAndNudge(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	lead := e.token("alpha", kith.RoleLead)
+	site := e.do("GET", "/api/v1/site", lead, nil).JSON(t)
+	settings := site["settings"].(map[string]any)
+	settings["timers"] = map[string]any{"nudge_after": 1, "overdue_after": 2, "expire_after": 30}
+	if r := e.do("PUT", "/api/v1/site", lead, map[string]any{"name": site["name"], "settings": settings}); r.Status != 200 {
+		t.Fatalf("set timers: %d %s", r.Status, r.Body)
+	}
+	ref, _ := newReferral(t, e, nav, nil)
+	svc := e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil).JSON(t)["service_id"].(string)
+	s := e.do("GET", "/api/v1/assets/"+svc, lead, nil).JSON(t)
+	s["email"] = "referrals@provider.example"
+	for _, k := range []string{"created_at", "updated_at", "deleted_at"} {
+		delete(s, k)
+	}
+	e.do("PUT", "/api/v1/assets/"+svc, lead, s)
+	for _, to := range []string{"assigned", "contacted", "sent"} {
+		move(t, e, nav, ref.ID, map[string]any{"to": to})
+	}
+	real := e.DB.Now
+	defer func() { e.DB.Now = real }()
+	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 5) } // at least 3 working days
+	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); !got.Overdue {
+		t.Fatal("not overdue under the site's 2-day timer")
+	}
+	if err := e.srv.ApplyTimers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, m := range pending {
+		kinds[m.Kind]++
+	}
+	if kinds["provider_nudge"] != 1 {
+		t.Fatalf("outbox after the nudge: %v", kinds)
+	}
+	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); got.State != "sent" {
+		t.Fatalf("expired under a 30-day timer: %s", got.State)
+	}
+}
