@@ -94,6 +94,17 @@ func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID 
 	})
 }
 
+// BestInterestRefers reports whether a navigator recorded a best-interest
+// decision to refer for a screening.
+func (db *DB) BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error) {
+	var d string
+	err := db.read.QueryRowContext(ctx, `SELECT decision FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, site, screeningID).Scan(&d)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return d == "refer", err
+}
+
 func bestInterestRefer(ctx context.Context, tx *sql.Tx, site, screeningID string) (bool, error) {
 	var d string
 	err := tx.QueryRowContext(ctx, `SELECT decision FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, site, screeningID).Scan(&d)

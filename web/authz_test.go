@@ -52,6 +52,7 @@ var minRole = map[string]string{
 	"POST /api/v1/referrals/{id}/contact-attempts": "navigator",
 	"GET /api/v1/referrals/{id}/letters/{file}":    "navigator",
 	"POST /api/v1/screenings/{id}/best-interest":   "navigator",
+	"GET /api/v1/screenings/{id}/recommendations":  "navigator",
 	"GET /api/v1/outbox":                           "lead",
 	"GET /api/v1/concerns":                         "navigator",
 	"POST /api/v1/concerns/{id}/outcome":           "lead",

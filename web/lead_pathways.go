@@ -370,19 +370,14 @@ func (s *Server) previewDraft(c echo.Context, f formState) (*pathwayPreview, err
 		}
 		return nil, err
 	}
-	sreq, err := s.db.ScreeningRequest(ctx, a, sid)
+	referred := stored.Consent.Refer == screening.Yes
+	run, err := s.rerun(c, stored, sid, p, pathways.Ref{PathwayID: "preview"}, referred)
 	if err != nil {
 		return nil, err
 	}
-	res := *stored.Result
-	res.NextSteps = slices.Clone(res.NextSteps)
-	recs, po, err := s.runPathway(ctx, a.Site, p, pathways.Ref{PathwayID: "preview"}, sreq, &res, stored.Location)
-	if err != nil {
-		return nil, err
-	}
-	pv := &pathwayPreview{ScreeningID: sid, Referred: res.Consent.Refer == screening.Yes, Outcome: po, NextSteps: res.NextSteps,
+	pv := &pathwayPreview{ScreeningID: sid, Referred: referred, Outcome: run.Pathway, NextSteps: run.NextSteps,
 		Before: stored.Pathway, BeforeRecs: newResultView(stored).RecommendationViews}
-	for _, r := range recs {
+	for _, r := range run.Recommendations {
 		pv.Recs = append(pv.Recs, previewRec{Recommendation: r, CategoryLabel: assets.CategoryLabel(r.Category), RelationshipLabel: relationshipWords(r.Relationship)})
 	}
 	return pv, nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/pathways"
+	"github.com/kith-project/kith/screening"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
@@ -191,15 +192,70 @@ func (s *Server) previewPathway(c echo.Context) error {
 		}
 		return err
 	}
-	sreq, err := s.db.ScreeningRequest(ctx, a, req.ScreeningID)
+	pv, err := s.rerun(c, stored, req.ScreeningID, p, pathways.Ref{PathwayID: "preview"}, stored.Consent.Refer == screening.Yes)
 	if err != nil {
 		return err
+	}
+	return c.JSON(http.StatusOK, pv)
+}
+
+// rerun runs a pathway against a stored screening and stores nothing; the
+// result's copy takes any next steps the pathway adds.
+func (s *Server) rerun(c echo.Context, stored sqlite.StoredScreening, id string, p *pathways.Pathway, ref pathways.Ref, refer bool) (previewBody, error) {
+	ctx := c.Request().Context()
+	a := actor(c)
+	req, err := s.db.ScreeningRequest(ctx, a, id)
+	if err != nil {
+		return previewBody{}, err
 	}
 	res := *stored.Result
 	res.NextSteps = slices.Clone(res.NextSteps)
-	recs, po, err := s.runPathway(ctx, a.Site, p, pathways.Ref{PathwayID: "preview"}, sreq, &res, stored.Location)
+	recs, po, err := s.runPathway(ctx, a.Site, p, ref, req, &res, stored.Location, refer)
+	if err != nil {
+		return previewBody{}, err
+	}
+	return previewBody{Pathway: po, Recommendations: recs, NextSteps: res.NextSteps}, nil
+}
+
+// screeningRecommendations ranks services for a stored screening now, with
+// the pathway version that screening was allocated: for a person who did
+// not agree to a referral at the visit but for whom a navigator has since
+// recorded a best-interest decision to refer, or to see today's directory.
+func (s *Server) screeningRecommendations(c echo.Context) error {
+	ctx := c.Request().Context()
+	a := actor(c)
+	id := c.Param("id")
+	stored, err := s.db.Screening(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, previewBody{Pathway: po, Recommendations: recs, NextSteps: res.NextSteps})
+	bi, err := s.db.BestInterestRefers(ctx, a.Site, id)
+	if err != nil {
+		return err
+	}
+	if stored.Consent.Refer != screening.Yes && !bi {
+		return kith.Errorf(kith.ECONFLICT, "The person has not agreed to a referral and no best-interest decision to refer is recorded.")
+	}
+	ref := pathways.Ref{}
+	if po := stored.Pathway; po != nil {
+		ref = pathways.Ref{PathwayID: po.PathwayID, Version: po.Version, Arm: po.Arm}
+	} else {
+		act, ok, err := s.db.ActivePathway(ctx, a.Site)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return kith.Errorf(kith.ECONFLICT, "The site runs no pathway.")
+		}
+		ref = pathways.Ref{PathwayID: act.PathwayID, Version: act.Version}
+	}
+	p, err := s.compiledPathway(ctx, a.Site, ref.PathwayID, ref.Version)
+	if err != nil {
+		return err
+	}
+	pv, err := s.rerun(c, stored, id, p, ref, true)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pv)
 }

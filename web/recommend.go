@@ -73,8 +73,9 @@ func personFor(req *screening.Request, res *screening.Result) pathways.Person {
 }
 
 // runPathway evaluates a compiled pathway for a screening and chooses
-// services; recommendations only where the person agreed to a referral.
-func (s *Server) runPathway(ctx context.Context, site string, p *pathways.Pathway, ref pathways.Ref, req *screening.Request, res *screening.Result, loc sqlite.Location) ([]pathways.Recommendation, *sqlite.PathwayOutcome, error) {
+// services when refer is true: the person agreed to a referral, or a
+// navigator recorded a best-interest decision to refer.
+func (s *Server) runPathway(ctx context.Context, site string, p *pathways.Pathway, ref pathways.Ref, req *screening.Request, res *screening.Result, loc sqlite.Location, refer bool) ([]pathways.Recommendation, *sqlite.PathwayOutcome, error) {
 	out, err := p.Evaluate(pathways.InputFrom(res, req))
 	if err != nil {
 		return nil, nil, err
@@ -82,7 +83,7 @@ func (s *Server) runPathway(ctx context.Context, site string, p *pathways.Pathwa
 	po := &sqlite.PathwayOutcome{PathwayID: ref.PathwayID, Version: ref.Version, Arm: ref.Arm, Urgency: out.Urgency,
 		FollowUpDays: out.FollowUpDays, MatchedRules: out.MatchedRules}
 	recs := []pathways.Recommendation{}
-	if res.Consent.Refer == screening.Yes {
+	if refer {
 		var cats []string
 		for _, o := range out.Offers {
 			cats = append(cats, o.Category)
@@ -125,7 +126,7 @@ func (s *Server) applyPathway(ctx context.Context, site string, req *screening.R
 	if err != nil {
 		return nil, err
 	}
-	recs, po, err := s.runPathway(ctx, site, p, pathways.Ref{PathwayID: act.PathwayID, Version: version, Arm: arm}, req, res, loc)
+	recs, po, err := s.runPathway(ctx, site, p, pathways.Ref{PathwayID: act.PathwayID, Version: version, Arm: arm}, req, res, loc, res.Consent.Refer == screening.Yes)
 	if err != nil {
 		return nil, err
 	}

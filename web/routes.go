@@ -66,6 +66,7 @@ func (s *Server) routes() {
 	authed.POST("/referrals/:id/contact-attempts", s.addContactAttempt, navigatorUp)
 	authed.GET("/referrals/:id/letters/:file", s.getLetter, navigatorUp)
 	authed.POST("/screenings/:id/best-interest", s.recordBestInterest, navigatorUp)
+	authed.GET("/screenings/:id/recommendations", s.screeningRecommendations, navigatorUp)
 	authed.GET("/outbox", s.listOutbox, leadOnly)
 	authed.GET("/concerns", s.listConcerns, navigatorUp)
 	authed.GET("/reports/summary", s.getSummary, leadOnly)
