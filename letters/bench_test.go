@@ -19,16 +19,10 @@ const chromiumPath = "/usr/bin/chromium"
 // the same provider letter's HTML twin (styled by CSS), reusing one browser
 // and one tab, as a service would.
 //
-// Where gofpdf's time goes (pprof, subset fonts): almost all of it is fixed
-// cost per UTF-8 font per document, which no subset removes. Registering a
-// font hashes a JSON encoding of a 65,536-entry width table (its font ID);
-// the font is parsed twice (on registration and again to cut it down at
-// output), each time allocating a 65,536-entry width table; and each font
-// writes a 128 KiB CIDToGIDMap, with a new zlib writer (about 1 MB) for it,
-// for the font file and for each page. A page of text with a built-in font
-// takes about 0.4 ms; the two embedded fonts add about 7 ms, half of it
-// allocation and garbage collection. The library offers no way to share a
-// parsed font between documents.
+// The fonts are prepared once (fonts.go, encoding.go), so a letter's cost is
+// its layout and gofpdf writing the pages; with gofpdf's Unicode font path,
+// which parses and cuts each font again for every document, a letter took
+// about six times as long.
 func BenchmarkLetters(b *testing.B) {
 	l := providerLetter()
 	gofpdf := func(b *testing.B) {

@@ -12,10 +12,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-project/kith"
 	"golang.org/x/net/html"
+	"golang.org/x/text/unicode/norm"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -227,10 +230,24 @@ func mustPDF(t *testing.T, l Letter) []byte {
 }
 
 func TestDeterministic(t *testing.T) {
-	fonts := [][]byte{bytes.Clone(fontRegular), bytes.Clone(fontBold)}
+	// Every document shares the fonts prepared at start-up: none may change them.
+	shared := func() (all [][]byte) {
+		all = append(all, fontRegular, fontBold)
+		for _, style := range []string{"", "B"} {
+			all = append(all, pdfFonts[style].files...)
+			all = append(all, pdfFonts[style].defs...)
+		}
+		return all
+	}
+	before := shared()
+	for i := range before {
+		before[i] = bytes.Clone(before[i])
+	}
 	defer func() {
-		if !bytes.Equal(fonts[0], fontRegular) || !bytes.Equal(fonts[1], fontBold) {
-			t.Error("rendering changed the embedded font bytes")
+		for i, b := range shared() {
+			if !bytes.Equal(before[i], b) {
+				t.Errorf("rendering changed shared font bytes (%d)", i)
+			}
 		}
 	}()
 	for _, tc := range goldenCases {
@@ -548,4 +565,69 @@ func TestFreeText(t *testing.T) {
 			t.Errorf("free(%q).pdfString() = %q, want %q", tc.in, got, tc.pdf)
 		}
 	}
+}
+
+// TestEveryEncodingExtracts draws every letter, digit, punctuation mark and
+// symbol the fonts cover, in every encoding the PDF writer uses, and checks
+// that a PDF reader gets each back as the same character: the glyph names
+// in each encoding map to the right code points.
+func TestEveryEncodingExtracts(t *testing.T) {
+	var words []string
+	for _, enc := range encodings {
+		var word []rune
+		for _, r := range enc {
+			if !unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) || !printable(r) {
+				continue
+			}
+			if word = append(word, r); len(word) == 12 {
+				words = append(words, string(word))
+				word = nil
+			}
+		}
+		if len(word) > 0 {
+			words = append(words, string(word))
+		}
+	}
+	if len(encodings) < 2 || len(words) < 50 {
+		t.Fatalf("%d encodings, %d words: the fonts cover less than expected", len(encodings), len(words))
+	}
+	l := providerLetter()
+	l.Wishes = strings.Join(words, " ")
+	text := flat(norm.NFC.String(pdfText(t, mustPDF(t, l))))
+	for _, w := range words {
+		if want := norm.NFC.String(w); !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q (%U)", want, []rune(want))
+		}
+	}
+}
+
+// FuzzRuns checks that any text splits into runs that draw every character
+// once, with codes an encoding defines, and measure what the text measures.
+func FuzzRuns(f *testing.F) {
+	for _, s := range []string{"", "Zoë Müller", "Łucja Wiśniewska £2 – “ok”", "Ξένια Олена ẁ ﬁ ☑", "ابc\x00\xff", "a\u0308"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, font := range []*fontInfo{regular, bold} {
+			n, width := 0, 0
+			for _, r := range runs(s, font) {
+				if r.enc < 0 || r.enc >= len(encodings) || len(r.codes) == 0 {
+					t.Fatalf("bad run %+v", r)
+				}
+				for _, c := range r.codes {
+					if c < 0x20 || c == 0x7F && len(encodings[r.enc]) == 0 || c >= firstCode && int(c-firstCode) >= len(encodings[r.enc]) {
+						t.Fatalf("code %d is not in encoding %d", c, r.enc)
+					}
+				}
+				n += len(r.codes)
+				width += r.width
+			}
+			if want := utf8.RuneCountInString(s); n != want {
+				t.Fatalf("%q: %d codes for %d characters", s, n, want)
+			}
+			if want := textWidth(s, font); width != want {
+				t.Fatalf("%q: runs measure %d, text %d", s, width, want)
+			}
+		}
+	})
 }

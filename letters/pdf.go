@@ -5,6 +5,8 @@ package letters
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -18,7 +20,6 @@ const (
 	contentW     = pageW - 2*margin
 	footerBase   = pageH - 12 // the footer's last line ends here
 	ptMM         = 25.4 / 72  // one point in mm
-	family       = "DejaVu"
 )
 
 // pdfStyle sizes a letter: standard print, or large print for a person who
@@ -54,6 +55,85 @@ type pdfWriter struct {
 	d     *document
 	brand rgb
 	y     float64
+	// The font text is measured and drawn in: "" or "B", and a size in
+	// points. Each run of text picks the encoding it needs (encoding.go).
+	style string
+	size  float64
+	added map[string]bool // encodings of a style added to this document
+}
+
+// pdfFont is one embedded font as gofpdf takes it: for each encoding, a
+// definition (JSON, as its AddFontFromBytes reads) and a compressed font
+// file with outlines for that encoding's glyphs only. All of it is made
+// once, at start-up.
+type pdfFont struct {
+	info  *fontInfo
+	defs  [][]byte
+	files [][]byte
+}
+
+var pdfFonts = map[string]*pdfFont{"": newPDFFont(regular, "DejaVuSans"), "B": newPDFFont(bold, "DejaVuSans-Bold")}
+
+// fontDef mirrors gofpdf's font definition file (what its makefont writes).
+type fontDef struct {
+	Tp           string
+	Name         string
+	Desc         gofpdf.FontDescType
+	Up, Ut       int
+	Cw           []int
+	Enc, Diff    string
+	File         string
+	Size1, Size2 int
+	OriginalSize int
+}
+
+func newPDFFont(info *fontInfo, name string) *pdfFont {
+	desc := gofpdf.FontDescType{
+		Ascent: info.Ascent, Descent: info.Descent, CapHeight: info.CapHeight,
+		// Nonsymbolic: viewers map each code through the encoding's glyph
+		// names to Unicode, then to a glyph through the font's own cmap.
+		Flags:       gofpdf.FontFlagNonsymbolic,
+		ItalicAngle: info.ItalicAngle, StemV: info.StemV, MissingWidth: info.MissingWidth,
+	}
+	if info.FixedPitch {
+		desc.Flags |= gofpdf.FontFlagFixedPitch
+	}
+	desc.FontBBox.Xmin, desc.FontBBox.Ymin, desc.FontBBox.Xmax, desc.FontBBox.Ymax = info.XMin, info.YMin, info.XMax, info.YMax
+	p := &pdfFont{info: info}
+	for e, enc := range encodings {
+		cw := make([]int, 256)
+		var glyphs []int
+		for c := 0x20; c < 0x7F; c++ {
+			cw[c] = int(info.Width[c])
+			glyphs = append(glyphs, int(info.Glyph[c]))
+		}
+		for _, r := range enc {
+			glyphs = append(glyphs, int(info.Glyph[r]))
+		}
+		cut, err := cutFont(info.File, glyphs)
+		if err != nil {
+			panic(fmt.Sprintf("letters: cutting %s: %v", name, err))
+		}
+		p.files = append(p.files, compress(cut))
+		var diff strings.Builder
+		diff.WriteString(strconv.Itoa(firstCode))
+		for i, r := range enc {
+			cw[firstCode+i] = int(info.Width[r])
+			fmt.Fprintf(&diff, " /uni%04X", r) // the Adobe Glyph List's name for any code point
+		}
+		def, err := json.Marshal(fontDef{
+			Tp: "TrueType",
+			// The tag marks an embedded subset, as PDF asks.
+			Name: "KITHLT+" + info.PostScriptName,
+			Desc: desc, Up: info.UnderlinePosition, Ut: info.UnderlineThick,
+			Cw: cw, Diff: diff.String(), File: fmt.Sprintf("%s-%d.z", name, e), OriginalSize: len(cut),
+		})
+		if err != nil {
+			panic(err)
+		}
+		p.defs = append(p.defs, def)
+	}
+	return p
 }
 
 func renderPDF(d *document) ([]byte, error) {
@@ -70,18 +150,13 @@ func renderPDF(d *document) ([]byte, error) {
 	f.SetTitle(d.Title, true)
 	f.SetAuthor(oneLine(d.Site.Name), true) // metadata is UTF-16, not drawn: any script will do
 	f.SetCreator("Kith", false)
-	// Each document gets its own copy of the font bytes: gofpdf appends
-	// padding to sub-slices of them while checksumming tables, which writes
-	// into the shared array and races with concurrent letters.
-	f.AddUTF8FontFromBytes(family, "", bytes.Clone(fontRegular))
-	f.AddUTF8FontFromBytes(family, "B", bytes.Clone(fontBold))
 	f.SetMargins(margin, margin, margin)
 	f.SetCellMargin(0)
 	// Page breaks are ours, so a heading never ends a page alone.
 	f.SetAutoPageBreak(false, 0)
 	f.AliasNbPages("{nb}")
 
-	w := &pdfWriter{f: f, st: st, d: d, brand: parseColour(d.Site.Colour)}
+	w := &pdfWriter{f: f, st: st, d: d, brand: parseColour(d.Site.Colour), added: map[string]bool{}}
 	f.SetHeaderFunc(w.header)
 	f.SetFooterFunc(w.footer)
 	f.AddPage()
@@ -104,6 +179,7 @@ func renderPDF(d *document) ([]byte, error) {
 
 // header draws the site's colour band: full on the first page, slim after.
 func (w *pdfWriter) header() {
+	defer w.keepFont()()
 	f := w.f
 	fg := onColour(w.brand)
 	h, size := 28.0, 18.0
@@ -115,21 +191,19 @@ func (w *pdfWriter) header() {
 	f.SetTextColor(fg.r, fg.g, fg.b)
 	// A long site name gets a smaller size before it is ever cut short.
 	name := w.d.SiteName.pdfString()
-	for f.SetFont(family, "B", size); size > 11 && f.GetStringWidth(name) > contentW-45; size-- {
-		f.SetFont(family, "B", size-1)
+	for w.setFont("B", size); size > 11 && w.width(name) > contentW-45; size-- {
+		w.setFont("B", size-1)
 	}
-	name = w.fit(name, contentW-45)
-	f.SetXY(margin, 0)
-	f.CellFormat(contentW-45, h, name, "", 0, "LM", false, 0, "")
+	w.text(margin, 0, contentW-45, h, w.fit(name, contentW-45), "LM")
 	if w.d.Marking != "" {
-		f.SetFont(family, "B", 8.5)
-		f.SetXY(margin, 0)
-		f.CellFormat(contentW, h, w.d.Marking, "", 0, "RM", false, 0, "")
+		w.setFont("B", 8.5)
+		w.text(margin, 0, contentW, h, w.d.Marking, "RM")
 	}
 	w.y = h + 9
 }
 
 func (w *pdfWriter) footer() {
+	defer w.keepFont()()
 	f := w.f
 	var parts []string
 	if w.d.Marking != "" {
@@ -145,13 +219,14 @@ func (w *pdfWriter) footer() {
 	f.SetLineWidth(0.2)
 	f.Line(margin, y-2, pageW-margin, y-2)
 	f.SetTextColor(grey.r, grey.g, grey.b)
-	f.SetFont(family, "", size)
-	page := "Page " + strconv.Itoa(f.PageNo()) + " of {nb}"
-	pageWidth := f.GetStringWidth("Page 99 of 99")
-	f.SetXY(margin, y)
-	f.CellFormat(contentW-pageWidth-4, lh, w.fit(strings.Join(parts, "  ·  "), contentW-pageWidth-4), "", 0, "L", false, 0, "")
-	f.SetXY(margin, y)
-	f.CellFormat(contentW, lh, page, "", 0, "R", false, 0, "")
+	w.setFont("", size)
+	pageWidth := w.width("Page 99 of 99")
+	w.text(margin, y, contentW-pageWidth-4, lh, w.fit(strings.Join(parts, "  ·  "), contentW-pageWidth-4), "L")
+	// The page count is filled in when the letter is finished; the number
+	// is right-aligned as if the count had as many digits as this page's.
+	n := strconv.Itoa(f.PageNo())
+	pw := w.width("Page " + n + " of " + n)
+	w.text(pageW-margin-pw, y, pw, lh, "Page "+n+" of {nb}", "L")
 }
 
 // opening draws the address block (placed for a DL window envelope), the
@@ -272,8 +347,7 @@ func (w *pdfWriter) block(b block) {
 			for i, line := range wrapped {
 				w.ensure(w.lineH(st.body))
 				if i == 0 {
-					w.f.SetXY(margin+1, w.y)
-					w.f.CellFormat(st.indent, w.lineH(st.body), "•", "", 0, "L", false, 0, "")
+					w.text(margin+1, w.y, st.indent, w.lineH(st.body), "•", "L")
 				}
 				w.cell(margin+st.indent, contentW-st.indent, line, st.body)
 			}
@@ -331,12 +405,58 @@ func (w *pdfWriter) lines(x, width float64, s, style string, size float64) {
 
 func (w *pdfWriter) cell(x, width float64, s string, size float64) {
 	w.f.SetTextColor(ink.r, ink.g, ink.b)
-	w.f.SetXY(x, w.y)
-	w.f.CellFormat(width, w.lineH(size), s, "", 0, "L", false, 0, "")
+	w.text(x, w.y, width, w.lineH(size), s, "L")
 	w.y += w.lineH(size)
 }
 
-func (w *pdfWriter) setFont(style string, size float64) { w.f.SetFont(family, style, size) }
+// setFont sets the style and size that text is measured and drawn in.
+func (w *pdfWriter) setFont(style string, size float64) { w.style, w.size = style, size }
+
+// keepFont saves the font for a page's header or footer to put back, as
+// they are drawn in the middle of other text when a page breaks.
+func (w *pdfWriter) keepFont() func() {
+	style, size := w.style, w.size
+	return func() { w.style, w.size = style, size }
+}
+
+func (w *pdfWriter) font() *pdfFont { return pdfFonts[w.style] }
+
+// width is s's width in mm in the current font.
+func (w *pdfWriter) width(s string) float64 {
+	return float64(textWidth(s, w.font().info)) * w.size * ptMM / 1000
+}
+
+// text draws s in a box at (x, y) of the given width and height, aligned
+// as align says ("L" or "R", with "M" to centre it vertically), one run of
+// text per encoding.
+func (w *pdfWriter) text(x, y, width, h float64, s, align string) {
+	font := w.font()
+	rs := runs(s, font.info)
+	scale := w.size * ptMM / 1000
+	if strings.Contains(align, "R") {
+		total := 0
+		for _, r := range rs {
+			total += r.width
+		}
+		x += width - float64(total)*scale
+	}
+	valign := ""
+	if strings.Contains(align, "M") {
+		valign = "M"
+	}
+	for _, r := range rs {
+		family := "dejavu" + strconv.Itoa(r.enc)
+		if key := family + w.style; !w.added[key] {
+			w.f.AddFontFromBytes(family, w.style, font.defs[r.enc], font.files[r.enc])
+			w.added[key] = true
+		}
+		w.f.SetFont(family, w.style, w.size)
+		w.f.SetXY(x, y)
+		rw := float64(r.width) * scale
+		w.f.CellFormat(rw, h, string(r.codes), "", 0, "L"+valign, false, 0, "")
+		x += rw
+	}
+}
 
 func (w *pdfWriter) lineH(size float64) float64 { return size * ptMM * w.st.leading }
 
@@ -369,11 +489,11 @@ func (w *pdfWriter) ensure(h float64) {
 // wrap breaks s into lines no wider than width in the current font. Widths
 // add up (the library does no kerning), so each word is measured once.
 func (w *pdfWriter) wrap(s string, width float64) []string {
-	space := w.f.GetStringWidth(" ")
+	space := w.width(" ")
 	var out []string
 	line, lineW := "", 0.0
 	for _, word := range strings.Split(s, " ") {
-		ww := w.f.GetStringWidth(word)
+		ww := w.width(word)
 		if line != "" && lineW+space+ww <= width {
 			line, lineW = line+" "+word, lineW+space+ww
 			continue
@@ -386,7 +506,7 @@ func (w *pdfWriter) wrap(s string, width float64) []string {
 			head := w.fit(word, width)
 			out = append(out, head)
 			word = word[len(head):]
-			ww = w.f.GetStringWidth(word)
+			ww = w.width(word)
 		}
 		line, lineW = word, ww
 	}
@@ -399,7 +519,7 @@ func (w *pdfWriter) wrap(s string, width float64) []string {
 func (w *pdfWriter) fit(s string, width float64) string {
 	total, soft := 0.0, 0
 	for i, r := range s {
-		total += w.f.GetStringWidth(string(r))
+		total += w.width(string(r))
 		if total > width && i > 0 {
 			if soft > 0 {
 				return s[:soft]
