@@ -36,6 +36,7 @@ const (
 	quoteBlock                      // the person's own words, a paragraph a line
 	listBlock                       // a bulleted list, an item a line
 	rowsBlock                       // label and value pairs
+	subheadBlock                    // a heading within a section (an h3), Lines[0]
 )
 
 type block struct {

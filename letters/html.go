@@ -32,7 +32,7 @@ func renderHTML(d *document, o HTMLOptions) ([]byte, error) {
 
 // Type names a block's kind for the template.
 func (b block) Type() string {
-	return [...]string{paraBlock: "para", importantBlock: "important", quoteBlock: "quote", listBlock: "list", rowsBlock: "rows"}[b.Kind]
+	return [...]string{paraBlock: "para", importantBlock: "important", quoteBlock: "quote", listBlock: "list", rowsBlock: "rows", subheadBlock: "subhead"}[b.Kind]
 }
 
 // CSS is a stylesheet for the HTML twin, for the web layer to serve (at a

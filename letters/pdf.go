@@ -281,6 +281,10 @@ func (w *pdfWriter) section(s section, keepWith *section) {
 		if b.Kind == paraBlock && i+1 < len(s.Blocks) && s.Blocks[i+1].Kind != paraBlock {
 			w.ensure(w.height(b) + w.lineH(st.body))
 		}
+		// A subheading keeps at least two lines of what it heads.
+		if b.Kind == subheadBlock {
+			w.ensure(w.height(b) + 2*w.lineH(st.body))
+		}
 		w.block(b)
 	}
 }
@@ -294,6 +298,8 @@ func (w *pdfWriter) height(b block) float64 {
 		return 0 // rows keep themselves together, one by one
 	case importantBlock:
 		width, style = contentW-st.indent, "B"
+	case subheadBlock:
+		style = "B"
 	case quoteBlock, listBlock:
 		width = contentW - st.indent
 	}
@@ -355,6 +361,11 @@ func (w *pdfWriter) block(b block) {
 		}
 	case rowsBlock:
 		w.rows(margin, contentW, st.labelW, st.body, b.Rows)
+	case subheadBlock:
+		w.y += st.gap / 2
+		w.lines(margin, contentW, b.Lines[0].pdfString(), "B", st.body)
+		w.y += 1
+		return
 	}
 	w.y += st.gap
 }

@@ -300,6 +300,11 @@ func TestBrowserAccessibilityOfOtherPages(t *testing.T) {
 	for _, to := range []string{"assigned", "contacted", "sent"} {
 		move(t, e, nav, ref.ID, map[string]any{"to": to})
 	}
+	// A lead finds the subject access record from the screening's page.
+	do(t, ctx, chromedp.Navigate(e.URL+"/screenings/"+ref.ScreeningID(t, e, nav)), chromedp.WaitVisible("h1"))
+	checkAccessibility(t, ctx, "/screenings/{id} as a lead")
+	do(t, ctx, chromedp.Click(`a[href$="/subject-access.html"]`), chromedp.WaitVisible("h3"))
+	checkAccessibility(t, ctx, "subject access record (HTML)")
 	got := e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil).JSON(t)
 	do(t, ctx, chromedp.Navigate(e.URL+providerRe.FindString(got["provider_url"].(string))), chromedp.WaitVisible("h1"))
 	checkAccessibility(t, ctx, "provider page")

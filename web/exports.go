@@ -50,16 +50,6 @@ func (s *Server) exportResearch(c echo.Context) error {
 	return writeCSV(c, "kith-research-extract.csv", rows)
 }
 
-// subjectAccess exports everything held about one screened person.
-func (s *Server) subjectAccess(c echo.Context) error {
-	out, err := s.db.SubjectAccess(c.Request().Context(), actor(c), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, out)
-}
-
 // RunRetention applies each site's retention period once a day.
 func (s *Server) RunRetention(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)

@@ -1,11 +1,18 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/kith-project/kith"
 )
@@ -52,6 +59,7 @@ func TestExportsAndRetention(t *testing.T) {
 	if sar.Status != 200 || !strings.Contains(string(sar.Body), "Winifred Uniquename") || !strings.Contains(string(sar.Body), "Spoke to Winifred") {
 		t.Fatalf("subject access: %d %s", sar.Status, sar.Body)
 	}
+	checkSubjectAccessCopies(t, e, lead, ref.ScreeningID(t, e, nav), sar.Body)
 	// Retention: once the referral is final and the record old, personal data goes, statistics stay.
 	move(t, e, nav, ref.ID, map[string]any{"to": "withdrawn", "withdrawn_by": "person", "reason": "moved away"})
 	real := e.DB.Now
@@ -83,5 +91,87 @@ func TestExportsAndRetention(t *testing.T) {
 	audit := e.do("GET", "/api/v1/audit?action=retention&entity=screening", lead, nil)
 	if !strings.Contains(string(audit.Body), `"action":"retention"`) {
 		t.Fatalf("retention not audited: %s", audit.Body)
+	}
+}
+
+// checkSubjectAccessCopies checks the PDF and HTML copies of a subject
+// access record against its JSON: the HTML shows every value the JSON holds
+// (times reworded, so left out of the check), the PDF says the same things
+// and passes qpdf's check.
+func checkSubjectAccessCopies(t *testing.T, e *env, lead, screeningID string, sarJSON []byte) {
+	t.Helper()
+	base := "/api/v1/screenings/" + screeningID + "/subject-access"
+	page := e.do("GET", base+".html", lead, nil)
+	if page.Status != 200 || !strings.HasPrefix(page.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("subject access HTML: %d %s", page.Status, page.Body)
+	}
+	doc, err := html.Parse(bytes.NewReader(page.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for n := range doc.Descendants() {
+		if n.Type == html.TextNode {
+			text.WriteString(n.Data + "\n")
+		}
+	}
+	var data any
+	if err := json.Unmarshal(sarJSON, &data); err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case string:
+			if _, err := time.Parse(time.RFC3339Nano, v); err != nil {
+				for _, line := range strings.Split(v, "\n") {
+					if line = strings.Join(strings.Fields(line), " "); line != "" {
+						values = append(values, line)
+					}
+				}
+			}
+		case float64:
+			values = append(values, strconv.FormatFloat(v, 'f', -1, 64))
+		}
+	}
+	walk(data)
+	if len(values) < 40 {
+		t.Fatalf("only %d values in the subject access JSON", len(values))
+	}
+	flat := strings.Join(strings.Fields(text.String()), " ")
+	for _, v := range values {
+		if !strings.Contains(flat, v) {
+			t.Errorf("the subject access HTML lacks %q", v)
+		}
+	}
+	pdf := e.do("GET", base+".pdf", lead, nil)
+	if pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("subject access PDF: %d %s", pdf.Status, pdf.Body)
+	}
+	path := filepath.Join(t.TempDir(), "sar.pdf")
+	if err := os.WriteFile(path, pdf.Body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("qpdf", "--check", path).CombinedOutput(); err != nil {
+		t.Fatalf("qpdf --check: %v\n%s", err, out)
+	}
+	out, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pdfText := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"Winifred Uniquename", "Spoke to Winifred at 9 Secret Lane", "my private words about gardening", "Bartholomew Nephew", "Your screening", "Who has looked at or changed this record"} {
+		if !strings.Contains(pdfText, want) {
+			t.Errorf("the subject access PDF lacks %q", want)
+		}
 	}
 }

@@ -73,6 +73,8 @@ func (s *Server) routes() {
 	authed.GET("/exports/concerns.csv", s.exportConcerns, leadOnly)
 	authed.GET("/exports/research.csv", s.exportResearch, leadOnly)
 	authed.GET("/screenings/:id/subject-access", s.subjectAccess, leadOnly)
+	authed.GET("/screenings/:id/subject-access.pdf", s.subjectAccess, leadOnly)
+	authed.GET("/screenings/:id/subject-access.html", s.subjectAccess, leadOnly)
 	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
 
 	// The open Open Referral UK feed: no token, read-only, any origin.
@@ -111,6 +113,8 @@ func (s *Server) routes() {
 	pages.GET("/referrals/:id", s.referralPage, s.signedIn, navigatorUp)
 	pages.POST("/referrals/:id", s.referralAction, s.signedIn, navigatorUp)
 	pages.GET("/referrals/:id/letters/:file", s.getLetter, s.signedIn, navigatorUp)
+	pages.GET("/screenings/:id/subject-access.pdf", s.subjectAccess, s.signedIn, leadOnly)
+	pages.GET("/screenings/:id/subject-access.html", s.subjectAccess, s.signedIn, leadOnly)
 	pages.GET("/directory", s.directoryPage, s.signedIn, navigatorUp)
 	pages.GET("/reports", s.reportsPage, s.signedIn, leadOnly)
 	pages.GET("/reports/:table", s.reportCSV, s.signedIn, leadOnly)
