@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/kith-project/kith"
@@ -344,5 +346,37 @@ func TestBrowserFormFirstLoadSize(t *testing.T) {
 	t.Logf("first load of /screen: %.1f KB over the wire in %d responses: %v", total/1024, len(urls), urls)
 	if total > 60*1024 {
 		t.Errorf("the form's first load is %.1f KB compressed, over the 60 KB budget", total/1024)
+	}
+}
+
+// "Use my location" fills the hidden coordinates from the browser's
+// position, and says so; with no position it asks for the postcode.
+func TestBrowserUseMyLocation(t *testing.T) {
+	e := browserEnv(t)
+	ctx := newBrowser(t, 360, 740)
+	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
+	if _, err := chromedp.Call(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "geolocation"}, Setting: cdpbrowser.PermissionSettingGranted, Origin: e.URL,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	lat, lon, accuracy := 53.799722, -1.549167, 20.0
+	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &accuracy}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#use-location"), chromedp.Click("#use-location"))
+	waitFor(t, ctx, `document.getElementById("location-status").textContent === "Location recorded."`)
+	got := evalJS[string](t, ctx, `document.getElementById("person-latitude").value + "," + document.getElementById("person-longitude").value`)
+	if got != "53.799722,-1.549167" {
+		t.Fatalf("coordinates %q", got)
+	}
+	// Position unavailable.
+	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#use-location"), chromedp.Click("#use-location"))
+	waitFor(t, ctx, `document.getElementById("location-status").textContent.startsWith("Your location could not be found")`)
+	if got := evalJS[string](t, ctx, `document.getElementById("person-latitude").value`); got != "" {
+		t.Fatalf("latitude %q with no position", got)
 	}
 }
