@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // The fonts are subsets of DejaVu Sans made with pyftsubset (fonts/README.md
@@ -280,11 +282,20 @@ func tableDirectory(t *ttfReader) ([]tableRecord, error) {
 	return recs, nil
 }
 
-// cutFont returns a copy of a TrueType font in which only the glyphs keep
-// names (with .notdef and the parts of composite glyphs) have outlines. The
-// glyph numbers, widths and cmap stay as they were, so the copy draws those
-// glyphs exactly as the whole font does; it is just smaller to embed.
-func cutFont(ttf []byte, keep []int) ([]byte, error) {
+// keptTables are the tables a cut font keeps: the outlines and what a PDF
+// reader needs to draw them. Every other table (kerning, layout, device
+// metrics) numbers glyphs and would be wrong after renumbering.
+var keptTables = map[string]bool{
+	"OS/2": true, "cmap": true, "cvt ": true, "fpgm": true, "gasp": true, "glyf": true, "head": true,
+	"hhea": true, "hmtx": true, "loca": true, "maxp": true, "name": true, "post": true, "prep": true,
+}
+
+// cutFont returns a TrueType font with only the glyphs for runes (and
+// .notdef, and the parts of composite glyphs), renumbered from 1, with a
+// cmap, widths and outlines for those alone. It draws those characters
+// exactly as the whole font does, in a fraction of the size.
+func cutFont(info *fontInfo, runes []rune) ([]byte, error) {
+	ttf := info.File
 	t := &ttfReader{b: ttf}
 	recs, err := tableDirectory(t)
 	if err != nil {
@@ -294,11 +305,14 @@ func cutFont(ttf []byte, keep []int) ([]byte, error) {
 	for _, r := range recs {
 		tables[r.tag] = r
 	}
-	head, loca, glyf, maxp := tables["head"], tables["loca"], tables["glyf"], tables["maxp"]
-	if head.size < 54 || loca.size == 0 || glyf.size == 0 || maxp.size < 6 {
+	head, hhea, hmtx, loca, glyf, maxp, post := tables["head"], tables["hhea"], tables["hmtx"], tables["loca"], tables["glyf"], tables["maxp"], tables["post"]
+	if head.size < 54 || hhea.size < 36 || loca.size == 0 || glyf.size == 0 || maxp.size < 6 || post.size < 32 {
 		return nil, errors.New("not a TrueType font with glyf outlines")
 	}
-	numGlyphs, long := t.u16(maxp.off+4), t.i16(head.off+50) == 1
+	numGlyphs, long, nMetrics := t.u16(maxp.off+4), t.i16(head.off+50) == 1, t.u16(hhea.off+34)
+	if nMetrics == 0 || hmtx.size < 4*nMetrics+2*(numGlyphs-nMetrics) {
+		return nil, errors.New("short hmtx table")
+	}
 	offset := func(g int) int {
 		if long {
 			return t.u32(loca.off + 4*g)
@@ -307,27 +321,21 @@ func cutFont(ttf []byte, keep []int) ([]byte, error) {
 	}
 	glyphData := func(g int) []byte {
 		start, end := offset(g), offset(g+1)
-		if t.err != nil || start > end || glyf.off+end > glyf.off+glyf.size {
+		if t.err != nil || start > end || end > glyf.size {
 			t.err = errShort
 			return nil
 		}
 		return ttf[glyf.off+start : glyf.off+end]
 	}
-	kept := make([]bool, numGlyphs)
-	var add func(g int)
-	add = func(g int) {
-		if g < 0 || g >= numGlyphs || kept[g] {
-			return
-		}
-		kept[g] = true
-		data := glyphData(g)
+	// eachPart calls fn with the offset of each component's glyph number in
+	// a composite glyph's data.
+	eachPart := func(data []byte, fn func(at int)) {
 		if len(data) < 10 || int16(binary.BigEndian.Uint16(data)) >= 0 {
 			return
 		}
-		// A composite glyph: keep each of its parts.
 		for p := 10; p+4 <= len(data); {
-			flags, part := binary.BigEndian.Uint16(data[p:]), int(binary.BigEndian.Uint16(data[p+2:]))
-			add(part)
+			flags := binary.BigEndian.Uint16(data[p:])
+			fn(p + 2)
 			p += 4
 			if flags&0x1 != 0 { // arguments are words
 				p += 4
@@ -347,55 +355,168 @@ func cutFont(ttf []byte, keep []int) ([]byte, error) {
 			}
 		}
 	}
+	kept := make([]bool, numGlyphs)
+	var add func(g int)
+	add = func(g int) {
+		if g < 0 || g >= numGlyphs || kept[g] {
+			return
+		}
+		kept[g] = true
+		data := glyphData(g)
+		eachPart(data, func(at int) { add(int(binary.BigEndian.Uint16(data[at:]))) })
+	}
 	add(0)
-	for _, g := range keep {
-		add(g)
+	for _, r := range runes {
+		if r >= 0 && r < 0x10000 && info.Has.has(r) {
+			add(int(info.Glyph[r]))
+		}
 	}
 	if t.err != nil {
 		return nil, t.err
 	}
-	// New glyf and (long) loca tables.
-	var newGlyf []byte
-	newLoca := make([]byte, 4*(numGlyphs+1))
+	renumber := make([]int, numGlyphs)
+	var order []int // old glyph numbers, by new number
 	for g := range numGlyphs {
-		binary.BigEndian.PutUint32(newLoca[4*g:], uint32(len(newGlyf)))
 		if kept[g] {
-			newGlyf = append(newGlyf, glyphData(g)...)
-			for len(newGlyf)%4 != 0 {
-				newGlyf = append(newGlyf, 0)
+			renumber[g] = len(order)
+			order = append(order, g)
+		}
+	}
+	n := len(order)
+	// Outlines, with composite glyphs pointing at their parts' new numbers.
+	var newGlyf []byte
+	newLoca := make([]byte, 4*(n+1))
+	newHmtx := make([]byte, 4*n)
+	for i, g := range order {
+		binary.BigEndian.PutUint32(newLoca[4*i:], uint32(len(newGlyf)))
+		data := bytes.Clone(glyphData(g))
+		eachPart(data, func(at int) {
+			binary.BigEndian.PutUint16(data[at:], uint16(renumber[binary.BigEndian.Uint16(data[at:])]))
+		})
+		newGlyf = append(newGlyf, data...)
+		for len(newGlyf)%4 != 0 {
+			newGlyf = append(newGlyf, 0)
+		}
+		adv, lsb := t.u16(hmtx.off+4*min(g, nMetrics-1)), 0
+		if g < nMetrics {
+			lsb = t.u16(hmtx.off + 4*g + 2)
+		} else {
+			lsb = t.u16(hmtx.off + 4*nMetrics + 2*(g-nMetrics))
+		}
+		binary.BigEndian.PutUint16(newHmtx[4*i:], uint16(adv))
+		binary.BigEndian.PutUint16(newHmtx[4*i+2:], uint16(lsb))
+	}
+	binary.BigEndian.PutUint32(newLoca[4*n:], uint32(len(newGlyf)))
+	if t.err != nil {
+		return nil, t.err
+	}
+	newHead := bytes.Clone(ttf[head.off : head.off+head.size])
+	binary.BigEndian.PutUint32(newHead[8:], 0)  // checksum adjustment, set below
+	binary.BigEndian.PutUint16(newHead[50:], 1) // long loca offsets
+	newHhea := bytes.Clone(ttf[hhea.off : hhea.off+hhea.size])
+	binary.BigEndian.PutUint16(newHhea[34:], uint16(n))
+	newMaxp := bytes.Clone(ttf[maxp.off : maxp.off+maxp.size])
+	binary.BigEndian.PutUint16(newMaxp[4:], uint16(n))
+	newPost := bytes.Clone(ttf[post.off : post.off+32])
+	binary.BigEndian.PutUint32(newPost, 0x00030000) // no glyph names: readers use the cmap
+	cmap := map[rune]int{}
+	for _, r := range runes {
+		if r >= 0 && r < 0x10000 && info.Has.has(r) {
+			cmap[r] = renumber[info.Glyph[r]]
+		}
+	}
+	data := map[string][]byte{
+		"glyf": newGlyf, "loca": newLoca, "hmtx": newHmtx, "head": newHead, "hhea": newHhea,
+		"maxp": newMaxp, "post": newPost, "cmap": buildCmap(cmap),
+	}
+	var tags []string
+	for _, r := range recs {
+		if keptTables[r.tag] {
+			tags = append(tags, r.tag)
+			if _, ok := data[r.tag]; !ok {
+				data[r.tag] = ttf[r.off : r.off+r.size]
 			}
 		}
 	}
-	binary.BigEndian.PutUint32(newLoca[4*numGlyphs:], uint32(len(newGlyf)))
-	newHead := bytes.Clone(ttf[head.off : head.off+head.size])
-	binary.BigEndian.PutUint16(newHead[50:], 1) // long loca offsets
-	binary.BigEndian.PutUint32(newHead[8:], 0)  // checksum adjustment, set below
-	data := map[string][]byte{"glyf": newGlyf, "loca": newLoca, "head": newHead}
-	// Write the font: the same tables in the same order, each padded to
-	// four bytes, with their checksums.
-	out := bytes.Clone(ttf[:12+16*len(recs)])
-	for i, r := range recs {
-		b, ok := data[r.tag]
-		if !ok {
-			b = ttf[r.off : r.off+r.size]
-		}
+	slices.Sort(tags)
+	// The table directory, then each table padded to four bytes.
+	out := make([]byte, 12+16*len(tags))
+	binary.BigEndian.PutUint32(out, 0x00010000)
+	searchRange, entrySelector := binarySearchHeader(len(tags), 16)
+	binary.BigEndian.PutUint16(out[4:], uint16(len(tags)))
+	binary.BigEndian.PutUint16(out[6:], uint16(searchRange))
+	binary.BigEndian.PutUint16(out[8:], uint16(entrySelector))
+	binary.BigEndian.PutUint16(out[10:], uint16(16*len(tags)-searchRange))
+	headAt := 0
+	for i, tag := range tags {
+		b := data[tag]
 		rec := 12 + 16*i
+		copy(out[rec:], tag)
 		binary.BigEndian.PutUint32(out[rec+4:], tableChecksum(b))
 		binary.BigEndian.PutUint32(out[rec+8:], uint32(len(out)))
 		binary.BigEndian.PutUint32(out[rec+12:], uint32(len(b)))
+		if tag == "head" {
+			headAt = len(out)
+		}
 		out = append(out, b...)
 		for len(out)%4 != 0 {
 			out = append(out, 0)
 		}
 	}
 	// head's checkSumAdjustment makes the whole file sum to 0xB1B0AFBA.
-	for i, r := range recs {
-		if r.tag == "head" {
-			at := int(binary.BigEndian.Uint32(out[12+16*i+8:]))
-			binary.BigEndian.PutUint32(out[at+8:], 0xB1B0AFBA-tableChecksum(out))
-		}
-	}
+	binary.BigEndian.PutUint32(out[headAt+8:], 0xB1B0AFBA-tableChecksum(out))
 	return out, nil
+}
+
+// binarySearchHeader gives the searchRange (in bytes) and entrySelector of
+// a TrueType binary search over n entries of size bytes each.
+func binarySearchHeader(n, size int) (searchRange, entrySelector int) {
+	p := 1
+	for p*2 <= n {
+		p *= 2
+		entrySelector++
+	}
+	return p * size, entrySelector
+}
+
+// buildCmap writes a cmap table with one Windows Unicode BMP subtable
+// (format 4) mapping each code point to its glyph, a segment per run of
+// consecutive code points with consecutive glyphs.
+func buildCmap(m map[rune]int) []byte {
+	runes := slices.Sorted(maps.Keys(m))
+	type segment struct{ start, end, delta int }
+	var segs []segment
+	for _, r := range runes {
+		g := m[r]
+		if k := len(segs) - 1; k >= 0 && int(r) == segs[k].end+1 && g-int(r) == segs[k].delta {
+			segs[k].end++
+			continue
+		}
+		segs = append(segs, segment{int(r), int(r), g - int(r)})
+	}
+	segs = append(segs, segment{0xFFFF, 0xFFFF, 1}) // the required last segment
+	segX2 := 2 * len(segs)
+	searchRange, entrySelector := binarySearchHeader(len(segs), 2)
+	sub := make([]byte, 16+4*segX2)
+	put := func(at, v int) { binary.BigEndian.PutUint16(sub[at:], uint16(v)) }
+	put(0, 4)
+	put(2, len(sub))
+	put(6, segX2)
+	put(8, searchRange)
+	put(10, entrySelector)
+	put(12, segX2-searchRange)
+	for i, s := range segs {
+		put(14+2*i, s.end)
+		put(16+segX2+2*i, s.start)
+		put(16+2*segX2+2*i, s.delta&0xFFFF)
+		// idRangeOffset stays 0: glyph = code point + delta.
+	}
+	table := make([]byte, 12, 12+len(sub))
+	binary.BigEndian.PutUint16(table[2:], 1)  // one subtable
+	binary.BigEndian.PutUint16(table[4:], 3)  // Windows
+	binary.BigEndian.PutUint16(table[6:], 1)  // Unicode BMP
+	binary.BigEndian.PutUint32(table[8:], 12) // at offset 12
+	return append(table, sub...)
 }
 
 // tableChecksum sums b as big-endian 32-bit words, padded with zeros.

@@ -2,8 +2,10 @@ package letters
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +19,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-project/kith"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 	"golang.org/x/net/html"
 	"golang.org/x/text/unicode/norm"
 )
@@ -630,4 +635,57 @@ func FuzzRuns(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCutFontsDrawAsTheWholeFont reads each cut font with an independent
+// parser (golang.org/x/image/font/sfnt) and checks that every character of
+// its encoding has the same outline and advance as in the whole font.
+func TestCutFontsDrawAsTheWholeFont(t *testing.T) {
+	for style, whole := range map[string][]byte{"": fontRegular, "B": fontBold} {
+		full, err := sfnt.Parse(whole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf sfnt.Buffer
+		outline := func(f *sfnt.Font, r rune) (sfnt.Segments, fixed.Int26_6) {
+			g, err := f.GlyphIndex(&buf, r)
+			if err != nil || g == 0 {
+				t.Fatalf("style %q: no glyph for %U (%v)", style, r, err)
+			}
+			segs, err := f.LoadGlyph(&buf, g, fixed.I(1000), nil)
+			if err != nil {
+				t.Fatalf("style %q: %U: %v", style, r, err)
+			}
+			adv, err := f.GlyphAdvance(&buf, g, fixed.I(1000), font.HintingNone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return slices.Clone(segs), adv
+		}
+		for e, enc := range encodings {
+			zr, err := zlib.NewReader(bytes.NewReader(pdfFonts[style].files[e]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cut, err := sfnt.Parse(raw)
+			if err != nil {
+				t.Fatalf("style %q encoding %d: %v", style, e, err)
+			}
+			if n := cut.NumGlyphs(); n >= full.NumGlyphs()/2 {
+				t.Errorf("style %q encoding %d keeps %d of %d glyphs", style, e, n, full.NumGlyphs())
+			}
+			runes := append([]rune(" AZaz09?~"), enc...)
+			for _, r := range runes {
+				wantSegs, wantAdv := outline(full, r)
+				gotSegs, gotAdv := outline(cut, r)
+				if !slices.Equal(wantSegs, gotSegs) || wantAdv != gotAdv {
+					t.Errorf("style %q encoding %d: %U draws differently in the cut font", style, e, r)
+				}
+			}
+		}
+	}
 }

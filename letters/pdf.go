@@ -102,15 +102,13 @@ func newPDFFont(info *fontInfo, name string) *pdfFont {
 	p := &pdfFont{info: info}
 	for e, enc := range encodings {
 		cw := make([]int, 256)
-		var glyphs []int
+		var runes []rune
 		for c := 0x20; c < 0x7F; c++ {
 			cw[c] = int(info.Width[c])
-			glyphs = append(glyphs, int(info.Glyph[c]))
+			runes = append(runes, rune(c))
 		}
-		for _, r := range enc {
-			glyphs = append(glyphs, int(info.Glyph[r]))
-		}
-		cut, err := cutFont(info.File, glyphs)
+		runes = append(runes, enc...)
+		cut, err := cutFont(info, runes)
 		if err != nil {
 			panic(fmt.Sprintf("letters: cutting %s: %v", name, err))
 		}
