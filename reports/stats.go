@@ -26,6 +26,41 @@ func Median(xs []float64) (float64, bool) {
 	return (s[n/2-1] + s[n/2]) / 2, true
 }
 
+// Histogram counts whole numbers (working days): value to how many.
+type Histogram map[int]int
+
+// Median returns the median of the counted values, exactly as Median does
+// over the same values listed one by one (the mean of the middle two when
+// the count is even), and false when there are none.
+func (h Histogram) Median() (float64, bool) {
+	n := 0
+	keys := make([]int, 0, len(h))
+	for v, c := range h {
+		if c > 0 {
+			keys = append(keys, v)
+			n += c
+		}
+	}
+	if n == 0 {
+		return 0, false
+	}
+	sort.Ints(keys)
+	// at returns the i-th value (from 0) in sorted order.
+	at := func(i int) float64 {
+		for _, v := range keys {
+			if i < h[v] {
+				return float64(v)
+			}
+			i -= h[v]
+		}
+		return float64(keys[len(keys)-1])
+	}
+	if n%2 == 1 {
+		return at(n / 2), true
+	}
+	return (at(n/2-1) + at(n/2)) / 2, true
+}
+
 // tCritical975 are Student's t quantiles (0.975) by degrees of freedom, for
 // small samples; past 30 the normal 1.96 is close enough.
 var tCritical975 = []float64{0, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
@@ -41,32 +76,39 @@ type MeanCI struct {
 }
 
 // Mean95 returns the mean of xs with a t-based 95% confidence interval
-// (no interval for fewer than two values).
+// (no interval for fewer than two values). It works from the count, sum
+// and sum of squares (Mean95Sums), so a summary kept as running sums gives
+// the same figures to the last bit.
 func Mean95(xs []float64) MeanCI {
-	out := MeanCI{N: len(xs)}
-	if len(xs) == 0 {
-		return out
-	}
-	sum := 0.0
+	sum, sumSq := 0.0, 0.0
 	for _, x := range xs {
 		sum += x
+		sumSq += x * x
 	}
-	mean := sum / float64(len(xs))
-	out.Mean = &mean
-	if len(xs) < 2 {
+	return Mean95Sums(len(xs), sum, sumSq)
+}
+
+// Mean95Sums is Mean95 from n values' sum and sum of squares. For whole
+// numbers (score changes) the sums are exact, so nothing is lost to
+// rounding before the variance is taken.
+func Mean95Sums(n int, sum, sumSq float64) MeanCI {
+	out := MeanCI{N: n}
+	if n == 0 {
 		return out
 	}
-	ss := 0.0
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
+	mean := sum / float64(n)
+	out.Mean = &mean
+	if n < 2 {
+		return out
 	}
-	sd := math.Sqrt(ss / float64(len(xs)-1))
-	df := len(xs) - 1
+	ss := max(sumSq-sum*sum/float64(n), 0)
+	sd := math.Sqrt(ss / float64(n-1))
+	df := n - 1
 	t := 1.96
 	if df < len(tCritical975) {
 		t = tCritical975[df]
 	}
-	half := t * sd / math.Sqrt(float64(len(xs)))
+	half := t * sd / math.Sqrt(float64(n))
 	lo, hi := mean-half, mean+half
 	out.Low, out.High = &lo, &hi
 	return out

@@ -20,6 +20,24 @@ func TestMedian(t *testing.T) {
 	}
 }
 
+// TestHistogramMedian checks the histogram's median against Median over
+// the same values listed one by one.
+func TestHistogramMedian(t *testing.T) {
+	for _, h := range []Histogram{{}, {3: 1}, {0: 2, 5: 1}, {1: 1, 2: 1}, {0: 3, 1: 0, 4: 3}, {2: 5, 7: 4, 9: 2}, {-1: 1, 3: 1, 4: 2}} {
+		var xs []float64
+		for v, c := range h {
+			for range c {
+				xs = append(xs, float64(v))
+			}
+		}
+		want, wok := Median(xs)
+		got, ok := h.Median()
+		if got != want || ok != wok {
+			t.Errorf("Histogram%v.Median() = %v %v, want %v %v", h, got, ok, want, wok)
+		}
+	}
+}
+
 func TestMean95(t *testing.T) {
 	m := Mean95([]float64{-2, -1, 0, -3})
 	// mean -1.5, sd 1.291, t(3) 3.182: half-width 2.054

@@ -113,7 +113,9 @@ type Summary struct {
 	Arms           []ArmSummary              `json:"pilot_arms,omitempty"`
 }
 
-// ArmSummary is one arm of a pilot on the same measures.
+// ArmSummary is one arm of a pilot on the same measures. Version is the
+// highest pathway version among the arm's screenings in the period (a site
+// that ran two pilots in one period shows the later one's).
 type ArmSummary struct {
 	Arm        string             `json:"arm"`
 	Version    int                `json:"pathway_version"`

@@ -40,6 +40,9 @@ type DB struct {
 	Now func() time.Time
 	// services caches decoded directory services for recommendations.
 	services serviceCache
+	// batch, while Batch runs, is the one write transaction every write
+	// joins (demo data generation only).
+	batch *sql.Tx
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.
@@ -53,11 +56,17 @@ type DB struct {
 func dsn(path string, readOnly bool) string { return dsnSync(path, readOnly, "FULL") }
 
 func dsnSync(path string, readOnly bool, sync string) string {
+	bulk := sync == "OFF"
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous("+sync+")")
+	if bulk {
+		// Demo generation's savepoints journal in memory, not a temp file.
+		q.Add("_pragma", "temp_store(MEMORY)")
+		q.Add("_pragma", "cache_size(-262144)")
+	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
@@ -82,7 +91,7 @@ func open(ctx context.Context, path, sync string) (*DB, error) {
 	if strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open database: path %q must not contain '?'", path)
 	}
-	w, err := sql.Open("sqlite", dsnSync(path, false, sync))
+	w, err := sql.Open(cachingDriverName, dsnSync(path, false, sync))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -131,6 +140,9 @@ func parseNullTime(s sql.NullString) (*time.Time, error) {
 // writeTx runs fn in a write transaction (the lock taken up front) and
 // commits when fn returns nil.
 func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if db.batch != nil {
+		return inSavepoint(ctx, db.batch, fn)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
