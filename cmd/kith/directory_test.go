@@ -58,4 +58,7 @@ func TestDemoGenerate(t *testing.T) {
 	if _, err := runKith(t, "", "demo", "generate", "--db", db, "--screenings", "0"); err == nil {
 		t.Fatal("0 screenings accepted")
 	}
+	if out, err := runKith(t, "", "reports", "rebuild", "--db", db); err != nil || !strings.Contains(out, "report aggregates rebuilt") {
+		t.Fatalf("reports rebuild: %q %v", out, err)
+	}
 }

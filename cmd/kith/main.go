@@ -31,6 +31,7 @@ Commands:
   token revoke     revoke an API token (--db, --site, --id)
   assets import    import ORUK/HSDS JSON or a zip of HSDS CSV into a directory (--db, --site, FILE)
   demo generate    make realistic demo screenings and referrals (--db, --screenings N, --seed)
+  reports rebuild  count the report aggregates again from the rows (--db)
   postcodes load   load postcode centroids from an ONS Postcode Directory CSV (--db, FILE)
   backup           write a consistent copy of the database (--db, --out)
   healthcheck      exit 0 if the service at --addr answers /healthz (for containers)
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAssetsImport(ctx, rest[1:], getenv, stdout, stderr)
 	case cmd == "demo" && sub == "generate":
 		return runDemoGenerate(ctx, rest[1:], getenv, stdout, stderr)
+	case cmd == "reports" && sub == "rebuild":
+		return runReportsRebuild(ctx, rest[1:], getenv, stdout, stderr)
 	case cmd == "postcodes" && sub == "load":
 		return runPostcodesLoad(ctx, rest[1:], getenv, stdout, stderr)
 	case cmd == "token" && sub == "revoke":

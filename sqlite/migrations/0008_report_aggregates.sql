@@ -32,6 +32,11 @@ CREATE VIEW report_concern_measures (measure) AS
 
 -- Tables -----------------------------------------------------------------
 
+-- A screening's concern is looked up by screening (raising a referral,
+-- escalating, the triggers below); without this each lookup read every
+-- concern of the site.
+CREATE INDEX concerns_screening ON concerns(site_id, screening_id);
+
 CREATE TABLE report_screenings (
 	site_id    TEXT NOT NULL,
 	period     TEXT NOT NULL,
