@@ -63,3 +63,22 @@ func counter(col string) bool {
 	}
 	return false
 }
+
+// SchemaNamesForTest lists the schema's objects of a kind whose names are
+// LIKE pattern.
+func (db *DB) SchemaNamesForTest(ctx context.Context, kind, pattern string) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = ? AND name LIKE ? ORDER BY name`, kind, pattern)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

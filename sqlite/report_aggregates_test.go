@@ -147,3 +147,50 @@ func TestRebuildMatchesTriggers(t *testing.T) {
 		t.Errorf("rebuild differs from the triggers (-triggers +rebuild):\n%s", d)
 	}
 }
+
+// TestMigrationFillsAggregates upgrades a database that has rows but no
+// aggregates (as one made before migration 0008) and finds the summary
+// and the counters as the triggers would have kept them.
+func TestMigrationFillsAggregates(t *testing.T) {
+	db, a := generated(t, 800)
+	ctx := context.Background()
+	kept, err := db.ReportSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Take migration 0008 away again: its triggers, views, tables and index.
+	for _, q := range []string{
+		`DELETE FROM schema_migrations WHERE name = '0008_report_aggregates.sql'`,
+		`DROP INDEX concerns_screening`,
+	} {
+		if err := db.ExecForTest(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, kind := range []string{"trigger", "view", "table"} {
+		names, err := db.SchemaNamesForTest(ctx, kind, "report_%")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			if err := db.ExecForTest(ctx, `DROP `+kind+` `+name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	path := db.Path
+	db.Close()
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	filled, err := db.ReportSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(kept, filled); d != "" {
+		t.Errorf("the migration filled different counts from the triggers' (-triggers +migration):\n%s", d)
+	}
+	sameSummaries(t, db, a)
+}
