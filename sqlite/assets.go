@@ -564,10 +564,25 @@ func (db *DB) BruteForceNearest(ctx context.Context, site string, lat, lon, radi
 // radiusKm (through the spatial index), and those with no place at all,
 // which work by phone, online or at home. Without a location, every
 // service in the categories is a candidate, with no distance.
+//
+// A directory of up to snapshotLimit services is searched in memory (see
+// directoryCache); a larger one through the spatial index.
 func (db *DB) Candidates(ctx context.Context, site string, categories []string, lat, lon *float64, radiusKm float64) ([]pathways.Candidate, error) {
 	if len(categories) == 0 {
 		return nil, nil
 	}
+	snap, err := db.directory(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	if !snap.tooLarge {
+		return snap.candidates(categories, lat, lon, radiusKm), nil
+	}
+	return db.indexedCandidates(ctx, site, categories, lat, lon, radiusKm)
+}
+
+// indexedCandidates is Candidates through the R*Tree.
+func (db *DB) indexedCandidates(ctx context.Context, site string, categories []string, lat, lon *float64, radiusKm float64) ([]pathways.Candidate, error) {
 	in := "(?" + strings.Repeat(",?", len(categories)-1) + ")"
 	cats := make([]any, len(categories))
 	for i, c := range categories {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kith-project/kith"
@@ -43,6 +44,12 @@ type DB struct {
 	// batch, while Batch runs, is the one write transaction every write
 	// joins (demo data generation only).
 	batch *sql.Tx
+	// directories holds each site's directory, decoded, for ranking.
+	directories directoryCache
+	// stmts holds prepared statements of the hot paths, by pool and text.
+	stmts stmtCache
+	// screenings batches screening submissions into shared commits.
+	screenings *groupCommit
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.
@@ -63,14 +70,17 @@ func dsnSync(path string, readOnly bool, sync string) string {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous("+sync+")")
 	if bulk {
-		// Demo generation's savepoints journal in memory, not a temp file.
-		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Add("_pragma", "cache_size(-262144)")
 	}
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// The writer keeps temporary files in memory: above all the
+		// savepoint journal of a shared screening commit (see groupCommit)
+		// or of demo generation's batch, a few pages per write, emptied at
+		// each release, which would otherwise go to a temporary file.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -109,16 +119,110 @@ func open(ctx context.Context, path, sync string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.prepareWrites(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.screenings = newGroupCommit(db)
 	return db, nil
 }
 
-// Close closes both pools. The writer is closed last so that the final
+// Close stops the screening writer (after the batch in hand is committed)
+// and closes both pools. The writer is closed last so that the final
 // checkpoint folds the WAL back into the main file.
 func (db *DB) Close() error {
+	if db.screenings != nil {
+		db.screenings.stop()
+	}
+	db.stmts.close()
 	err1 := db.read.Close()
 	err2 := db.write.Close()
 	return errors.Join(err1, err2)
 }
+
+// stmtCache keeps prepared statements for the queries every submission
+// runs. modernc.org/sqlite parses a statement afresh for each query (the
+// writer's connection keeps its Execs prepared: see stmtcache.go), and
+// parsing was a tenth of a submission's CPU; a *sql.Stmt is prepared once
+// on each pooled connection and then reused.
+//
+// The writer's queries are prepared when the database opens, while its one
+// connection is free (preparing later would wait for the connection a
+// transaction holds); a transaction then uses them through Tx.StmtContext.
+type stmtCache struct {
+	mu    sync.Mutex
+	read  map[string]*sql.Stmt
+	write map[string]*sql.Stmt // fixed after open
+}
+
+// hotQueries are the writer's queries prepared at open: those a
+// screening's submission runs.
+var hotQueries = []string{sqlFindIdempotencyKey, sqlScreeningByID, sqlNextCounter}
+
+func (db *DB) prepareWrites(ctx context.Context) error {
+	db.stmts.write = map[string]*sql.Stmt{}
+	for _, q := range hotQueries {
+		st, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		db.stmts.write[q] = st
+	}
+	return nil
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range []map[string]*sql.Stmt{c.read, c.write} {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+	c.read, c.write = nil, nil
+}
+
+// readStmt returns q prepared on the reader pool.
+func (db *DB) readStmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	c := &db.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.read[q]; ok {
+		return st, nil
+	}
+	st, err := db.read.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if c.read == nil {
+		c.read = map[string]*sql.Stmt{}
+	}
+	c.read[q] = st
+	return st, nil
+}
+
+// readRow runs a one-row query through a prepared statement on the readers.
+func (db *DB) readRow(ctx context.Context, q string, args ...any) rowScanner {
+	st, err := db.readStmt(ctx, q)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// txRow runs a one-row query in tx, through the writer's prepared
+// statement when q is one of hotQueries.
+func (db *DB) txRow(ctx context.Context, tx *sql.Tx, q string, args ...any) rowScanner {
+	if st, ok := db.stmts.write[q]; ok {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, q, args...)
+}
+
+// errRow is a row that could not be queried.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 func (db *DB) now() time.Time { return db.Now().UTC() }
 

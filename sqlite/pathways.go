@@ -150,7 +150,7 @@ func (db *DB) ActivePathway(ctx context.Context, site string) (pathways.Active, 
 	var pilot sql.NullInt64
 	var rule sql.NullString
 	var districts string
-	err := db.read.QueryRowContext(ctx, `SELECT pathway_id, version, pilot_b, pilot_rule, pilot_districts, pilot_seed
+	err := db.readRow(ctx, `SELECT pathway_id, version, pilot_b, pilot_rule, pilot_districts, pilot_seed
 		FROM site_pathway WHERE site_id = ?`, site).Scan(&act.PathwayID, &act.Version, &pilot, &rule, &districts, &act.Seed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return act, false, nil

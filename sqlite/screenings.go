@@ -46,6 +46,9 @@ type StoredScreening struct {
 	CreatedAt time.Time       `json:"created_at"`
 	Location  Location        `json:"location"`
 	Pathway   *PathwayOutcome `json:"pathway"`
+	// JSON is the screening as stored (its JSON encoding), when it was read
+	// or written just now: a response can send it as it is.
+	JSON []byte `json:"-"`
 }
 
 // PathwayOutcome is what the site's pathway made of a screening, beside the
@@ -66,101 +69,157 @@ func raisesConcern(action string) bool {
 	return action == screening.ActionRaiseConcern || action == screening.ActionEmergency
 }
 
+// The statements a submission runs.
+const (
+	sqlFindIdempotencyKey = `SELECT id, request_hash FROM screenings WHERE site_id = ? AND idempotency_key = ?`
+	sqlScreeningByID      = `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
+	sqlInsertScreening    = `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
+		request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
+		pathway_id, pathway_version, arm)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlInsertRelationship = `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`
+	sqlNextCounter        = `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
+		ON CONFLICT (site_id, name) DO UPDATE SET value = value + 1 RETURNING value`
+)
+
 // CreateScreening stores a screening, or, when the idempotency key was seen
 // before in this site, returns the first one (created false). The same key
-// with a different body is an EINVALID error. The write transaction takes
-// the lock up front, so racing retries are serialised and exactly one row
-// is written.
+// with a different body is an EINVALID error.
+//
+// Submissions are written by one goroutine in shared transactions (see
+// groupCommit), each in a savepoint of its own: CreateScreening returns
+// only after the commit holding this screening and its audit row is
+// synced. Racing retries are serialised by that one writer, which sees
+// what earlier submissions in the same transaction wrote, so exactly one
+// row is written per key.
 func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening) (StoredScreening, bool, error) {
+	// What needs no lock is done before the submission queues for the
+	// writer: its id, its time and its JSON.
+	pre, err := db.prepareScreening(in)
+	if err != nil {
+		return StoredScreening{}, false, err
+	}
 	var out StoredScreening
 	var created bool
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		if in.IdempotencyKey != "" {
-			var id string
-			var hash []byte
-			err := tx.QueryRowContext(ctx, `SELECT id, request_hash FROM screenings WHERE site_id = ? AND idempotency_key = ?`,
-				a.Site, in.IdempotencyKey).Scan(&id, &hash)
-			switch {
-			case err == nil:
-				if !bytes.Equal(hash, in.RequestHash) {
-					return &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
-						Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
-				}
-				s, err := scanScreening(tx.QueryRowContext(ctx, `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`, a.Site, id))
-				if err != nil {
-					return err
-				}
-				out = s
-				return db.insertAudit(ctx, tx, a, "replay", "screening", id)
-			case !errors.Is(err, sql.ErrNoRows):
-				return fmt.Errorf("find idempotency key: %w", err)
-			}
+	write := db.screenings.do
+	if db.batch != nil {
+		// Demo generation: join its one transaction.
+		write = func(ctx context.Context, fn func(context.Context, *sql.Tx) error) error {
+			return db.writeTx(ctx, func(tx *sql.Tx) error { return fn(ctx, tx) })
 		}
-		id, err := uuid.NewV7()
-		if err != nil {
-			return fmt.Errorf("new screening id: %w", err)
-		}
-		res := *in.Result
-		res.ID = id.String()
-		if raisesConcern(res.Safeguarding.Action) {
-			n, err := db.nextCounter(ctx, tx, a.Site, "concern")
-			if err != nil {
-				return err
-			}
-			res.Safeguarding.Reference = fmt.Sprintf("SG-%s-%06d", db.now().Format("2006"), n)
-		}
-		now := db.now()
-		out = StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome}
-		resultJSON, err := json.Marshal(out)
-		if err != nil {
-			return fmt.Errorf("encode screening result: %w", err)
-		}
-		reqJSON, err := json.Marshal(in.Request)
-		if err != nil {
-			return fmt.Errorf("encode screening request: %w", err)
-		}
-		agency := ""
-		if in.Request.Observer != nil {
-			agency = in.Request.Observer.Agency
-		}
-		var key, ref any
-		if in.IdempotencyKey != "" {
-			key = in.IdempotencyKey
-		}
-		if res.Safeguarding.Reference != "" {
-			ref = res.Safeguarding.Reference
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
-			request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
-			pathway_id, pathway_version, arm)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			res.ID, a.Site, fmtTime(now), a.Ref(), key, in.RequestHash, string(reqJSON), string(resultJSON),
-			res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
-			agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm))
-		if err != nil {
-			return fmt.Errorf("insert screening: %w", err)
-		}
-		codes := make([]string, 0, len(res.Relationships))
-		for code := range res.Relationships {
-			codes = append(codes, code)
-		}
-		sort.Strings(codes)
-		for _, code := range codes {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`,
-				a.Site, res.ID, code, res.Relationships[code].Level); err != nil {
-				return fmt.Errorf("insert screening relationship: %w", err)
-			}
-		}
-		created = true
-		if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
-			return err
-		}
-		if res.Safeguarding.Reference != "" {
-			return db.insertConcern(ctx, tx, a, res.ID, "", res.Safeguarding.Reference, &res, in.Request)
-		}
-		return nil
+	}
+	err = write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		out, created, err = db.createScreening(ctx, tx, a, in, pre)
+		return err
 	})
-	return out, created, err
+	if err != nil {
+		return StoredScreening{}, false, err
+	}
+	return out, created, nil
+}
+
+// preparedScreening is a new screening's id, time and JSON, made before it
+// queues for the writer. A screening that raises a concern gets its
+// reference (from a counter) in the transaction, and its result JSON then.
+type preparedScreening struct {
+	res        screening.Result
+	now        time.Time
+	resultJSON []byte
+	reqJSON    []byte
+}
+
+func (db *DB) prepareScreening(in NewScreening) (*preparedScreening, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("new screening id: %w", err)
+	}
+	p := &preparedScreening{res: *in.Result, now: db.now()}
+	p.res.ID = id.String()
+	if !raisesConcern(p.res.Safeguarding.Action) {
+		if p.resultJSON, err = json.Marshal(StoredScreening{Result: &p.res, CreatedAt: p.now, Location: in.Location, Pathway: in.Outcome}); err != nil {
+			return nil, fmt.Errorf("encode screening result: %w", err)
+		}
+	}
+	if p.reqJSON, err = json.Marshal(in.Request); err != nil {
+		return nil, fmt.Errorf("encode screening request: %w", err)
+	}
+	return p, nil
+}
+
+// createScreening is one submission's part of a shared write transaction.
+func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in NewScreening, pre *preparedScreening) (StoredScreening, bool, error) {
+	if in.IdempotencyKey != "" {
+		var id string
+		var hash []byte
+		err := db.txRow(ctx, tx, sqlFindIdempotencyKey, a.Site, in.IdempotencyKey).Scan(&id, &hash)
+		switch {
+		case err == nil:
+			if !bytes.Equal(hash, in.RequestHash) {
+				return StoredScreening{}, false, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+					Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
+			}
+			s, err := scanScreening(db.txRow(ctx, tx, sqlScreeningByID, a.Site, id))
+			if err != nil {
+				return StoredScreening{}, false, err
+			}
+			return s, false, db.insertAudit(ctx, tx, a, "replay", "screening", id)
+		case !errors.Is(err, sql.ErrNoRows):
+			return StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
+		}
+	}
+	res := pre.res // a copy: a submission retried after a failed batch starts afresh
+	now := pre.now
+	resultJSON, reqJSON := pre.resultJSON, pre.reqJSON
+	if raisesConcern(res.Safeguarding.Action) {
+		n, err := db.nextCounter(ctx, tx, a.Site, "concern")
+		if err != nil {
+			return StoredScreening{}, false, err
+		}
+		res.Safeguarding.Reference = fmt.Sprintf("SG-%s-%06d", now.Format("2006"), n)
+		if resultJSON, err = json.Marshal(StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome}); err != nil {
+			return StoredScreening{}, false, fmt.Errorf("encode screening result: %w", err)
+		}
+	}
+	out := StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome, JSON: resultJSON}
+	agency := ""
+	if in.Request.Observer != nil {
+		agency = in.Request.Observer.Agency
+	}
+	var key, ref any
+	if in.IdempotencyKey != "" {
+		key = in.IdempotencyKey
+	}
+	if res.Safeguarding.Reference != "" {
+		ref = res.Safeguarding.Reference
+	}
+	_, err := tx.ExecContext(ctx, sqlInsertScreening,
+		res.ID, a.Site, fmtTime(now), a.Ref(), key, in.RequestHash, string(reqJSON), string(resultJSON),
+		res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
+		agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm))
+	if err != nil {
+		return StoredScreening{}, false, fmt.Errorf("insert screening: %w", err)
+	}
+	codes := make([]string, 0, len(res.Relationships))
+	for code := range res.Relationships {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		if _, err := tx.ExecContext(ctx, sqlInsertRelationship,
+			a.Site, res.ID, code, res.Relationships[code].Level); err != nil {
+			return StoredScreening{}, false, fmt.Errorf("insert screening relationship: %w", err)
+		}
+	}
+	if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
+		return StoredScreening{}, false, err
+	}
+	if res.Safeguarding.Reference != "" {
+		if err := db.insertConcern(ctx, tx, a, res.ID, "", res.Safeguarding.Reference, &res, in.Request); err != nil {
+			return StoredScreening{}, false, err
+		}
+	}
+	return out, true, nil
 }
 
 func nullString(s string) any {
@@ -191,8 +250,7 @@ func (db *DB) NextAllocation(ctx context.Context, site string) (int64, error) {
 // nextCounter returns the next value of a per-site counter.
 func (db *DB) nextCounter(ctx context.Context, tx *sql.Tx, site, name string) (int64, error) {
 	var n int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
-		ON CONFLICT (site_id, name) DO UPDATE SET value = value + 1 RETURNING value`, site, name).Scan(&n)
+	err := db.txRow(ctx, tx, sqlNextCounter, site, name).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("next %s number: %w", name, err)
 	}
@@ -214,6 +272,7 @@ func scanScreening(row rowScanner) (StoredScreening, error) {
 	if err := json.Unmarshal([]byte(result), &out); err != nil {
 		return out, fmt.Errorf("decode screening: %w", err)
 	}
+	out.JSON = []byte(result)
 	return out, nil
 }
 
@@ -226,7 +285,7 @@ func (db *DB) Screening(ctx context.Context, a kith.Actor, id string) (StoredScr
 		q += ` AND created_by = ?`
 		args = append(args, a.Ref())
 	}
-	s, err := scanScreening(db.read.QueryRowContext(ctx, q, args...))
+	s, err := scanScreening(db.readRow(ctx, q, args...))
 	if err != nil {
 		return s, err
 	}
@@ -377,7 +436,7 @@ func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilte
 // LocatePostcode returns a postcode's centroid, or ok false when the
 // postcode is not in the loaded directory.
 func (db *DB) LocatePostcode(ctx context.Context, pc string) (lat, lon float64, ok bool, err error) {
-	err = db.read.QueryRowContext(ctx, `SELECT latitude, longitude FROM postcodes WHERE postcode = ?`, pc).Scan(&lat, &lon)
+	err = db.readRow(ctx, `SELECT latitude, longitude FROM postcodes WHERE postcode = ?`, pc).Scan(&lat, &lon)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, 0, false, nil
 	}

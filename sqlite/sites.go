@@ -66,7 +66,7 @@ func (db *DB) seedDefaultPathway(ctx context.Context, tx *sql.Tx, a kith.Actor) 
 func (db *DB) Site(ctx context.Context, id string) (kith.Site, error) {
 	var s kith.Site
 	var settings, created string
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, settings, created_at FROM sites WHERE id = ?`, id).
+	err := db.readRow(ctx, `SELECT id, name, settings, created_at FROM sites WHERE id = ?`, id).
 		Scan(&s.ID, &s.Name, &settings, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, errNotFound("Site")

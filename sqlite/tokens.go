@@ -70,7 +70,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (kith.Token, erro
 	var t kith.Token
 	var role, created string
 	var last, revoked sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT id, site_id, role, name, created_at, last_used_at, revoked_at
+	err := db.readRow(ctx, `SELECT id, site_id, role, name, created_at, last_used_at, revoked_at
 		FROM tokens WHERE hash = ?`, hashSecret(secret)).
 		Scan(&t.ID, &t.Site, &role, &t.Name, &created, &last, &revoked)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && revoked.Valid) {

@@ -45,6 +45,9 @@ func secureHeaders() echo.MiddlewareFunc {
 	})
 }
 
+// isAPI reports whether the request is for the JSON API.
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
+
 // requestLog writes one JSON line per request: route template, status,
 // timing, request id and who. Never a query string, a body or a name.
 func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {

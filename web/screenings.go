@@ -62,7 +62,24 @@ func (s *Server) createScreening(c echo.Context) error {
 		status = http.StatusCreated
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/screenings/"+stored.ID)
-	return c.JSON(status, stored)
+	return storedJSON(c, status, stored)
+}
+
+// storedJSON sends a screening as it was stored: its JSON was made when it
+// was written, so it is not decoded and encoded again. The bytes are what
+// c.JSON would send (encoding/json, a newline after), unless ?pretty asks
+// for indentation.
+func storedJSON(c echo.Context, status int, stored sqlite.StoredScreening) error {
+	if _, pretty := c.QueryParams()["pretty"]; pretty || stored.JSON == nil {
+		return c.JSON(status, stored)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	c.Response().WriteHeader(status)
+	if _, err := c.Response().Write(stored.JSON); err != nil {
+		return err
+	}
+	_, err := c.Response().Write([]byte{'\n'})
+	return err
 }
 
 // submitScreening scores and stores a validated request; the API and the
@@ -130,7 +147,7 @@ func (s *Server) getScreening(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, stored)
+	return storedJSON(c, http.StatusOK, stored)
 }
 
 var (

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -160,9 +161,10 @@ func submit(ctx context.Context, base, token string, r request) result {
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	out := result{key: r.key, status: res.StatusCode, body: body, latency: time.Since(start), err: err}
-	var m struct{ ID string }
-	if json.Unmarshal(body, &m) == nil {
-		out.id = m.ID
+	// The new record's id is in Location, so the tool need not decode
+	// every answer (its CPU is the server's too on one machine).
+	if loc := res.Header.Get("Location"); loc != "" {
+		out.id = path.Base(loc)
 	}
 	return out
 }
