@@ -77,8 +77,8 @@ const (
 		request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
 		pathway_id, pathway_version, arm)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlInsertRelationship = `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`
-	sqlNextCounter        = `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
+	sqlInsertRelationships = `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`
+	sqlNextCounter         = `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
 		ON CONFLICT (site_id, name) DO UPDATE SET value = value + 1 RETURNING value`
 )
 
@@ -205,10 +205,15 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
-	for _, code := range codes {
-		if _, err := tx.ExecContext(ctx, sqlInsertRelationship,
-			a.Site, res.ID, code, res.Relationships[code].Level); err != nil {
-			return StoredScreening{}, false, fmt.Errorf("insert screening relationship: %w", err)
+	if len(codes) > 0 {
+		// One statement for all of them (every screening has the same
+		// relationships, so the statement's text is the same each time).
+		args := make([]any, 0, 4*len(codes))
+		for _, code := range codes {
+			args = append(args, a.Site, res.ID, code, res.Relationships[code].Level)
+		}
+		if _, err := tx.ExecContext(ctx, sqlInsertRelationships+strings.Repeat(", (?, ?, ?, ?)", len(codes)-1), args...); err != nil {
+			return StoredScreening{}, false, fmt.Errorf("insert screening relationships: %w", err)
 		}
 	}
 	if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
