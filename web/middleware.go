@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,6 +62,10 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 		route := c.Path()
 		if route == "" {
 			route = "unmatched"
+		}
+		if !s.log.Enabled(c.Request().Context(), slog.LevelInfo) {
+			s.metrics.observe(route, c.Request().Method, status, time.Since(start))
+			return nil
 		}
 		attrs := []any{
 			"method", c.Request().Method, "route", route, "status", status,
