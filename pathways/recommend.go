@@ -63,30 +63,38 @@ var remoteSupport = []string{"home_visits", "by_phone", "online", "transport", "
 func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendation {
 	recs := []Recommendation{}
 	used := map[string]bool{}
+	// ranked is a candidate with its sort keys worked out once, so sorting
+	// neither copies services nor recomputes the keys per comparison.
+	type ranked struct {
+		c     *Candidate
+		lang  int
+		comes bool
+		dist  float64
+	}
+	var pool []ranked
 	for _, offer := range out.Offers {
-		var pool []Candidate
-		for _, c := range cands {
+		pool = pool[:0]
+		for i := range cands {
+			c := &cands[i]
 			if c.Service.Category == offer.Category && !used[c.Service.ID] && assets.Offerable(c.Service, p.Person) {
-				pool = append(pool, c)
+				pool = append(pool, ranked{c: c, lang: languageFit(&c.Service, p.Language), comes: comesToPerson(&c.Service), dist: dist(c)})
 			}
 		}
 		sort.SliceStable(pool, func(i, j int) bool {
-			if li, lj := languageFit(pool[i].Service, p.Language), languageFit(pool[j].Service, p.Language); li != lj {
-				return li > lj
+			a, b := &pool[i], &pool[j]
+			if a.lang != b.lang {
+				return a.lang > b.lang
 			}
-			if p.Housebound || p.Anxious {
-				ri, rj := comesToPerson(pool[i].Service), comesToPerson(pool[j].Service)
-				if ri != rj {
-					return ri
-				}
+			if (p.Housebound || p.Anxious) && a.comes != b.comes {
+				return a.comes
 			}
-			di, dj := dist(pool[i]), dist(pool[j])
-			if di != dj {
-				return di < dj
+			if a.dist != b.dist {
+				return a.dist < b.dist
 			}
-			return pool[i].Service.Name < pool[j].Service.Name
+			return a.c.Service.Name < b.c.Service.Name
 		})
-		for _, c := range pool[:min(PerCategory, len(pool))] {
+		for _, r := range pool[:min(PerCategory, len(pool))] {
+			c := r.c
 			used[c.Service.ID] = true
 			recs = append(recs, Recommendation{
 				Rank: len(recs) + 1, ServiceID: c.Service.ID, Name: c.Service.Name, Category: c.Service.Category,
@@ -101,7 +109,7 @@ func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendati
 // languageFit ranks a service for the person's language: 2 when it is
 // offered in it, 1 when it works in English (or says nothing), 0 when it
 // works only in other languages.
-func languageFit(s assets.Service, want string) int {
+func languageFit(s *assets.Service, want string) int {
 	if matchLanguage(s.Languages, want) != "" {
 		return 2
 	}
@@ -111,14 +119,14 @@ func languageFit(s assets.Service, want string) int {
 	return 0
 }
 
-func dist(c Candidate) float64 {
+func dist(c *Candidate) float64 {
 	if c.DistanceKm == nil {
 		return math.Inf(1)
 	}
 	return *c.DistanceKm
 }
 
-func comesToPerson(s assets.Service) bool {
+func comesToPerson(s *assets.Service) bool {
 	for _, x := range s.SupportToAttend {
 		if slices.Contains(remoteSupport, x) {
 			return true
@@ -132,8 +140,8 @@ var levelWords = map[string]string{"low": "some", "medium": "clear", "high": "st
 // reasons says why a service is offered, in sentences a navigator can read
 // out: what it helps with, how far, how the person can get there, cost,
 // capacity, language, age, and what in the person's own words it matches.
-func reasons(c Candidate, o Offer, p Person) []string {
-	s := c.Service
+func reasons(c *Candidate, o Offer, p Person) []string {
+	s := &c.Service
 	var out []string
 	if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) && levelWords[o.RelationshipLevel] == "" {
 		out = append(out, fmt.Sprintf("Helps where %s.", strings.ToLower(relationshipLabel(o.Relationship))))

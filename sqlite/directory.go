@@ -167,7 +167,13 @@ func (db *DB) loadDirectory(ctx context.Context, site string) (*directorySnapsho
 
 // candidates is Candidates over a snapshot: the same rule, in memory.
 func (snap *directorySnapshot) candidates(categories []string, lat, lon *float64, radiusKm float64) []pathways.Candidate {
-	out := []pathways.Candidate{}
+	n := 0
+	for i := range snap.services {
+		if slices.Contains(categories, snap.services[i].svc.Category) {
+			n++
+		}
+	}
+	out := make([]pathways.Candidate, 0, n) // services are big: no regrowing
 	for i := range snap.services {
 		s := &snap.services[i]
 		if !slices.Contains(categories, s.svc.Category) {

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/kith-project/kith/sqlite"
@@ -89,34 +90,60 @@ func loadTest(ctx context.Context, bin string, dur time.Duration, conc, n int) e
 	defer b.srv.stop()
 	srv, base, tok := b.srv, b.base, b.tok
 	reqs := requests(n, 1)
+	// The raw ceiling: an equivalent row (the stored request and result)
+	// and its audit row, one durable transaction each, under the same
+	// pragmas. It is measured three times (before, between and after the
+	// two load steps, so a slow moment of the disk or of other work on the
+	// machine shows); the ratio uses the median, and is also given against
+	// the highest.
+	sample := submit(ctx, base, tok, request{key: "raw-sample", body: reqs[0].body})
+	sampleBody, err := sample.plain()
+	if err != nil || sample.status != 201 {
+		return fmt.Errorf("sample screening: %d %v", sample.status, err)
+	}
+	dir, err := os.MkdirTemp("", "kithraw-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var raws []float64
+	rawRate := func() error {
+		sub := filepath.Join(dir, fmt.Sprint(len(raws)))
+		if err := os.Mkdir(sub, 0o700); err != nil {
+			return err
+		}
+		raw, err := sqlite.RawInsertRate(ctx, sub, 4000, conc, reqs[0].body, sampleBody)
+		if err != nil {
+			return err
+		}
+		raws = append(raws, raw)
+		return nil
+	}
+	if err := rawRate(); err != nil {
+		return err
+	}
 	start := time.Now()
 	sat := summarise(drive(ctx, base, tok, reqs, conc, 0, dur), time.Since(start).Seconds())
 	fmt.Printf("saturation: %d screenings in %.1fs = %.0f/s, p50 %v, p95 %v, p99 %v, errors %d\n",
 		sat.n, sat.seconds, sat.throughput(), sat.p50, sat.p95, sat.p99, sat.errors)
+	if err := rawRate(); err != nil {
+		return err
+	}
 	target := 0.7 * sat.throughput()
 	start = time.Now()
 	at70 := summarise(drive(ctx, base, tok, requests(n, 2), conc, target, dur), time.Since(start).Seconds())
 	fmt.Printf("at 70%% (%.0f/s offered): %.0f/s, p50 %v, p95 %v, p99 %v, errors %d\n",
 		target, at70.throughput(), at70.p50, at70.p95, at70.p99, at70.errors)
 	fmt.Printf("server peak memory (VmHWM): %.1f MiB\n", float64(srv.peakRSS.Load())/(1<<20))
-	// The raw ceiling: an equivalent row (the stored request and result)
-	// and its audit row, durable, under the same pragmas.
-	sample := submit(ctx, base, tok, request{key: "raw-sample", body: reqs[0].body})
-	dir, err := os.MkdirTemp("", "kithraw-")
-	if err != nil {
+	if err := rawRate(); err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	sampleBody, err := sample.plain()
-	if err != nil || sample.status != 201 {
-		return fmt.Errorf("sample screening: %d %v", sample.status, err)
-	}
-	raw, err := sqlite.RawInsertRate(ctx, dir, 4000, conc, reqs[0].body, sampleBody)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("raw durable SQLite insert rate (same pragmas, same row): %.0f/s\n", raw)
-	fmt.Printf("ratio service/raw: %.2f (aim at least 0.5); p99 at 70%%: %v (aim under 50ms)\n", sat.throughput()/raw, at70.p99)
+	sorted := slices.Sorted(slices.Values(raws))
+	raw, highest := sorted[1], sorted[2]
+	fmt.Printf("raw durable SQLite insert rate (same pragmas, same row, one row and its audit row per transaction): %.0f/s (median of %.0f/s before, %.0f/s between and %.0f/s after the load)\n",
+		raw, raws[0], raws[1], raws[2])
+	fmt.Printf("ratio service/raw: %.2f (aim at least 0.5; %.2f against the highest raw rate); p99 at 70%%: %v (aim under 50ms)\n",
+		sat.throughput()/raw, sat.throughput()/highest, at70.p99)
 	if sat.errors+at70.errors > 0 {
 		return fmt.Errorf("%d requests failed", sat.errors+at70.errors)
 	}
