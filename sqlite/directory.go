@@ -70,8 +70,8 @@ func (db *DB) directory(ctx context.Context, site string) (*directorySnapshot, e
 	c.mu.Lock()
 	snap = c.m[site]
 	c.mu.Unlock()
-	if snap != nil && snap.version >= v {
-		return snap, nil
+	if snap != nil && snap.version == v {
+		return snap, nil // another request loaded it meanwhile
 	}
 	snap, err = db.loadDirectory(ctx, site)
 	if err != nil {
@@ -81,9 +81,7 @@ func (db *DB) directory(ctx context.Context, site string) (*directorySnapshot, e
 	if c.m == nil {
 		c.m = map[string]*directorySnapshot{}
 	}
-	if old := c.m[site]; old == nil || old.version <= snap.version {
-		c.m[site] = snap
-	}
+	c.m[site] = snap
 	c.mu.Unlock()
 	return snap, nil
 }
