@@ -17,7 +17,8 @@ import (
 )
 
 // ReportFilter selects the screenings a report covers: created from From
-// (inclusive) to To (exclusive), optionally one pathway version or arm.
+// (inclusive) to To (exclusive), both midnight UTC (the aggregates are kept
+// by UTC day), optionally one pathway version or arm.
 type ReportFilter struct {
 	From, To       time.Time
 	PathwayVersion *int
