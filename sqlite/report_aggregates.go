@@ -209,7 +209,7 @@ func (db *DB) Summary(ctx context.Context, a kith.Actor, f ReportFilter, costs [
 	}
 	points := map[point]int{}
 	names := map[string]string{}
-	var locs []gapLocation
+	var locs map[string][]gapLocation
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		err := q.each(ctx, tx, "report_screenings", "t.version, t.arm, t.agency, t.concern, t.loneliness, t.isolation, t.quadrant", "sum(t.n)", func(scan func(...any) error) error {
 			var version, concern, n int
@@ -515,7 +515,7 @@ func (db *DB) Summary(ctx context.Context, a kith.Actor, f ReportFilter, costs [
 				continue
 			}
 			g.People += n
-			if !serviceWithin(locs, rel, p.lat, p.lon, radius) {
+			if !serviceWithin(locs[rel], p.lat, p.lon, radius) {
 				g.NoServiceWithin += n
 			}
 		}
@@ -540,14 +540,14 @@ func (db *DB) Summary(ctx context.Context, a kith.Actor, f ReportFilter, costs [
 // gapLocation is one located place of an open service that helps with a
 // relationship, with the R*Tree's own (32-bit) box for it.
 type gapLocation struct {
-	rel                            string
 	minLat, maxLat, minLon, maxLon float64
 	lat, lon                       float64
 }
 
 // gapLocations reads every located place of the site's open services that
-// are not full, with the relationships they help with.
-func gapLocations(ctx context.Context, tx *sql.Tx, site string) ([]gapLocation, error) {
+// are not full, by the relationships they help with, each list ordered by
+// the box's southern edge.
+func gapLocations(ctx context.Context, tx *sql.Tx, site string) (map[string][]gapLocation, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT t.value, r.min_lat, r.max_lat, r.min_lon, r.max_lon, l.latitude, l.longitude
 		FROM services sv CROSS JOIN service_tags t CROSS JOIN service_locations l CROSS JOIN service_locations_rtree r
 		WHERE sv.site_id = ? AND sv.deleted_at IS NULL AND sv.capacity <> 'full'
@@ -556,25 +556,31 @@ func gapLocations(ctx context.Context, tx *sql.Tx, site string) ([]gapLocation, 
 		return nil, fmt.Errorf("gap locations: %w", err)
 	}
 	defer rows.Close()
-	var out []gapLocation
+	out := map[string][]gapLocation{}
 	for rows.Next() {
+		var rel string
 		var g gapLocation
-		if err := rows.Scan(&g.rel, &g.minLat, &g.maxLat, &g.minLon, &g.maxLon, &g.lat, &g.lon); err != nil {
+		if err := rows.Scan(&rel, &g.minLat, &g.maxLat, &g.minLon, &g.maxLon, &g.lat, &g.lon); err != nil {
 			return nil, err
 		}
-		out = append(out, g)
+		out[rel] = append(out[rel], g)
+	}
+	for _, locs := range out {
+		sort.Slice(locs, func(i, j int) bool { return locs[i].minLat < locs[j].minLat })
 	}
 	return out, rows.Err()
 }
 
-// serviceWithin reports whether a place in locs helps with rel within
-// radiusKm of the point, deciding exactly as the directory's distance
-// search does: the R*Tree box inside the bounding box, then haversine.
-func serviceWithin(locs []gapLocation, rel string, lat, lon, radiusKm float64) bool {
+// serviceWithin reports whether a place in locs (one relationship's,
+// ordered by southern edge) is within radiusKm of the point, deciding
+// exactly as the directory's distance search does: the R*Tree box inside
+// the bounding box, then haversine. Only boxes whose southern edge lies
+// inside the bounding box can pass, so only those are looked at.
+func serviceWithin(locs []gapLocation, lat, lon, radiusKm float64) bool {
 	minLat, maxLat, minLon, maxLon := assets.BoundingBox(lat, lon, radiusKm)
-	for _, l := range locs {
-		if l.rel == rel && l.minLat >= minLat && l.maxLat <= maxLat && l.minLon >= minLon && l.maxLon <= maxLon &&
-			assets.DistanceKm(lat, lon, l.lat, l.lon) <= radiusKm {
+	for i := sort.Search(len(locs), func(i int) bool { return locs[i].minLat >= minLat }); i < len(locs) && locs[i].minLat <= maxLat; i++ {
+		l := locs[i]
+		if l.maxLat <= maxLat && l.minLon >= minLon && l.maxLon <= maxLon && assets.DistanceKm(lat, lon, l.lat, l.lon) <= radiusKm {
 			return true
 		}
 	}
