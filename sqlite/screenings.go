@@ -168,7 +168,7 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 			return StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
 		}
 	}
-	res := pre.res // a copy: a submission retried after a failed batch starts afresh
+	res := pre.res // a copy: a reference is set on it, not on what was prepared
 	now := pre.now
 	resultJSON, reqJSON := pre.resultJSON, pre.reqJSON
 	if raisesConcern(res.Safeguarding.Action) {
