@@ -64,7 +64,8 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 // runReportsRebuild counts every report aggregate again from the rows, in
-// one transaction (the service may keep running; its writes wait).
+// one transaction, holding the write lock throughout (run it while the
+// service is stopped or quiet: its writes fail after the busy timeout).
 func runReportsRebuild(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("reports rebuild", stderr, getenv)
 	if err := fs.Parse(args); err != nil {
