@@ -5,7 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/kith-project/kith"
-	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/internal/demodata"
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
 )
@@ -54,20 +54,8 @@ func seedDemo(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
 			return err
 		}
 	}
-	pcs := assets.DemoPostcodes()
-	rows := make([]sqlite.Postcode, 0, len(pcs))
-	for _, p := range pcs {
-		rows = append(rows, sqlite.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
-	}
-	if err := db.LoadPostcodes(ctx, rows); err != nil {
+	if err := demodata.SeedDirectory(ctx, db, a, demoSite); err != nil {
 		return err
-	}
-	if _, n, err := db.ListServices(ctx, demoSite, sqlite.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); err != nil {
-		return err
-	} else if n == 0 {
-		if _, _, err := db.ImportServices(ctx, a, assets.DemoServicesAt(db.Now())); err != nil {
-			return err
-		}
 	}
 	log.Info("demo site ready: sign in at /sign-in as visitor@demo.kith.example, navigator@demo.kith.example " +
 		"or lead@demo.kith.example with the password " + demoPassword)

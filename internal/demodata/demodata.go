@@ -224,6 +224,12 @@ func Seed(ctx context.Context, db *sqlite.DB, site, name string) error {
 	} else if err != nil {
 		return err
 	}
+	return SeedDirectory(ctx, db, a, site)
+}
+
+// SeedDirectory loads the demo postcodes, and the demo directory into the
+// site when it has no services yet.
+func SeedDirectory(ctx context.Context, db *sqlite.DB, a kith.Actor, site string) error {
 	pcs := assets.DemoPostcodes()
 	rows := make([]sqlite.Postcode, 0, len(pcs))
 	for _, p := range pcs {
