@@ -16,6 +16,16 @@ import (
 type Candidate struct {
 	Service    assets.Service
 	DistanceKm *float64
+	// Words are the service's words as ServiceWords gives them, when the
+	// caller keeps them with the service (they are worked out when nil).
+	// Shared between candidates, so never changed.
+	Words map[string]bool
+}
+
+// ServiceWords are the words of a service's name, description and
+// interests that the ranking matches against the person's own words.
+func ServiceWords(s *assets.Service) map[string]bool {
+	return words(s.Name + " " + s.Description + " " + strings.Join(s.Interests, " "))
 }
 
 // Person is what the ranking takes into account about the person.
@@ -63,6 +73,7 @@ var remoteSupport = []string{"home_visits", "by_phone", "online", "transport", "
 func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendation {
 	recs := []Recommendation{}
 	used := map[string]bool{}
+	theirs := words(p.Wishes + " " + strings.Join(p.Interests, " "))
 	// ranked is a candidate with its sort keys worked out once, so sorting
 	// neither copies services nor recomputes the keys per comparison.
 	type ranked struct {
@@ -98,7 +109,7 @@ func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendati
 			used[c.Service.ID] = true
 			recs = append(recs, Recommendation{
 				Rank: len(recs) + 1, ServiceID: c.Service.ID, Name: c.Service.Name, Category: c.Service.Category,
-				Relationship: offer.Relationship, DistanceKm: c.DistanceKm, Reasons: reasons(c, offer, p),
+				Relationship: offer.Relationship, DistanceKm: c.DistanceKm, Reasons: reasons(c, offer, p, theirs),
 				PathwayID: ref.PathwayID, PathwayVersion: ref.Version, Arm: ref.Arm,
 			})
 		}
@@ -140,7 +151,7 @@ var levelWords = map[string]string{"low": "some", "medium": "clear", "high": "st
 // reasons says why a service is offered, in sentences a navigator can read
 // out: what it helps with, how far, how the person can get there, cost,
 // capacity, language, age, and what in the person's own words it matches.
-func reasons(c *Candidate, o Offer, p Person) []string {
+func reasons(c *Candidate, o Offer, p Person, theirs map[string]bool) []string {
 	s := &c.Service
 	var out []string
 	if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) && levelWords[o.RelationshipLevel] == "" {
@@ -183,7 +194,11 @@ func reasons(c *Candidate, o Offer, p Person) []string {
 	if p.Age != nil && (e.MinimumAge != nil || e.MaximumAge != nil) {
 		out = append(out, fmt.Sprintf("Open to the person's age (%d).", *p.Age))
 	}
-	if w := matchWords(p.Wishes+" "+strings.Join(p.Interests, " "), s.Name+" "+s.Description+" "+strings.Join(s.Interests, " ")); len(w) > 0 {
+	sw := c.Words
+	if sw == nil {
+		sw = ServiceWords(s)
+	}
+	if w := matchWords(theirs, sw); len(w) > 0 {
 		out = append(out, "Matches what the person said: "+strings.Join(w, ", ")+".")
 	}
 	return out
@@ -229,12 +244,11 @@ func words(s string) map[string]bool {
 	return out
 }
 
-// matchWords returns the words of the person's own that the service's text
-// shares (a plain stem match: "walks" matches "walking"), at most three.
-func matchWords(theirs, service string) []string {
-	sw := words(service)
+// matchWords returns the words of the person's own that the service's
+// words share (a plain stem match: "walks" matches "walking"), at most three.
+func matchWords(theirs, sw map[string]bool) []string {
 	var out []string
-	for w := range words(theirs) {
+	for w := range theirs {
 		stem := w[:min(len(w), 5)]
 		for x := range sw {
 			if strings.HasPrefix(x, stem) {

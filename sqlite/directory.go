@@ -38,8 +38,9 @@ type directorySnapshot struct {
 // snapshotService is a live service with what candidate search needs.
 type snapshotService struct {
 	svc       assets.Service
-	placeless bool         // no place at all (phone, online, at home)
-	places    [][2]float64 // located places: latitude, longitude
+	words     map[string]bool // pathways.ServiceWords, worked out once
+	placeless bool            // no place at all (phone, online, at home)
+	places    [][2]float64    // located places: latitude, longitude
 }
 
 // directoryVersion reads the site's directory version (0 before any service).
@@ -134,7 +135,7 @@ func (db *DB) loadDirectory(ctx context.Context, site string) (*directorySnapsho
 				db.services.m[pk] = c
 			}
 			index[pk] = len(snap.services)
-			snap.services = append(snap.services, snapshotService{svc: c.svc, placeless: placeless})
+			snap.services = append(snap.services, snapshotService{svc: c.svc, words: pathways.ServiceWords(&c.svc), placeless: placeless})
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -178,7 +179,7 @@ func (snap *directorySnapshot) candidates(categories []string, lat, lon *float64
 			continue
 		}
 		if lat == nil || lon == nil {
-			out = append(out, pathways.Candidate{Service: s.svc})
+			out = append(out, pathways.Candidate{Service: s.svc, Words: s.words})
 			continue
 		}
 		var best *float64
@@ -190,9 +191,9 @@ func (snap *directorySnapshot) candidates(categories []string, lat, lon *float64
 		}
 		switch {
 		case best != nil:
-			out = append(out, pathways.Candidate{Service: s.svc, DistanceKm: roundKm(best)})
+			out = append(out, pathways.Candidate{Service: s.svc, DistanceKm: roundKm(best), Words: s.words})
 		case s.placeless:
-			out = append(out, pathways.Candidate{Service: s.svc})
+			out = append(out, pathways.Candidate{Service: s.svc, Words: s.words})
 		}
 	}
 	return out
