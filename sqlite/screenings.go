@@ -216,6 +216,9 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 			return StoredScreening{}, false, fmt.Errorf("insert screening relationships: %w", err)
 		}
 	}
+	if err := countScreening(ctx, tx, a.Site, now, agency, in, &res, codes); err != nil {
+		return StoredScreening{}, false, err
+	}
 	if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
 		return StoredScreening{}, false, err
 	}
@@ -225,6 +228,55 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 		}
 	}
 	return out, true, nil
+}
+
+// countScreening adds a new screening to the report aggregates, for its day
+// and its month, exactly as the views report_screening_rows and
+// report_relationship_rows count it (migration 0010 says why this is not a
+// trigger): the screening by agency, concern and classes; every
+// relationship by level; and, for a located screening, the relationships at
+// medium or high by point, for the gaps.
+func countScreening(ctx context.Context, tx *sql.Tx, site string, now time.Time, agency string, in NewScreening, res *screening.Result, codes []string) error {
+	created := fmtTime(now)
+	periods := [2]string{"d" + created[:10], "m" + created[:7]}
+	concern := 0
+	if raisesConcern(res.Safeguarding.Action) {
+		concern = 1
+	}
+	var scr, rels, gaps []any
+	for _, period := range periods {
+		scr = append(scr, site, period, in.PathwayVersion, in.Arm, agency, concern, res.Loneliness.Status, res.Isolation.Status, res.Quadrant)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO report_screenings (site_id, period, version, arm, agency, concern, loneliness, isolation, quadrant, n)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1), (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + excluded.n`, scr...); err != nil {
+		return fmt.Errorf("count screening: %w", err)
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	located := in.Location.Latitude != nil && in.Location.Longitude != nil
+	for _, period := range periods {
+		for _, code := range codes {
+			level := res.Relationships[code].Level
+			rels = append(rels, site, period, in.PathwayVersion, in.Arm, code, level)
+			if located && (level == "medium" || level == "high") {
+				gaps = append(gaps, site, period, in.PathwayVersion, in.Arm, code, *in.Location.Latitude, *in.Location.Longitude)
+			}
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO report_relationships (site_id, period, version, arm, relationship, level, n) VALUES (?, ?, ?, ?, ?, ?, 1)`+
+		strings.Repeat(", (?, ?, ?, ?, ?, ?, 1)", len(rels)/6-1)+` ON CONFLICT DO UPDATE SET n = n + excluded.n`, rels...)
+	if err != nil {
+		return fmt.Errorf("count screening relationships: %w", err)
+	}
+	if len(gaps) > 0 {
+		_, err = tx.ExecContext(ctx, `INSERT INTO report_gaps (site_id, period, version, arm, relationship, latitude, longitude, n) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`+
+			strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, 1)", len(gaps)/7-1)+` ON CONFLICT DO UPDATE SET n = n + excluded.n`, gaps...)
+		if err != nil {
+			return fmt.Errorf("count screening gaps: %w", err)
+		}
+	}
+	return nil
 }
 
 func nullString(s string) any {
