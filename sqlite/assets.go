@@ -663,6 +663,24 @@ type cachedService struct {
 	svc     assets.Service
 }
 
+// cachedDecode returns a service row decoded, from the cache when the row
+// has not changed since it was decoded. The caller holds db.services.mu.
+func (db *DB) cachedDecode(pk int64, doc, created, updated string, deleted sql.NullString) (assets.Service, error) {
+	if db.services.m == nil {
+		db.services.m = map[int64]cachedService{}
+	}
+	key := updated + deleted.String
+	if c, ok := db.services.m[pk]; ok && c.updated == key {
+		return c.svc, nil
+	}
+	svc, err := decodeService(doc, created, updated, deleted)
+	if err != nil {
+		return assets.Service{}, err
+	}
+	db.services.m[pk] = cachedService{updated: key, svc: svc}
+	return svc, nil
+}
+
 // servicesByPK loads services by row id in one query, decoding only those
 // changed since they were cached.
 func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.Service, error) {
@@ -681,9 +699,6 @@ func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.S
 	defer rows.Close()
 	db.services.mu.Lock()
 	defer db.services.mu.Unlock()
-	if db.services.m == nil {
-		db.services.m = map[int64]cachedService{}
-	}
 	for rows.Next() {
 		var pk int64
 		var doc, created, updated string
@@ -691,16 +706,10 @@ func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.S
 		if err := rows.Scan(&pk, &doc, &created, &updated, &deleted); err != nil {
 			return nil, err
 		}
-		key := updated + deleted.String
-		if c, ok := db.services.m[pk]; ok && c.updated == key {
-			out[pk] = c.svc
-			continue
-		}
-		svc, err := decodeService(doc, created, updated, deleted)
+		svc, err := db.cachedDecode(pk, doc, created, updated, deleted)
 		if err != nil {
 			return nil, err
 		}
-		db.services.m[pk] = cachedService{updated: key, svc: svc}
 		out[pk] = svc
 	}
 	return out, rows.Err()

@@ -113,9 +113,6 @@ func (db *DB) loadDirectory(ctx context.Context, site string) (*directorySnapsho
 		index := map[int64]int{}
 		db.services.mu.Lock()
 		defer db.services.mu.Unlock()
-		if db.services.m == nil {
-			db.services.m = map[int64]cachedService{}
-		}
 		for rows.Next() {
 			var pk int64
 			var placeless bool
@@ -124,18 +121,12 @@ func (db *DB) loadDirectory(ctx context.Context, site string) (*directorySnapsho
 			if err := rows.Scan(&pk, &placeless, &doc, &created, &updated, &deleted); err != nil {
 				return err
 			}
-			key := updated + deleted.String
-			c, ok := db.services.m[pk]
-			if !ok || c.updated != key {
-				svc, err := decodeService(doc, created, updated, deleted)
-				if err != nil {
-					return err
-				}
-				c = cachedService{updated: key, svc: svc}
-				db.services.m[pk] = c
+			svc, err := db.cachedDecode(pk, doc, created, updated, deleted)
+			if err != nil {
+				return err
 			}
 			index[pk] = len(snap.services)
-			snap.services = append(snap.services, snapshotService{svc: c.svc, words: pathways.ServiceWords(&c.svc), placeless: placeless})
+			snap.services = append(snap.services, snapshotService{svc: svc, words: pathways.ServiceWords(&svc), placeless: placeless})
 		}
 		if err := rows.Err(); err != nil {
 			return err
