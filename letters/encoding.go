@@ -1,7 +1,5 @@
 package letters
 
-import "slices"
-
 // A PDF font drawn with single-byte codes can show at most 256 glyphs, so
 // the letters use the same embedded font through several encodings: each
 // keeps printable ASCII at its own codes and gives 129 more code points the
@@ -35,15 +33,15 @@ func buildEncodings() (codes *[0x10000]glyphCode, encodings [][]rune) {
 		'–', '—', '‘', '’', '‚', '“', '”', '„', '•', '…', '‰', '‹', '›', '€', '™', '№',
 		'←', '→', '−', '●', '☐', '☑', '☒', '✓', '✗',
 	}
+	// Latin-1, then the common marks, then everything else in code point
+	// order; a code point met again keeps the code it got first.
 	var order []rune
 	for r := rune(0xA0); r <= 0xFF; r++ {
 		order = append(order, r)
 	}
 	order = append(order, common...)
 	for r := rune(0x80); r < 0x10000; r++ {
-		if !slices.Contains(order, r) && !(r >= 0xA0 && r <= 0xFF) {
-			order = append(order, r)
-		}
+		order = append(order, r)
 	}
 	for _, r := range order {
 		if !covered.has(r) || codes[r].code != 0 {
