@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // schedules are London times wherever the binary runs
 	"unicode/utf8"
 
 	"github.com/kith-project/kith"
@@ -158,21 +157,13 @@ func BoundingBox(lat, lon, radiusKm float64) (minLat, maxLat, minLon, maxLon flo
 func radians(d float64) float64 { return d * math.Pi / 180 }
 func degrees(r float64) float64 { return r * 180 / math.Pi }
 
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // time/tzdata is embedded, so this cannot happen
-	}
-	return loc
-}()
-
 // OpenAt reports whether any schedule is open at t, read as London time. A
 // service with no schedules, or only schedules without hours ("by
 // appointment"), is not known to be open, so it is never shown as open now.
 // A schedule whose closing time is not after its opening time runs past
 // midnight.
 func OpenAt(schedules []Schedule, t time.Time) bool {
-	local := t.In(london)
+	local := t.In(kith.London)
 	for _, sc := range schedules {
 		if sc.openAt(local) {
 			return true
@@ -245,7 +236,7 @@ func Stale(lastConfirmed string, now time.Time) bool {
 func StaleCutoff(now time.Time) string { return staleCutoff(now).Format(time.DateOnly) }
 
 func staleCutoff(now time.Time) time.Time {
-	y, m, day := now.In(london).Date()
+	y, m, day := now.In(kith.London).Date()
 	first := time.Date(y, m-StaleAfterMonths, 1, 0, 0, 0, 0, time.UTC)
 	return first.AddDate(0, 0, min(day, daysIn(first))-1)
 }

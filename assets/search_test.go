@@ -85,7 +85,7 @@ func TestBoundingBoxContainsTheCircle(t *testing.T) {
 
 func inLondon(t *testing.T, value string) time.Time {
 	t.Helper()
-	v, err := time.ParseInLocation("2006-01-02 15:04", value, london)
+	v, err := time.ParseInLocation("2006-01-02 15:04", value, kith.London)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package letters owns Kith's letters: the provider letter for a referral, the
 // person's letter of what was arranged, and the safeguarding concern summary
-// for the council. Each letter is a PDF for print and post, with an accessible
+// for the council; and, drawn the same way, the subject access record
+// (record.go). Each letter is a PDF for print and post, with an accessible
 // HTML twin carrying the same content.
 //
 // Both outputs are drawn from one document model (content.go), so they cannot
@@ -147,8 +148,8 @@ func HTML(l Letter, o HTMLOptions) ([]byte, error) {
 	if err := validate(l); err != nil {
 		return nil, err
 	}
-	if o.StylesheetURL != "" && !isWebURL(o.StylesheetURL, true) {
-		return nil, kith.Invalid(kith.FieldError{Field: "stylesheet_url", Message: "must be a path or an http(s) URL"})
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
 	b, err := renderHTML(build(l), o)
 	if err != nil {
@@ -158,6 +159,29 @@ func HTML(l Letter, o HTMLOptions) ([]byte, error) {
 }
 
 var colourPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+
+// siteAndDate checks what every document needs: who it comes from, in
+// their colour, and its date.
+func siteAndDate(site Site, date time.Time) []kith.FieldError {
+	var errs []kith.FieldError
+	if strings.TrimSpace(site.Name) == "" {
+		errs = append(errs, kith.FieldError{Field: "site.name", Message: "is required"})
+	}
+	if !colourPattern.MatchString(site.Colour) {
+		errs = append(errs, kith.FieldError{Field: "site.colour", Message: "must be a colour like #1d70b8"})
+	}
+	if date.IsZero() {
+		errs = append(errs, kith.FieldError{Field: "date", Message: "is required"})
+	}
+	return errs
+}
+
+func (o HTMLOptions) validate() error {
+	if o.StylesheetURL != "" && !isWebURL(o.StylesheetURL, true) {
+		return kith.Invalid(kith.FieldError{Field: "stylesheet_url", Message: "must be a path or an http(s) URL"})
+	}
+	return nil
+}
 
 // validate checks what each kind needs, so a letter never goes out with a
 // hole in it. Fields are named by their JSON path, as elsewhere in Kith.
@@ -173,13 +197,7 @@ func validate(l Letter) error {
 	default:
 		return kith.Invalid(kith.FieldError{Field: "kind", Message: "must be provider, person or concern"})
 	}
-	need("site.name", l.Site.Name)
-	if !colourPattern.MatchString(l.Site.Colour) {
-		errs = append(errs, kith.FieldError{Field: "site.colour", Message: "must be a colour like #1d70b8"})
-	}
-	if l.Date.IsZero() {
-		errs = append(errs, kith.FieldError{Field: "date", Message: "is required"})
-	}
+	errs = append(errs, siteAndDate(l.Site, l.Date)...)
 	need("person.name", l.Person.Name)
 
 	switch l.Kind {

@@ -528,7 +528,8 @@ func (w *pdfWriter) wrap(s string, width float64) []string {
 func (w *pdfWriter) fit(s string, width float64) string {
 	total, soft := 0.0, 0
 	for i, r := range s {
-		total += w.width(string(r))
+		drawn, _ := lookup(r, w.font().info)
+		total += float64(w.font().info.Width[drawn]) * w.size * ptMM / 1000
 		if total > width && i > 0 {
 			if soft > 0 {
 				return s[:soft]

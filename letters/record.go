@@ -59,8 +59,8 @@ func RecordHTML(r Record, o HTMLOptions) ([]byte, error) {
 	if err := validateRecord(r); err != nil {
 		return nil, err
 	}
-	if o.StylesheetURL != "" && !isWebURL(o.StylesheetURL, true) {
-		return nil, kith.Invalid(kith.FieldError{Field: "stylesheet_url", Message: "must be a path or an http(s) URL"})
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
 	b, err := renderHTML(buildRecord(r), o)
 	if err != nil {
@@ -70,16 +70,7 @@ func RecordHTML(r Record, o HTMLOptions) ([]byte, error) {
 }
 
 func validateRecord(r Record) error {
-	var errs []kith.FieldError
-	if strings.TrimSpace(r.Site.Name) == "" {
-		errs = append(errs, kith.FieldError{Field: "site.name", Message: "is required"})
-	}
-	if !colourPattern.MatchString(r.Site.Colour) {
-		errs = append(errs, kith.FieldError{Field: "site.colour", Message: "must be a colour like #1d70b8"})
-	}
-	if r.Date.IsZero() {
-		errs = append(errs, kith.FieldError{Field: "date", Message: "is required"})
-	}
+	errs := siteAndDate(r.Site, r.Date)
 	if strings.TrimSpace(r.Reference) == "" {
 		errs = append(errs, kith.FieldError{Field: "reference", Message: "is required"})
 	}

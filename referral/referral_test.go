@@ -169,7 +169,7 @@ func TestBankHolidays(t *testing.T) {
 
 func TestWorkingDaysAndTimers(t *testing.T) {
 	at := func(s string) time.Time {
-		t, err := time.ParseInLocation("2006-01-02 15:04", s, london)
+		t, err := time.ParseInLocation("2006-01-02 15:04", s, kith.London)
 		if err != nil {
 			panic(err)
 		}
@@ -207,8 +207,8 @@ func TestWorkingDaysAndTimers(t *testing.T) {
 }
 
 func TestSiteThresholds(t *testing.T) {
-	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, london)
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, london) // 2 working days
+	sent := time.Date(2026, 11, 23, 10, 0, 0, 0, kith.London)
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, kith.London) // 2 working days
 	if got := TimerAt(sent, now, Thresholds{Nudge: 2, Overdue: 2, Expire: 2}); !got.Nudge || !got.Overdue || !got.Expire {
 		t.Fatalf("site thresholds of 2: %+v", got)
 	}

@@ -2,6 +2,8 @@ package referral
 
 import (
 	"time"
+
+	"github.com/kith-project/kith"
 )
 
 // Timers in working days (England and Wales bank holidays excluded).
@@ -10,15 +12,6 @@ const (
 	OverdueAfter = 6  // flag on the navigator's worklist
 	ExpireAfter  = 10 // move to expired, back to the top of the worklist
 )
-
-// london is where working days are counted.
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -101,7 +94,7 @@ func BankHolidays(y int) []time.Time {
 // IsWorkingDay reports whether the London calendar day of t is a weekday
 // that is not a bank holiday.
 func IsWorkingDay(t time.Time) bool {
-	l := t.In(london)
+	l := t.In(kith.London)
 	if l.Weekday() == time.Saturday || l.Weekday() == time.Sunday {
 		return false
 	}
@@ -117,12 +110,12 @@ func IsWorkingDay(t time.Time) bool {
 // WorkingDaysBetween counts whole working days after from's day up to and
 // including to's day: sent on a Monday, the Thursday is 3 working days on.
 func WorkingDaysBetween(from, to time.Time) int {
-	f, t := from.In(london), to.In(london)
+	f, t := from.In(kith.London), to.In(kith.London)
 	day := date(f.Year(), f.Month(), f.Day())
 	end := date(t.Year(), t.Month(), t.Day())
 	n := 0
 	for day = day.AddDate(0, 0, 1); !day.After(end); day = day.AddDate(0, 0, 1) {
-		if IsWorkingDay(time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, london)) {
+		if IsWorkingDay(time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, kith.London)) {
 			n++
 		}
 	}

@@ -112,15 +112,8 @@ func BenchmarkDirectorySearch(b *testing.B) {
 // finds exactly what a scan of every row finds.
 func TestIndexAgreesWithScan(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "kith.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	a := kith.Actor{Site: "s", Kind: "system", ID: "test"}
-	if err := db.CreateSite(ctx, a, "s", "S", kith.SiteSettings{}); err != nil {
-		t.Fatal(err)
-	}
 	if _, _, err := db.ImportServices(ctx, a, assets.GenerateServices(3000, 3)); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -123,15 +122,8 @@ func TestDirectorySnapshotSeesChanges(t *testing.T) {
 // A directory larger than the in-memory limit is searched through the index.
 func TestDirectoryTooLargeUsesIndex(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "kith.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openTestDB(t)
 	a := kith.Actor{Site: "s", Kind: "system", ID: "test"}
-	if err := db.CreateSite(ctx, a, "s", "S", kith.SiteSettings{}); err != nil {
-		t.Fatal(err)
-	}
 	if _, _, err := db.ImportServices(ctx, a, assets.GenerateServices(snapshotLimit+1, 8)); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -12,20 +11,6 @@ import (
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/screening"
 )
-
-func openTestDB(t *testing.T) *DB {
-	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "kith.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, "s", "S", kith.SiteSettings{}); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 func newTestScreening(key, agency string) NewScreening {
 	req := &screening.Request{Observer: &screening.Observer{Agency: agency}, ClientRef: key}

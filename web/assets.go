@@ -228,15 +228,24 @@ func (s *Server) importAssets(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	created, updated, err := s.db.ImportServices(c.Request().Context(), actor(c), imp.Services)
+	report, err := s.storeImport(c, imp)
 	if err != nil {
 		return err
+	}
+	return c.JSON(http.StatusOK, report)
+}
+
+// storeImport stores a parsed import, all or nothing, and reports it.
+func (s *Server) storeImport(c echo.Context, imp *assets.Import) (importReport, error) {
+	created, updated, err := s.db.ImportServices(c.Request().Context(), actor(c), imp.Services)
+	if err != nil {
+		return importReport{}, err
 	}
 	w := imp.Warnings
 	if w == nil {
 		w = []assets.Warning{}
 	}
-	return c.JSON(http.StatusOK, importReport{Services: len(imp.Services), Created: created, Updated: updated, Warnings: w})
+	return importReport{Services: len(imp.Services), Created: created, Updated: updated, Warnings: w}, nil
 }
 
 func readLimited(r io.Reader) ([]byte, error) {

@@ -299,9 +299,7 @@ func TestBrowserAccessibilityOfOtherPages(t *testing.T) {
 	}
 	nav := e.token("alpha", kith.RoleNavigator)
 	ref, _ := newReferral(t, e, nav, nil)
-	for _, to := range []string{"assigned", "contacted", "sent"} {
-		move(t, e, nav, ref.ID, map[string]any{"to": to})
-	}
+	send(t, e, nav, ref.ID)
 	// A lead finds the subject access record from the screening's page.
 	do(t, ctx, chromedp.Navigate(e.URL+"/screenings/"+ref.ScreeningID(t, e, nav)), chromedp.WaitVisible("h1"))
 	checkAccessibility(t, ctx, "/screenings/{id} as a lead")

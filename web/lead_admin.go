@@ -80,11 +80,10 @@ func fieldsFrom(table map[string][2]string, fallback string) func(string) (strin
 // leadCreateUser adds a person who signs in. The password is never shown
 // again, not even when the form comes back with a problem.
 func (s *Server) leadCreateUser(c echo.Context) error {
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	req := createUserRequest{Email: strings.TrimSpace(f.Get("email")), Role: kith.Role(f.Get("role")), Password: f.Get("password")}
 	delete(f, "password")
 	err = s.validate(&req)
@@ -162,11 +161,10 @@ func (s *Server) showTokens(c echo.Context, status int, v tokensView, errs []kit
 // leadCreateToken makes an API token. Its secret is shown once, on the page
 // the form redirects to, and never stored.
 func (s *Server) leadCreateToken(c echo.Context) error {
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	req := createTokenRequest{Role: kith.Role(f.Get("role")), Name: strings.TrimSpace(f.Get("name"))}
 	err = s.validate(&req)
 	if req.Name == "" && (err == nil || len(kith.FieldErrors(err)) > 0) {
@@ -381,11 +379,10 @@ func parseUnitCosts(text string) ([]kith.CostItem, []kith.FieldError) {
 // the others (unit costs, retention) are kept as they are. A site category
 // still used by a service or the pathway in use cannot be removed.
 func (s *Server) leadSaveSettings(c echo.Context) error {
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	ctx := c.Request().Context()
 	a := actor(c)
 	site, err := s.db.Site(ctx, a.Site)

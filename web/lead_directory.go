@@ -287,11 +287,10 @@ func (s *Server) leadUpdateService(c echo.Context) error {
 // saveServiceForm checks the form with the same rules as the API and the
 // import, then stores the whole service.
 func (s *Server) saveServiceForm(c echo.Context, svc assets.Service, isNew bool) error {
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	stored := svc
 	applyServiceForm(f, &svc)
 	cats, err := s.siteCategories(c)
@@ -388,16 +387,11 @@ func (s *Server) leadImport(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "lead_import", pageData{Title: "Import services",
 			Data: importView{Problems: problems}, Errors: importSummary(problems)})
 	}
-	created, updated, err := s.db.ImportServices(c.Request().Context(), actor(c), imp.Services)
+	report, err := s.storeImport(c, imp)
 	if err != nil {
 		return err
 	}
-	w := imp.Warnings
-	if w == nil {
-		w = []assets.Warning{}
-	}
-	report := &importReport{Services: len(imp.Services), Created: created, Updated: updated, Warnings: w}
-	if err := s.setFlash(c, leadImportPath, flash{Report: report}); err != nil {
+	if err := s.setFlash(c, leadImportPath, flash{Report: &report}); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, leadImportPath)

@@ -271,11 +271,10 @@ func (s *Server) leadSavePathway(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	doc, _, err := s.draftDocument(c, f)
 	if err != nil {
 		errs := pathwayErrors(err)
@@ -328,11 +327,10 @@ func (s *Server) leadPreviewPathway(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	pv, err := s.previewDraft(c, f)
 	if err != nil {
 		errs := pathwayErrors(err)

@@ -40,11 +40,7 @@ func TestProviderLoopThroughTheLink(t *testing.T) {
 	nav := e.token("alpha", kith.RoleNavigator)
 	lead := e.token("alpha", kith.RoleLead)
 	ref, _ := newReferral(t, e, nav, map[string]any{"wishes": "Someone to talk to on Sundays", "safe_contact": map[string]any{"phone": "yes", "do_not_contact": "Her nephew Darren"}})
-	for _, to := range []string{"assigned", "contacted", "sent"} {
-		if r := move(t, e, nav, ref.ID, map[string]any{"to": to}); r.Status != 200 {
-			t.Fatalf("%s: %d %s", to, r.Status, r.Body)
-		}
-	}
+	send(t, e, nav, ref.ID)
 	// The provider's email waits in the outbox (no SMTP configured), written
 	// with the transition: a crash now loses nothing.
 	var box struct {
@@ -127,9 +123,7 @@ func TestOutboxSentAfterRestart(t *testing.T) {
 	if r := e.do("PUT", "/api/v1/assets/"+svc, lead, s); r.Status != 200 {
 		t.Fatalf("update service: %d %s", r.Status, r.Body)
 	}
-	for _, to := range []string{"assigned", "contacted", "sent"} {
-		move(t, e, nav, ref.ID, map[string]any{"to": to})
-	}
+	send(t, e, nav, ref.ID)
 	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10)
 	if err != nil || len(pending) != 1 || pending[0].To != "referrals@provider.example" {
 		t.Fatalf("outbox: %+v %v", pending, err)

@@ -61,6 +61,17 @@ func move(t *testing.T, e *env, tok, id string, body map[string]any) response {
 	return e.do("POST", "/api/v1/referrals/"+id+"/transitions", tok, body)
 }
 
+// send takes a new referral through assigned and contacted to sent, the
+// step that gives the provider its link.
+func send(t *testing.T, e *env, tok, id string) {
+	t.Helper()
+	for _, to := range []string{"assigned", "contacted", "sent"} {
+		if r := move(t, e, tok, id, map[string]any{"to": to}); r.Status != 200 {
+			t.Fatalf("%s: %d %s", to, r.Status, r.Body)
+		}
+	}
+}
+
 func TestReferralFromNewToClosed(t *testing.T) {
 	e := newEnv(t)
 	demoDirectory(t, e)
@@ -241,9 +252,7 @@ func TestTimersExpireAfterTenWorkingDays(t *testing.T) {
 	demoDirectory(t, e)
 	nav := e.token("alpha", kith.RoleNavigator)
 	ref, _ := newReferral(t, e, nav, nil)
-	for _, to := range []string{"assigned", "contacted", "sent"} {
-		move(t, e, nav, ref.ID, map[string]any{"to": to})
-	}
+	send(t, e, nav, ref.ID)
 	real := e.DB.Now
 	defer func() { e.DB.Now = real }()
 	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 9) } // at least 6 working days
@@ -288,9 +297,7 @@ func TestSiteTimersAndNudge(t *testing.T) {
 		delete(s, k)
 	}
 	e.do("PUT", "/api/v1/assets/"+svc, lead, s)
-	for _, to := range []string{"assigned", "contacted", "sent"} {
-		move(t, e, nav, ref.ID, map[string]any{"to": to})
-	}
+	send(t, e, nav, ref.ID)
 	real := e.DB.Now
 	defer func() { e.DB.Now = real }()
 	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 5) } // at least 3 working days

@@ -19,6 +19,15 @@ import (
 // formState is what was typed into a form, so it can be shown again.
 type formState url.Values
 
+// postedForm reads a posted form's fields.
+func postedForm(c echo.Context) (formState, error) {
+	params, err := c.FormParams()
+	if err != nil {
+		return nil, kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+	}
+	return formState(params), nil
+}
+
 // Get returns the first value of a field.
 func (f formState) Get(name string) string { return url.Values(f).Get(name) }
 
@@ -113,11 +122,10 @@ func (s *Server) screenPage(c echo.Context) error {
 // submitScreenForm turns the form into the same request the API takes, so
 // both follow one set of rules.
 func (s *Server) submitScreenForm(c echo.Context) error {
-	params, err := c.FormParams()
+	f, err := postedForm(c)
 	if err != nil {
-		return kith.Errorf(kith.EBADREQUEST, "The form could not be read.")
+		return err
 	}
-	f := formState(params)
 	req, errs := requestFromForm(f)
 	if len(errs) == 0 {
 		if err := s.validate(req); err != nil {

@@ -262,20 +262,12 @@ func scalarWords(v *orderedJSON) string {
 		return ""
 	case '"':
 		if t, err := time.Parse(time.RFC3339Nano, v.scalar); err == nil && len(v.scalar) >= 20 {
-			return t.In(london).Format("2 January 2006, 15:04")
+			return t.In(kith.London).Format("2 January 2006, 15:04")
 		}
 		return v.scalar
 	}
 	return v.scalar // a number, as written
 }
-
-var london = func() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err) // time/tzdata is embedded (package assets)
-	}
-	return l
-}()
 
 // orderedJSON is a decoded JSON value that keeps its keys in order, so the
 // record reads in the order the data is written.
