@@ -55,6 +55,11 @@ type SiteSettings struct {
 	SafeguardingPhone string `json:"safeguarding_phone" validate:"max=40"`
 	// SafeguardingEmail is where concern summaries go.
 	SafeguardingEmail string `json:"safeguarding_email" validate:"omitempty,email,max=200"`
+	// FraudService and FraudPhone name the national fraud reporting service
+	// a visitor is told to report fraud and scams to; empty means Report
+	// Fraud (0300 123 2040).
+	FraudService string `json:"fraud_service,omitempty" validate:"max=100"`
+	FraudPhone   string `json:"fraud_phone,omitempty" validate:"max=40"`
 	// NavigatorPhone and NavigatorEmail are how people and providers reach
 	// the community navigator team; letters carry them.
 	NavigatorPhone string `json:"navigator_phone" validate:"max=40"`

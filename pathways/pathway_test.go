@@ -62,8 +62,25 @@ func TestDefaultPathwayRules(t *testing.T) {
 			[]string{"befriending", "social_group", "community_navigator"}, "routine", []string{"risk-factor"}, 28},
 		{"risk factor, housebound", input(map[string]string{"risk_factor": "low"}, func(in *Input) { in.Housebound = true }),
 			[]string{"telephone_befriending", "befriending", "community_navigator", "transport", "social_group"}, "routine", []string{"risk-factor-housebound", "risk-factor"}, 28},
+		// 2026.2: the scam rule fires on scam indicators only; money taken
+		// by influence or an attorney has its own rule.
 		{"means of abuse: scams", input(map[string]string{"means_of_abuse": "medium"}, withIndicators("responds_to_scams")),
-			[]string{"scam_prevention", "advocacy"}, "soon", []string{"means-of-abuse-scams"}, 7},
+			[]string{"scam_prevention"}, "soon", []string{"means-of-abuse-scams"}, 7},
+		{"means of abuse: scam in progress", input(map[string]string{"means_of_abuse": "medium"}, withIndicators("scam_in_progress")),
+			[]string{"scam_prevention"}, "soon", []string{"means-of-abuse-scams"}, 7},
+		{"means of abuse: attorney, not a scam", input(map[string]string{"means_of_abuse": "medium"}, withIndicators("attorney_suspected")),
+			[]string{"advocacy", "information_and_advice"}, "soon", []string{"means-of-abuse-money"}, 7},
+		{"thoughts of suicide", input(nil, withIndicators("suicidal_thoughts")),
+			[]string{"mental_health", "counselling"}, "urgent", []string{"mental-health-crisis"}, 2},
+		{"low mood after a death", input(map[string]string{"impact_factor": "low", "risk_factor": "low"}, withIndicators("low_mood", "recent_bereavement")),
+			[]string{"mental_health", "bereavement_support", "victim_support", "peer_support", "counselling", "befriending", "social_group", "community_navigator"}, "routine", []string{"impact", "low-mood", "bereavement", "risk-factor"}, 14},
+		// The man who prefers his own company since his wife died and talks
+		// of ending his life: the choice is not respected (screening), so
+		// the chosen-isolation rule does not stop the offers.
+		{"chosen isolation with thoughts of suicide", input(map[string]string{"chosen_isolation": "low", "risk_factor": "low", "impact_factor": "low"},
+			withIndicators("prefers_own_company", "recent_bereavement", "low_mood", "suicidal_thoughts")),
+			[]string{"mental_health", "counselling", "bereavement_support", "victim_support", "peer_support", "befriending", "social_group", "community_navigator"}, "urgent",
+			[]string{"mental-health-crisis", "impact", "low-mood", "bereavement", "risk-factor"}, 2},
 		{"means of abuse: control", input(map[string]string{"means_of_abuse": "medium"}, withIndicators("contact_controlled")),
 			[]string{"domestic_abuse_service", "advocacy"}, "soon", []string{"means-of-abuse-control"}, 7},
 		{"carers", input(map[string]string{"carers": "low"}), []string{"carers_support", "respite"}, "routine", []string{"carers"}, 14},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/screening"
 )
 
 // Desired outcomes asked, in the national return's terms.
@@ -84,6 +85,10 @@ type ConcernOutcome struct {
 	RiskAssessment string `json:"risk_assessment,omitempty" validate:"max=40"`
 	RiskOutcome    string `json:"risk_outcome,omitempty" validate:"max=30"`
 	Note           string `json:"note,omitempty" validate:"max=5000"`
+	// LocationOfRisk and SourceOfRisk complete or correct what the visitor
+	// gave (screening's vocabulary); empty leaves the concern's as it is.
+	LocationOfRisk string `json:"location_of_risk,omitempty" validate:"max=40"`
+	SourceOfRisk   string `json:"source_of_risk,omitempty" validate:"max=40"`
 }
 
 // Check applies the national return's rules: what happened instead only
@@ -99,6 +104,12 @@ func (o *ConcernOutcome) Check() []kith.FieldError {
 			return false
 		}
 		return true
+	}
+	if o.LocationOfRisk != "" {
+		oneOf("location_of_risk", o.LocationOfRisk, screening.LocationOfRiskCodes())
+	}
+	if o.SourceOfRisk != "" {
+		oneOf("source_of_risk", o.SourceOfRisk, screening.SourceOfRiskCodes())
 	}
 	if !oneOf("enquiry", o.Enquiry, EnquiryValues) {
 		return errs

@@ -11,6 +11,31 @@ import (
 type Options struct {
 	SafeguardingPhone string
 	SiteName          string
+	// FraudService and FraudPhone name the national fraud reporting
+	// service; Report Fraud by default.
+	FraudService string
+	FraudPhone   string
+}
+
+// The national fraud reporting service for England and Wales, where a site
+// names no other.
+const (
+	DefaultFraudService = "Report Fraud"
+	DefaultFraudPhone   = "0300 123 2040"
+)
+
+func (o Options) fraudService() string {
+	name, phone := o.FraudService, o.FraudPhone
+	if name == "" {
+		name, phone = DefaultFraudService, DefaultFraudPhone
+		if o.FraudPhone != "" {
+			phone = o.FraudPhone
+		}
+	}
+	if phone == "" {
+		return name
+	}
+	return name + " on " + phone
 }
 
 // SafeContact is how the person may safely be contacted, with unanswered

@@ -40,6 +40,72 @@ var TypesOfRisk = []string{
 	NeglectAndActsOfOmission, DomesticAbuse, SexualExploitation, ModernSlavery, SelfNeglectRisk,
 }
 
+// Locations of risk, in the Safeguarding Adults Collection's terms. What the
+// visitor did not say is left empty (not yet known) for the safeguarding team
+// to complete: a location is never invented.
+var LocationsOfRisk = []Term{
+	{"own_home", "The person's own home"},
+	{"in_the_community", "In the community (not a community service)"},
+	{"community_service", "A community service, such as a day centre"},
+	{"care_home_nursing", "A care home with nursing"},
+	{"care_home_residential", "A residential care home"},
+	{"hospital_acute", "An acute hospital"},
+	{"hospital_mental_health", "A mental health hospital"},
+	{"hospital_community", "A community hospital"},
+	{"other", "Somewhere else"},
+}
+
+// SourcesOfRisk, in the Safeguarding Adults Collection's terms:
+// service_provider is paid care and support, not NHS or council staff.
+var SourcesOfRisk = []Term{
+	{"service_provider", "A paid care or support provider"},
+	{"other_known_to_individual", "Someone they know"},
+	{"other_unknown_to_individual", "Someone they do not know"},
+}
+
+// DashRisks are the levels of a domestic abuse (DASH) risk assessment
+// already done; high meets the MARAC threshold.
+var DashRisks = []Term{
+	{"standard", "Standard"},
+	{"medium", "Medium"},
+	{"high", "High (meets the MARAC threshold)"},
+}
+
+// TypeOfRiskWording is each type of risk in plain words, for the form.
+var TypeOfRiskWording = []Term{
+	{Physical, "Physical"},
+	{Sexual, "Sexual"},
+	{Psychological, "Psychological or emotional"},
+	{FinancialOrMaterial, "Financial or material (money or belongings)"},
+	{Discriminatory, "Discriminatory (because of who they are)"},
+	{Organisational, "Organisational (by a service or its staff)"},
+	{NeglectAndActsOfOmission, "Neglect"},
+	{DomesticAbuse, "Domestic abuse (by a partner or family member)"},
+	{SexualExploitation, "Sexual exploitation"},
+	{ModernSlavery, "Modern slavery"},
+	{SelfNeglectRisk, "Self-neglect"},
+}
+
+// Term is a code with the words shown for it.
+type Term struct {
+	Code    string `json:"code"`
+	Wording string `json:"wording"`
+}
+
+// LocationOfRiskCodes and SourceOfRiskCodes are the codes alone.
+func LocationOfRiskCodes() []string { return termCodes(LocationsOfRisk) }
+
+// SourceOfRiskCodes: see LocationOfRiskCodes.
+func SourceOfRiskCodes() []string { return termCodes(SourcesOfRisk) }
+
+func termCodes(ts []Term) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.Code
+	}
+	return out
+}
+
 // Relationship is one of the seven ways isolation and safeguarding meet.
 type Relationship struct {
 	Code        string `json:"code"`
@@ -175,6 +241,7 @@ var Indicators = []Indicator{
 	{"excluded_in_care_setting", MeansOfAbuse, "Has little company or activity in a care setting", "", false, types(Organisational, NeglectAndActsOfOmission)},
 	{"confined_or_kept_apart", MeansOfAbuse, "Is shut in or kept apart from other people", "", true, types(Physical, Psychological)},
 	{"attorney_suspected", MeansOfAbuse, "The person suspected of harm holds their power of attorney", "", true, types(FinancialOrMaterial)},
+	{"scam_in_progress", MeansOfAbuse, "Money is about to be handed over or sent to a scammer", "For example a courier is coming to collect cash, or they are being told to move money now.", true, types(FinancialOrMaterial)},
 
 	{"home_unsafe", SelfNeglect, "Home is unsafe or unsanitary", "", false, types(SelfNeglectRisk)},
 	{"hoarding", SelfNeglect, "So much clutter that rooms are hard to use", "Hoarding: use the Clutter Image Rating if you can.", false, types(SelfNeglectRisk)},
@@ -183,6 +250,8 @@ var Indicators = []Indicator{
 	{"fire_risk", SelfNeglect, "There is a fire risk in the home", "For example smoking in bed, heaters near clutter, no working smoke alarm.", false, types(SelfNeglectRisk)},
 	{"untreated_health_condition", SelfNeglect, "Has a health problem that is not being treated", "", false, types(SelfNeglectRisk)},
 	{"alcohol_or_drug_use", SelfNeglect, "Alcohol or drug use is a worry", "", false, types(SelfNeglectRisk)},
+	{"missed_care_calls", SelfNeglect, "Home care visits are being missed or cut short", "", false, types(NeglectAndActsOfOmission, Organisational)},
+	{"fire_risk_to_life", SelfNeglect, "A fire could put their life at risk", "For example smoking while using home oxygen, or exits blocked in a shared building.", true, types(SelfNeglectRisk)},
 
 	{"is_unpaid_carer", Carers, "Looks after someone without being paid", "", false, types()},
 	{"carer_isolated", Carers, "Caring cuts them off from other people", "", false, types()},
@@ -200,13 +269,20 @@ var Indicators = []Indicator{
 	{"distrusts_others", ChosenIsolation, "Does not trust other people", "", false, types()},
 	{"content_with_contact", ChosenIsolation, "Is happy with how much contact they have", "", false, types()},
 
-	{"discloses_abuse", SafeguardingSigns, "Tells you someone is harming or abusing them", "Write down their own words.", true, types(Physical, Psychological)},
+	{"discloses_abuse", SafeguardingSigns, "Tells you someone is harming or abusing them", "Write down their own words, and choose the kinds of harm they describe.", true, types(Physical, Psychological)},
 	{"unexplained_injuries", SafeguardingSigns, "Has injuries with no clear explanation", "", true, types(Physical)},
 	{"afraid_of_someone_at_home", SafeguardingSigns, "Is afraid of someone they live with", "", true, types(Psychological, DomesticAbuse)},
 	{"someone_answers_for_them", SafeguardingSigns, "Someone else answers for them or will not leave them alone with you", "", true, types(Psychological)},
 	{"neglected_by_carer", SafeguardingSigns, "Their carer is not meeting their basic needs", "", true, types(NeglectAndActsOfOmission)},
 	{"hate_incident", SafeguardingSigns, "Has been targeted because of who they are", "Disability, race, religion, sexuality or gender identity.", true, types(Discriminatory)},
 	{"home_taken_over", SafeguardingSigns, "Others have taken over their home", "Often called cuckooing: used for drugs, crime or to stay.", true, types(FinancialOrMaterial, ModernSlavery)},
+	{"forced_to_work", SafeguardingSigns, "Is made to work, or to hand over what they earn", "For example unpaid work for others, long hours, or wages taken.", true, types(ModernSlavery)},
+	{"documents_held", SafeguardingSigns, "Someone else keeps their passport, ID or bank cards", "", true, types(ModernSlavery, FinancialOrMaterial)},
+	{"sexual_abuse_suspected", SafeguardingSigns, "You think they may have been sexually abused or assaulted", "Do not wash them or their clothes, or tidy up: it may destroy evidence.", true, types(Sexual)},
+	{"neglected_by_staff_or_provider", SafeguardingSigns, "Paid carers or staff are not meeting their basic needs", "For example not helped to eat or drink, left wet or soiled, medicines missed.", true, types(Organisational, NeglectAndActsOfOmission)},
+	{"radicalisation_concern", SafeguardingSigns, "Someone may be drawing them into extremism", "", true, types(Psychological)},
+	{"no_response_at_visit", SafeguardingSigns, "You could not see them: no one answered", "Use this when you expected them to be in and could not get an answer.", true, types(NeglectAndActsOfOmission)},
+	{"needs_advocate", SafeguardingSigns, "Would find it very hard to take part without help", "For example to understand, remember or weigh up information, or to say what they want.", false, types()},
 	{"suicidal_thoughts", SafeguardingSigns, "Talks about ending their life or harming themselves", "Get urgent help today.", false, types()},
 	{"children_in_household", SafeguardingSigns, "Children live in or often stay at the home", "", false, types()},
 }
@@ -379,11 +455,16 @@ func InstrumentByCode(code string) (Instrument, bool) {
 // form needs to ask the questions, and the scoring version it is scored by.
 type CatalogueDoc struct {
 	ScoringVersion string         `json:"scoring_version"`
+	Versions       []string       `json:"scoring_versions"`
 	Relationships  []Relationship `json:"relationships"`
 	Groups         []Group        `json:"indicator_groups"`
 	Indicators     []Indicator    `json:"indicators"`
 	Instruments    []Instrument   `json:"instruments"`
 	TypesOfRisk    []string       `json:"types_of_risk"`
+	RiskTypes      []Term         `json:"types_of_risk_wording"`
+	Locations      []Term         `json:"locations_of_risk"`
+	Sources        []Term         `json:"sources_of_risk"`
+	DashRisks      []Term         `json:"dash_risks"`
 	LevelsNote     string         `json:"levels_note"`
 }
 
@@ -392,11 +473,16 @@ type CatalogueDoc struct {
 func Catalogue() CatalogueDoc {
 	return CatalogueDoc{
 		ScoringVersion: ScoringVersion(),
+		Versions:       ScoringVersions(),
 		Relationships:  Relationships,
 		Groups:         Groups,
 		Indicators:     Indicators,
 		Instruments:    Instruments,
 		TypesOfRisk:    TypesOfRisk,
+		RiskTypes:      TypeOfRiskWording,
+		Locations:      LocationsOfRisk,
+		Sources:        SourcesOfRisk,
+		DashRisks:      DashRisks,
 		LevelsNote:     current.LevelsNote,
 	}
 }

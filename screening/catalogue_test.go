@@ -14,12 +14,12 @@ import (
 var designIndicators = map[string]string{
 	"risk_factor":        "lives_alone no_regular_visitors no_emergency_contact rarely_goes_out recent_bereavement recent_loss_of_role sensory_or_language_barrier no_phone_or_internet memory_problems",
 	"impact_factor":      "recent_abuse_or_scam! withdrawn_since_incident afraid_to_go_out low_mood after_safeguarding_enquiry",
-	"means_of_abuse":     "contact_controlled! phone_or_post_withheld! undue_influence! unexplained_money_problems! scam_contact responds_to_scams! mate_crime! excluded_in_care_setting confined_or_kept_apart! attorney_suspected!",
-	"self_neglect":       "home_unsafe hoarding poor_self_care refuses_help fire_risk untreated_health_condition alcohol_or_drug_use",
+	"means_of_abuse":     "contact_controlled! phone_or_post_withheld! undue_influence! unexplained_money_problems! scam_contact responds_to_scams! mate_crime! excluded_in_care_setting confined_or_kept_apart! attorney_suspected! scam_in_progress!",
+	"self_neglect":       "home_unsafe hoarding poor_self_care refuses_help fire_risk untreated_health_condition alcohol_or_drug_use missed_care_calls fire_risk_to_life!",
 	"carers":             "is_unpaid_carer carer_isolated carer_strain carer_harmed! carer_may_harm!",
 	"fear_of_isolation":  "only_contact_is_harmful! scammer_is_only_visitor! fears_losing_carer ashamed_to_tell",
 	"chosen_isolation":   "prefers_own_company declines_social_contact distrusts_others content_with_contact",
-	"safeguarding_signs": "discloses_abuse! unexplained_injuries! afraid_of_someone_at_home! someone_answers_for_them! neglected_by_carer! hate_incident! home_taken_over! suicidal_thoughts children_in_household",
+	"safeguarding_signs": "discloses_abuse! unexplained_injuries! afraid_of_someone_at_home! someone_answers_for_them! neglected_by_carer! hate_incident! home_taken_over! forced_to_work! documents_held! sexual_abuse_suspected! neglected_by_staff_or_provider! radicalisation_concern! no_response_at_visit! needs_advocate suicidal_thoughts children_in_household",
 }
 
 func TestRelationshipsInDesignOrder(t *testing.T) {
@@ -196,7 +196,7 @@ func TestCatalogueJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.ScoringVersion != "2026.1" || len(doc.Relationships) != 7 || len(doc.Indicators) != len(Indicators) || len(doc.Instruments) != 7 {
+	if doc.ScoringVersion != "2026.2" || len(doc.Relationships) != 7 || len(doc.Indicators) != len(Indicators) || len(doc.Instruments) != 7 {
 		t.Errorf("catalogue: version %q, %d relationships, %d indicators, %d instruments", doc.ScoringVersion, len(doc.Relationships), len(doc.Indicators), len(doc.Instruments))
 	}
 	if doc.Indicators[0].RedFlag == nil || doc.Indicators[0].TypesOfRisk == nil {
@@ -216,8 +216,18 @@ func TestCatalogueJSON(t *testing.T) {
 }
 
 func TestRulesEmbedded(t *testing.T) {
-	if ScoringVersion() != "2026.1" {
+	if ScoringVersion() != "2026.2" {
 		t.Errorf("ScoringVersion() = %q", ScoringVersion())
+	}
+	// Every earlier version stays embedded beside the current one, so a
+	// stored result's version can always be read back.
+	if got := ScoringVersions(); !cmp.Equal(got, []string{"2026.1", "2026.2"}) {
+		t.Errorf("ScoringVersions() = %q", got)
+	}
+	for _, v := range versions {
+		if len(v.Levels) != 3 || len(v.Contributions) == 0 || v.LevelsNote == "" {
+			t.Errorf("version %s: %d levels, %d contributions", v.ScoringVersion, len(v.Levels), len(v.Contributions))
+		}
 	}
 	if current.LevelsNote == "" {
 		t.Error("levels_note is empty")

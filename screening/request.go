@@ -13,17 +13,20 @@ import (
 // strictly and checks the struct tags (naming fields by their json tags);
 // Assess then checks the rules that span fields.
 type Request struct {
-	Person          *Person                    `json:"person" validate:"required"`
-	Consent         *Consent                   `json:"consent" validate:"required"`
-	S42             *S42                       `json:"s42" validate:"required"`
-	SafeContact     *SafeContactAnswers        `json:"safe_contact,omitempty"`
-	SeenAlone       *bool                      `json:"seen_alone,omitempty"`
-	Indicators      []string                   `json:"indicators" validate:"max=100"`
-	Instruments     map[string]InstrumentInput `json:"instruments,omitempty"`
-	Wishes          string                     `json:"wishes,omitempty" validate:"max=5000"`
-	DesiredOutcomes []string                   `json:"desired_outcomes,omitempty" validate:"max=20,dive,max=500"`
-	Observer        *Observer                  `json:"observer,omitempty"`
-	ClientRef       string                     `json:"client_ref,omitempty" validate:"max=200"`
+	Person      *Person             `json:"person" validate:"required"`
+	Consent     *Consent            `json:"consent" validate:"required"`
+	S42         *S42                `json:"s42" validate:"required"`
+	SafeContact *SafeContactAnswers `json:"safe_contact,omitempty"`
+	SeenAlone   *bool               `json:"seen_alone,omitempty"`
+	Indicators  []string            `json:"indicators" validate:"max=100"`
+	// DisclosesAbuseTypes are the kinds of harm the person describes, with
+	// discloses_abuse (physical and psychological when not given).
+	DisclosesAbuseTypes []string                   `json:"discloses_abuse_types,omitempty" validate:"max=11"`
+	Instruments         map[string]InstrumentInput `json:"instruments,omitempty"`
+	Wishes              string                     `json:"wishes,omitempty" validate:"max=5000"`
+	DesiredOutcomes     []string                   `json:"desired_outcomes,omitempty" validate:"max=20,dive,max=500"`
+	Observer            *Observer                  `json:"observer,omitempty"`
+	ClientRef           string                     `json:"client_ref,omitempty" validate:"max=200"`
 }
 
 // Person is who was screened. Housebound, anxiety about going out, language
@@ -63,6 +66,16 @@ type S42 struct {
 	StaffOrProviderImplicated *bool    `json:"staff_or_provider_implicated" validate:"required"`
 	VisitorConcerned          *bool    `json:"visitor_concerned" validate:"required"`
 	OthersAtRiskWho           []string `json:"others_at_risk_who,omitempty" validate:"max=3,unique,dive,oneof=child adult public"`
+
+	// Optional. OwnOrganisationImplicated: the visitor's own organisation
+	// or manager may be involved. LocationOfRisk and SourceOfRisk are the
+	// national return's codes, left empty when not known (the safeguarding
+	// team completes them). DashRisk is a domestic abuse risk assessment
+	// already done: standard, medium or high.
+	OwnOrganisationImplicated *bool  `json:"own_organisation_implicated,omitempty"`
+	LocationOfRisk            string `json:"location_of_risk,omitempty" validate:"max=40"`
+	SourceOfRisk              string `json:"source_of_risk,omitempty" validate:"max=40"`
+	DashRisk                  string `json:"dash_risk,omitempty" validate:"max=20"`
 }
 
 // SafeContactAnswers says whether it is safe to phone, write to the home, or
@@ -139,6 +152,8 @@ type s42Answers struct {
 	needs, unableToProtect                                         string
 	immediateDanger, othersAtRisk, capacityConcern, crimeSuspected bool
 	staffOrProviderImplicated, visitorConcerned                    bool
+	ownOrganisation                                                bool
+	location, source, dash                                         string
 	othersWho                                                      []string
 }
 
@@ -273,6 +288,22 @@ func (c *checked) checkS42(p *problems) {
 			c.s42.othersWho = append(c.s42.othersWho, who)
 		}
 	}
+	c.s42.ownOrganisation = in.OwnOrganisationImplicated != nil && *in.OwnOrganisationImplicated
+	for _, f := range []struct {
+		name, v string
+		terms   []Term
+		dst     *string
+	}{
+		{"s42.location_of_risk", in.LocationOfRisk, LocationsOfRisk, &c.s42.location},
+		{"s42.source_of_risk", in.SourceOfRisk, SourcesOfRisk, &c.s42.source},
+		{"s42.dash_risk", in.DashRisk, DashRisks, &c.s42.dash},
+	} {
+		if f.v != "" && !oneOf(f.v, termCodes(f.terms)...) {
+			p.add(f.name, "%q is not a known code: use one of %s, or leave it out when not known", f.v, strings.Join(termCodes(f.terms), ", "))
+			continue
+		}
+		*f.dst = f.v
+	}
 }
 
 func (c *checked) checkIndicators(p *problems) {
@@ -289,6 +320,20 @@ func (c *checked) checkIndicators(p *problems) {
 		default:
 			c.has[idx] = true
 		}
+	}
+	types := c.req.DisclosesAbuseTypes
+	if len(types) > 0 && !c.hasAny("discloses_abuse") {
+		p.add("discloses_abuse_types", "can only be given with the indicator discloses_abuse (they tell you someone is harming them)")
+	}
+	seen := map[string]bool{}
+	for i, t := range types {
+		switch {
+		case !oneOf(t, TypesOfRisk...):
+			p.add(fmt.Sprintf("discloses_abuse_types[%d]", i), "%q is not a known type of risk", t)
+		case seen[t]:
+			p.add(fmt.Sprintf("discloses_abuse_types[%d]", i), "%q is repeated", t)
+		}
+		seen[t] = true
 	}
 }
 

@@ -40,10 +40,12 @@ func TestSafeguardingAction(t *testing.T) {
 		{"red flag, needs unsure, consent", []func(*Request){redFlag, needs(Unsure)}, ActionRaiseConcern, []string{"consent"}},
 		{"red flag, needs no, consent", []func(*Request){redFlag, needs(No)}, ActionDiscuss, []string{"consent"}},
 		{"red flag, needs yes, no consent", []func(*Request){redFlag, needs(Yes), consent(No)}, ActionDiscuss, []string{}},
-		{"red flag, needs yes, not asked", []func(*Request){redFlag, needs(Yes), consent(NotAsked)}, ActionDiscuss, []string{}},
+		// 2026.2: not asked (unsafe or not possible to ask) is not a refusal.
+		{"red flag, needs yes, not asked", []func(*Request){redFlag, needs(Yes), consent(NotAsked)}, ActionRaiseConcern, []string{"consent_not_safely_obtainable"}},
+		{"red flag, needs no, not asked", []func(*Request){redFlag, needs(No), consent(NotAsked)}, ActionDiscuss, []string{}},
 
 		{"override: others at risk, no needs, no consent", []func(*Request){otherChild, consent(No)}, ActionRaiseConcern, []string{"others_at_risk"}},
-		{"override: capacity concern", []func(*Request){redFlag, needs(Yes), consent(NotAsked), s42(func(s *S42) { s.CapacityConcern = bp(true) })}, ActionRaiseConcern, []string{"capacity_concern"}},
+		{"override: capacity concern", []func(*Request){redFlag, needs(Yes), consent(No), s42(func(s *S42) { s.CapacityConcern = bp(true) })}, ActionRaiseConcern, []string{"capacity_concern"}},
 		{"override: crime suspected", []func(*Request){needs(Yes), consent(No), s42(func(s *S42) { s.CrimeSuspected = bp(true) })}, ActionRaiseConcern, []string{"crime_suspected"}},
 		{"override: staff or provider", []func(*Request){redFlag, needs(Yes), consent(No), s42(func(s *S42) { s.StaffOrProviderImplicated = bp(true) })}, ActionRaiseConcern, []string{"staff_or_provider_implicated"}},
 		{"override: risk to life", []func(*Request){redFlag, needs(Yes), consent(No), indicators("suicidal_thoughts")}, ActionRaiseConcern, []string{"risk_to_life"}},
@@ -51,9 +53,12 @@ func TestSafeguardingAction(t *testing.T) {
 		{"override: coercion, undue influence", []func(*Request){indicators("undue_influence"), safe("", "", ""), needs(Yes), consent(No)}, ActionRaiseConcern, []string{"coercion"}},
 		{"override: coercion, only contact harmful", []func(*Request){indicators("only_contact_is_harmful"), safe("", "", ""), needs(Yes), consent(No)}, ActionRaiseConcern, []string{"coercion"}},
 		{"override: coercion, fears losing carer", []func(*Request){redFlag, indicators("fears_losing_carer"), safe("", "", ""), needs(Yes), consent(No)}, ActionRaiseConcern, []string{"coercion"}},
-		{"override: coercion, answers for them", []func(*Request){indicators("someone_answers_for_them"), needs(Unsure), consent(NotAsked)}, ActionRaiseConcern, []string{"coercion"}},
+		{"override: coercion, answers for them", []func(*Request){indicators("someone_answers_for_them"), needs(Unsure), consent(NotAsked)}, ActionRaiseConcern, []string{"consent_not_safely_obtainable", "coercion"}},
 		{"override: coercion, afraid at home", []func(*Request){indicators("afraid_of_someone_at_home"), needs(Yes), consent(No)}, ActionRaiseConcern, []string{"coercion"}},
-		{"fears losing carer alone indicates nothing", []func(*Request){indicators("fears_losing_carer"), safe("", "", ""), needs(Yes), consent(No)}, ActionNone, []string{"coercion"}},
+		// 2026.2: fear of losing contact is what stops people reporting harm,
+		// so every fear_of_isolation indicator indicates abuse.
+		{"fears losing carer alone: a concern", []func(*Request){indicators("fears_losing_carer"), safe("", "", ""), needs(Yes), consent(No)}, ActionRaiseConcern, []string{"coercion"}},
+		{"ashamed to tell, no needs: discuss", []func(*Request){indicators("ashamed_to_tell"), safe("", "", ""), needs(No)}, ActionDiscuss, []string{"consent"}},
 		{"suicidal thoughts alone indicate no abuse", []func(*Request){indicators("suicidal_thoughts"), needs(Yes)}, ActionNone, []string{"consent", "risk_to_life"}},
 
 		{"unable to protect self no still raises", []func(*Request){redFlag, needs(Yes), s42(func(s *S42) { s.UnableToProtectSelf = No })}, ActionRaiseConcern, []string{"consent"}},
@@ -116,7 +121,13 @@ func TestTypesOfRisk(t *testing.T) {
 		want   []string
 	}{
 		{"none", nil, []string{}},
-		{"non-red indicators suggest nothing", []func(*Request){indicators("scam_contact", "hoarding"), safe("", "", "")}, []string{}},
+		// 2026.2: every indicator suggests its types, red flag or not.
+		{"non-red indicators suggest their types", []func(*Request){indicators("scam_contact", "hoarding"), safe("", "", "")}, []string{FinancialOrMaterial, SelfNeglectRisk}},
+		{"care setting", []func(*Request){indicators("excluded_in_care_setting"), safe("", "", "")}, []string{NeglectAndActsOfOmission, Organisational}},
+		{"staff implicated", []func(*Request){s42(func(s *S42) { s.StaffOrProviderImplicated = bp(true) })}, []string{NeglectAndActsOfOmission, Organisational}},
+		{"disclosure typed as the visitor says", []func(*Request){indicators("discloses_abuse"), func(r *Request) { r.DisclosesAbuseTypes = []string{Sexual} }}, []string{Sexual}},
+		{"disclosure untyped", []func(*Request){indicators("discloses_abuse")}, []string{Physical, Psychological}},
+		{"dash risk", []func(*Request){s42(func(s *S42) { s.DashRisk = "medium" })}, []string{DomesticAbuse}},
 		{"red flags, sorted and merged", []func(*Request){indicators("mate_crime", "unexplained_money_problems", "hate_incident"), safe("", "", "")}, []string{Discriminatory, FinancialOrMaterial, Psychological}},
 		{"easi q2", []func(*Request){instrument(EASI, easiKeptFrom)}, []string{NeglectAndActsOfOmission}},
 		{"easi q3", []func(*Request){instrument(EASI, easiShamed)}, []string{Psychological}},
@@ -168,7 +179,10 @@ func TestWhatToDoNow(t *testing.T) {
 		{"discuss", []func(*Request){s42(func(s *S42) { s.VisitorConcerned = bp(true) })}, opts, "Talk to your manager or the safeguarding advice line today."},
 		{"raise", []func(*Request){redFlag, needs(Yes)}, opts, "Raise a safeguarding concern now: call the Demo adult safeguarding team on 0113 222 4401."},
 		{"raise without settings", []func(*Request){redFlag, needs(Yes)}, Options{}, "Raise a safeguarding concern now: call your council's adult safeguarding team."},
-		{"emergency", []func(*Request){s42(func(s *S42) { s.ImmediateDanger = bp(true) })}, opts, "Call 999 now. Then raise a safeguarding concern with the Demo adult safeguarding team on 0113 222 4401."},
+		{"emergency", []func(*Request){needs(Yes), s42(func(s *S42) { s.ImmediateDanger = bp(true) })}, opts, "Call 999 now. Then raise a safeguarding concern with the Demo adult safeguarding team on 0113 222 4401."},
+		{"emergency, no care needs", []func(*Request){s42(func(s *S42) { s.ImmediateDanger = bp(true) })}, opts, "Call 999 now. They do not appear to have care and support needs, so then tell your own organisation's safeguarding lead (in the police, the police safeguarding lead)."},
+		{"discuss, not safe to ask", []func(*Request){redFlag, needs(No), consent(NotAsked)}, opts, "Talk to your manager or the safeguarding advice line today, without naming the person: it was not safe to ask whether they agree to share."},
+		{"only a child at risk", []func(*Request){s42(func(s *S42) { s.OthersAtRisk = bp(true); s.OthersAtRiskWho = []string{OthersChild} })}, opts, "A child may be at risk: contact children's social care the same day (999 if the child is in danger now)."},
 		{"suicidal thoughts come first", []func(*Request){indicators("suicidal_thoughts")}, opts, mentalHealthNow},
 		{"suicidal thoughts and a concern", []func(*Request){indicators("suicidal_thoughts"), redFlag, needs(Yes)}, opts, mentalHealthNow + " Raise a safeguarding concern now: call the Demo adult safeguarding team on 0113 222 4401."},
 	}
@@ -196,13 +210,14 @@ func TestNextSteps(t *testing.T) {
 		without []string
 	}{
 		{"nothing", nil, []string{"Offer community support as agreed."}, []string{"safeguarding lead", "Do not confront", "Tell the person"}},
-		{"suicidal thoughts first", []func(*Request){indicators("suicidal_thoughts"), redFlag, needs(Yes)}, []string{"NHS 111", "Raise a safeguarding concern with the Demo adult safeguarding team on 0113 222 4401"}, nil},
-		{"emergency", []func(*Request){s42(func(s *S42) { s.ImmediateDanger = bp(true) })}, []string{"Call 999 now.", "Raise a safeguarding concern", "safeguarding lead", "Tell the person what will be shared", "Record what you saw", "Do not confront the person suspected, investigate yourself, promise to keep it secret, leave letters at the home, or disturb any evidence."}, nil},
-		{"discuss: crime and fraud", []func(*Request){indicators("unexplained_money_problems"), safe("", "", ""), needs(No)}, []string{"Talk to your manager", "Action Fraud"}, []string{"Raise a safeguarding concern"}},
+		{"suicidal thoughts alone first", []func(*Request){indicators("suicidal_thoughts")}, []string{"NHS 111", "Offer community support"}, nil},
+		{"headline, then mental health", []func(*Request){indicators("suicidal_thoughts"), redFlag, needs(Yes)}, []string{"Raise a safeguarding concern with the Demo adult safeguarding team on 0113 222 4401", "NHS 111"}, nil},
+		{"emergency", []func(*Request){needs(Yes), func(r *Request) { r.SeenAlone = bp(true) }, s42(func(s *S42) { s.ImmediateDanger = bp(true) })}, []string{"Call 999 now.", "Raise a safeguarding concern", "Ask them what they want to happen, and write it down in their own words", "safeguarding lead", "Tell them what will be shared and why, unless telling them would raise the risk", "Record what you saw", "Do not confront or tell the person suspected, or anyone who may tell them; do not investigate yourself, promise to keep it secret, leave letters at the home, or disturb any evidence."}, nil},
+		{"discuss: crime and fraud", []func(*Request){indicators("unexplained_money_problems"), safe("", "", ""), needs(No), s42(func(s *S42) { s.CrimeSuspected = bp(true) })}, []string{"Talk to your manager", "police", "Report Fraud on 0300 123 2040"}, []string{"Raise a safeguarding concern", "Trading Standards"}},
 		{"discuss: scams", []func(*Request){indicators("responds_to_scams"), safe("", "", ""), needs(No)}, []string{"Talk to your manager", "Trading Standards"}, nil},
 		{"discuss: domestic abuse", []func(*Request){indicators("afraid_of_someone_at_home"), needs(No)}, []string{"Talk to your manager", "MARAC"}, nil},
-		{"discuss: GP", []func(*Request){indicators("unexplained_injuries"), needs(No)}, []string{"Talk to your manager", "GP"}, nil},
-		{"discuss: no basis", []func(*Request){redFlag, needs(Yes), consent(No)}, []string{"Talk to your manager", "seek advice without naming the person"}, nil},
+		{"discuss: GP", []func(*Request){indicators("unexplained_injuries", "poor_self_care"), needs(No)}, []string{"Talk to your manager", "GP"}, nil},
+		{"discuss: no basis", []func(*Request){redFlag, needs(Yes), consent(No)}, []string{"Talk to your manager or the safeguarding advice line today, without naming the person: they have not agreed to share."}, []string{"what will be shared"}},
 		{"discuss: visitor only", []func(*Request){s42(func(s *S42) { s.VisitorConcerned = bp(true) })}, []string{"Talk to your manager", "safeguarding lead", "Record what you saw"}, []string{"Do not confront", "seek advice without naming"}},
 		{"fire risk", []func(*Request){indicators("fire_risk")}, []string{"Safe and Well"}, nil},
 		{"hoarding", []func(*Request){instrument(CIR, one(4))}, []string{"Safe and Well"}, nil},

@@ -70,10 +70,32 @@ type Status struct {
 //go:embed rules/*.json
 var rulesFS embed.FS
 
-var current = mustLoadRules("rules/v1.json")
+// Every version stays embedded, oldest first, so the rules a stored result
+// was scored by can always be read back. A stored screening is never
+// scored again: it keeps the result and the version it was given.
+//
+//   - 2026.1: the first safeguarding rules.
+//   - 2026.2: DESIGN.md's rewritten "Safeguarding: the public duty" (what
+//     indicates abuse, others at risk inferred, the wider bases to share,
+//     routes beside every action, safe next steps, chosen isolation never
+//     respected where harm, suicidal thoughts or a grieving low mood are
+//     seen). Levels and instrument contributions are unchanged.
+var versions = []*rules{mustLoadRules("rules/v1.json"), mustLoadRules("rules/v2.json")}
+
+var current = versions[len(versions)-1]
 
 // ScoringVersion is the version of the rules Assess scores by.
 func ScoringVersion() string { return current.ScoringVersion }
+
+// ScoringVersions lists every scoring version a stored result may carry,
+// oldest first; the last is the one new screenings are scored by.
+func ScoringVersions() []string {
+	out := make([]string, len(versions))
+	for i, r := range versions {
+		out[i] = r.ScoringVersion
+	}
+	return out
+}
 
 type rules struct {
 	ScoringVersion string             `json:"scoring_version"`

@@ -33,16 +33,26 @@ func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time
 	}
 	defer rows.Close()
 	out := [][]string{{"reference", "raised_on", "types_of_risk", "location_of_risk", "source_of_risk", "enquiry", "instead_of_enquiry",
-		"msp_desired_outcomes_asked", "msp_achieved", "risk_assessment", "risk_outcome"}}
+		"msp_desired_outcomes_asked", "msp_achieved", "risk_assessment", "risk_outcome", "still_to_complete"}}
 	for rows.Next() {
 		c, err := scanConcern(rows)
 		if err != nil {
 			return nil, err
 		}
-		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", ""}
+		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", "", ""}
 		if o := c.Outcome; o != nil {
 			row[5], row[6], row[7], row[8], row[9], row[10] = o.Enquiry, o.Instead, o.MSPAsked, o.MSPAchieved, o.RiskAssessment, o.RiskOutcome
 		}
+		// Location and source are never invented: the row says which the
+		// safeguarding team has still to complete.
+		var missing []string
+		if c.LocationOfRisk == "" {
+			missing = append(missing, "location_of_risk")
+		}
+		if c.SourceOfRisk == "" {
+			missing = append(missing, "source_of_risk")
+		}
+		row[11] = strings.Join(missing, ";")
 		out = append(out, row)
 	}
 	if err := rows.Err(); err != nil {

@@ -499,21 +499,21 @@ func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, scree
 }
 
 // insertConcern raises a concern for the site's safeguarding team. Where
-// the risk is, is the person's home unless the visitor said otherwise; the
-// source is a service provider when staff are implicated, and otherwise
-// left for the council to record.
+// the risk is and who may be its source are recorded as the visitor gave
+// them, and otherwise left empty (not yet known) for the safeguarding team
+// to complete: they are never invented.
 func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID, referralID, ref string, res *screening.Result, req *screening.Request) error {
 	u, err := uuid.NewV7()
 	if err != nil {
 		return err
 	}
 	types, _ := json.Marshal(res.Safeguarding.TypesOfRisk)
-	source := ""
-	if req != nil && req.S42 != nil && req.S42.StaffOrProviderImplicated != nil && *req.S42.StaffOrProviderImplicated {
-		source = "service_provider"
+	location, source := "", ""
+	if req != nil && req.S42 != nil {
+		location, source = req.S42.LocationOfRisk, req.S42.SourceOfRisk
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO concerns (id, site_id, screening_id, referral_id, reference, created_at, types_of_risk, location_of_risk, source_of_risk)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'own_home', ?)`, u.String(), a.Site, screeningID, nullString(referralID), ref, fmtTime(db.now()), string(types), source); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.String(), a.Site, screeningID, nullString(referralID), ref, fmtTime(db.now()), string(types), location, source); err != nil {
 		return fmt.Errorf("raise concern: %w", err)
 	}
 	return db.insertAudit(ctx, tx, a, "create", "concern", u.String())
@@ -607,7 +607,16 @@ func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string,
 		}
 		b, _ := json.Marshal(o)
 		now := db.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET outcome = ?, outcome_at = ? WHERE site_id = ? AND id = ?`, string(b), fmtTime(now), a.Site, id); err != nil {
+		// The safeguarding team completes or corrects where the risk is and
+		// its source; what it leaves out stays as it was.
+		if o.LocationOfRisk != "" {
+			c.LocationOfRisk = o.LocationOfRisk
+		}
+		if o.SourceOfRisk != "" {
+			c.SourceOfRisk = o.SourceOfRisk
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET outcome = ?, outcome_at = ?, location_of_risk = ?, source_of_risk = ? WHERE site_id = ? AND id = ?`,
+			string(b), fmtTime(now), c.LocationOfRisk, c.SourceOfRisk, a.Site, id); err != nil {
 			return fmt.Errorf("record concern outcome: %w", err)
 		}
 		c.Outcome, c.OutcomeAt = &o, &now

@@ -63,8 +63,9 @@ type PathwayOutcome struct {
 	MatchedRules []string `json:"matched_rules"`
 }
 
-// raisesConcern reports whether a screening's action opens a safeguarding
-// concern, which gets a reference the visitor can quote.
+// raisesConcern reports whether a screening's action raises a concern
+// (about the person or, where only others are at risk, about them), as the
+// report aggregates count it.
 func raisesConcern(action string) bool {
 	return action == screening.ActionRaiseConcern || action == screening.ActionEmergency
 }
@@ -136,7 +137,7 @@ func (db *DB) prepareScreening(in NewScreening) (*preparedScreening, error) {
 	}
 	p := &preparedScreening{res: *in.Result, now: db.now()}
 	p.res.ID = id.String()
-	if !raisesConcern(p.res.Safeguarding.Action) {
+	if !p.res.Safeguarding.ConcernAboutPerson {
 		if p.resultJSON, err = json.Marshal(StoredScreening{Result: &p.res, CreatedAt: p.now, Location: in.Location, Pathway: in.Outcome}); err != nil {
 			return nil, fmt.Errorf("encode screening result: %w", err)
 		}
@@ -171,7 +172,9 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	res := pre.res // a copy: a reference is set on it, not on what was prepared
 	now := pre.now
 	resultJSON, reqJSON := pre.resultJSON, pre.reqJSON
-	if raisesConcern(res.Safeguarding.Action) {
+	if res.Safeguarding.ConcernAboutPerson {
+		// A concern about the person is recorded for the safeguarding team,
+		// with a reference the visitor can quote.
 		n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 		if err != nil {
 			return StoredScreening{}, false, err

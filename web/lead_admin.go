@@ -293,6 +293,7 @@ func (s *Server) leadSettingsPage(c echo.Context) error {
 	st := site.Settings
 	v := settingsView{Form: formState{
 		"name": {site.Name}, "safeguarding_phone": {st.SafeguardingPhone}, "safeguarding_email": {st.SafeguardingEmail},
+		"fraud_service": {st.FraudService}, "fraud_phone": {st.FraudPhone},
 		"navigator_phone": {st.NavigatorPhone}, "navigator_email": {st.NavigatorEmail}, "colour": {st.Colour},
 		"categories":  {strings.Join(st.Categories, "\n")},
 		"nudge_after": {intOrEmpty(st.Timers.NudgeAfter)}, "overdue_after": {intOrEmpty(st.Timers.OverdueAfter)},
@@ -392,6 +393,7 @@ func (s *Server) leadSaveSettings(c echo.Context) error {
 	req := updateSiteRequest{Name: strings.TrimSpace(f.Get("name")), Settings: site.Settings}
 	st := &req.Settings
 	st.SafeguardingPhone, st.SafeguardingEmail = strings.TrimSpace(f.Get("safeguarding_phone")), strings.TrimSpace(f.Get("safeguarding_email"))
+	st.FraudService, st.FraudPhone = strings.TrimSpace(f.Get("fraud_service")), strings.TrimSpace(f.Get("fraud_phone"))
 	st.NavigatorPhone, st.NavigatorEmail = strings.TrimSpace(f.Get("navigator_phone")), strings.TrimSpace(f.Get("navigator_email"))
 	st.Colour = strings.ToLower(strings.TrimSpace(f.Get("colour")))
 	st.Categories = nil

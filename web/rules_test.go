@@ -44,7 +44,11 @@ func TestRulesThroughTheAPI(t *testing.T) {
 		want    want
 	}{
 		{"nothing indicated", nil, nil, want{action: "none", shareBasis: []string{"consent"}}},
+		// 2026.2: with no care and support needs the visitor tells their own
+		// safeguarding lead (the police lead), so no concern is recorded.
 		{"immediate danger is an emergency", nil, map[string]any{"immediate_danger": true},
+			want{action: "emergency", shareBasis: []string{"risk_to_life"}}},
+		{"immediate danger with care needs raises a concern", nil, map[string]any{"immediate_danger": true, "care_and_support_needs": "unsure"},
 			want{action: "emergency", shareBasis: []string{"risk_to_life"}, reference: true}},
 		{"red flag with care needs and consent raises a concern",
 			map[string]any{"indicators": []string{"unexplained_money_problems"}, "safe_contact": safe},

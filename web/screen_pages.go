@@ -53,6 +53,22 @@ type screenForm struct {
 	YesNoUnsure [][2]string
 	ConsentOpts [][2]string
 	AgencyOpts  [][2]string
+	// The optional details of the harm, each with "not known" first.
+	LocationOpts [][2]string
+	SourceOpts   [][2]string
+	DashOpts     [][2]string
+	RiskTypeOpts [][2]string
+}
+
+func termOptions(notKnown string, ts []screening.Term) [][2]string {
+	var out [][2]string
+	if notKnown != "" {
+		out = append(out, [2]string{"", notKnown})
+	}
+	for _, t := range ts {
+		out = append(out, [2]string{t.Code, t.Wording})
+	}
+	return out
 }
 
 var agencyLabels = map[string]string{
@@ -86,6 +102,10 @@ func newScreenForm(f formState) screenForm {
 		YesNo:       [][2]string{{"yes", "Yes"}, {"no", "No"}},
 		YesNoUnsure: [][2]string{{"yes", "Yes"}, {"no", "No"}, {"unsure", "Not sure"}},
 		ConsentOpts: [][2]string{{"yes", "Yes"}, {"no", "No"}, {"not_asked", "Not asked: it was not safe or not possible to ask"}}}
+	sf.LocationOpts = termOptions("Not known", screening.LocationsOfRisk)
+	sf.SourceOpts = termOptions("Not known", screening.SourcesOfRisk)
+	sf.DashOpts = termOptions("Not done, or not known", screening.DashRisks)
+	sf.RiskTypeOpts = termOptions("", screening.TypeOfRiskWording)
 	for _, a := range screening.Agencies {
 		sf.AgencyOpts = append(sf.AgencyOpts, [2]string{a, agencyLabels[a]})
 	}
@@ -160,7 +180,9 @@ func fieldLabel(field string) string {
 		"s42.care_and_support_needs": "Care and support needs", "s42.unable_to_protect_self": "Able to protect themselves",
 		"s42.immediate_danger": "Immediate danger", "s42.others_at_risk": "Others at risk", "s42.others_at_risk_who": "Who else is at risk",
 		"s42.capacity_concern": "Understanding the decision", "s42.crime_suspected": "A crime", "s42.staff_or_provider_implicated": "Staff or a provider involved",
-		"s42.visitor_concerned": "Your own concern", "safe_contact": "Safe contact", "seen_alone": "Seen alone",
+		"s42.visitor_concerned": "Your own concern", "s42.own_organisation_implicated": "Your own organisation involved",
+		"s42.location_of_risk": "Where the harm happens", "s42.source_of_risk": "Who may be causing the harm", "s42.dash_risk": "Domestic abuse risk assessment",
+		"discloses_abuse_types": "Kinds of harm they describe", "safe_contact": "Safe contact", "seen_alone": "Seen alone",
 		"wishes": "What the person wants", "observer.agency": "Your organisation type", "indicators": "What you noticed",
 	}
 	if l, ok := labels[field]; ok {
@@ -180,6 +202,9 @@ func fieldLabel(field string) string {
 	}
 	if strings.HasPrefix(field, "safe_contact.") {
 		return "Safe contact"
+	}
+	if strings.HasPrefix(field, "discloses_abuse_types[") {
+		return "Kinds of harm they describe"
 	}
 	return field
 }
@@ -251,6 +276,9 @@ func requestFromForm(f formState) (*screening.Request, []kith.FieldError) {
 		StaffOrProviderImplicated: yesNo(f, "s42.staff_or_provider_implicated", &errs),
 		VisitorConcerned:          yesNo(f, "s42.visitor_concerned", &errs),
 	}
+	req.S42.OwnOrganisationImplicated = yesNo(f, "s42.own_organisation_implicated", &errs)
+	req.S42.LocationOfRisk, req.S42.SourceOfRisk, req.S42.DashRisk = f.Get("s42.location_of_risk"), f.Get("s42.source_of_risk"), f.Get("s42.dash_risk")
+	req.DisclosesAbuseTypes = f["discloses_abuse_types"]
 	if req.S42.OthersAtRisk != nil && *req.S42.OthersAtRisk {
 		req.S42.OthersAtRiskWho = f["s42.others_at_risk_who"]
 	}

@@ -98,7 +98,8 @@ func (s *Server) submitScreening(c echo.Context, req *screening.Request, key str
 	if err != nil {
 		return sqlite.StoredScreening{}, false, err
 	}
-	res, err := screening.Assess(req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name})
+	res, err := screening.Assess(req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name,
+		FraudService: site.Settings.FraudService, FraudPhone: site.Settings.FraudPhone})
 	if err != nil {
 		return sqlite.StoredScreening{}, false, err
 	}

@@ -92,7 +92,8 @@ func Generate(ctx context.Context, db *sqlite.DB, site string, o Options) (Resul
 		located[pc] = loc
 		return loc
 	}
-	opts := screening.Options{SafeguardingPhone: st.Settings.SafeguardingPhone, SiteName: st.Name}
+	opts := screening.Options{SafeguardingPhone: st.Settings.SafeguardingPhone, SiteName: st.Name,
+		FraudService: st.Settings.FraudService, FraudPhone: st.Settings.FraudPhone}
 	one := func(i int) error {
 		at := start.Add(time.Duration(rng.Int64N(int64(end.Sub(start)))))
 		db.Now = func() time.Time { return at }
