@@ -199,7 +199,7 @@ func reasons(c *Candidate, o Offer, p Person, theirs map[string]bool) []string {
 		sw = ServiceWords(s)
 	}
 	if w := matchWords(theirs, sw); len(w) > 0 {
-		out = append(out, "Matches what the person said: "+strings.Join(w, ", ")+".")
+		out = append(out, personWordsReason+strings.Join(w, ", ")+".")
 	}
 	return out
 }
@@ -259,4 +259,22 @@ func matchWords(theirs, sw map[string]bool) []string {
 	}
 	sort.Strings(out)
 	return out[:min(3, len(out))]
+}
+
+// personWordsReason opens the one reason that quotes the person's own
+// words (what they said matched a service's description).
+const personWordsReason = "Matches what the person said: "
+
+// WithoutPersonWords is the recommendation with any reason that quotes the
+// person's own words taken out, for retention: the wording is this
+// package's, so the decision of which reason quotes the person is too.
+func (r Recommendation) WithoutPersonWords() Recommendation {
+	kept := []string{}
+	for _, reason := range r.Reasons {
+		if !strings.HasPrefix(reason, personWordsReason) {
+			kept = append(kept, reason)
+		}
+	}
+	r.Reasons = kept
+	return r
 }

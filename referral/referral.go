@@ -1,6 +1,13 @@
 package referral
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kith-project/kith"
+)
 
 // Referral is a community referral from a screening to one service.
 type Referral struct {
@@ -115,3 +122,29 @@ func Less(a, b Referral) bool {
 
 // Open reports whether a referral is still being worked.
 func Open(s State) bool { return !Final(s) }
+
+// WithTimer sets a sent referral's timers as of now under th (and Overdue
+// from them); other referrals have none.
+func (r Referral) WithTimer(now time.Time, th Thresholds) Referral {
+	r.Timer, r.Overdue = nil, false
+	if r.State == Sent && r.SentAt != nil {
+		t := TimerAt(*r.SentAt, now, th)
+		r.Timer, r.Overdue = &t, t.Overdue
+	}
+	return r
+}
+
+// CheckAttempt validates a contact attempt, however it was entered.
+func CheckAttempt(result, note string) error {
+	var errs []kith.FieldError
+	if !slices.Contains(AttemptResults, result) {
+		errs = append(errs, kith.FieldError{Field: "result", Message: "must be one of: " + strings.Join(AttemptResults, ", ")})
+	}
+	if utf8.RuneCountInString(note) > 5000 {
+		errs = append(errs, kith.FieldError{Field: "note", Message: "must be at most 5000 characters"})
+	}
+	if len(errs) > 0 {
+		return kith.Invalid(errs...)
+	}
+	return nil
+}

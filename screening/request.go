@@ -402,3 +402,29 @@ func oneOf(v string, allowed ...string) bool {
 	}
 	return false
 }
+
+// Redacted is the request with the person's personal data taken out, as
+// retention keeps it: names, address, postcode, coordinates, interests,
+// their own words, safe-contact details and who the visitor was go; the
+// answers, codes and counts the statistics use stay. name replaces the
+// person's name, so a redacted screening is recognisable.
+func (r Request) Redacted(name string) Request {
+	if r.Person != nil {
+		p := *r.Person
+		p.Name, p.NameLatin, p.Address = name, "", ""
+		p.Postcode, p.Latitude, p.Longitude, p.Interests = "", nil, nil, nil
+		r.Person = &p
+	}
+	r.Wishes, r.DesiredOutcomes, r.ClientRef = "", nil, ""
+	if r.SafeContact != nil {
+		sc := *r.SafeContact
+		sc.Times, sc.DoNotContact = "", ""
+		r.SafeContact = &sc
+	}
+	if r.Observer != nil {
+		o := *r.Observer
+		o.Role, o.Organisation = "", ""
+		r.Observer = &o
+	}
+	return r
+}

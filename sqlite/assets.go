@@ -265,16 +265,6 @@ func (db *DB) Service(ctx context.Context, site, id string) (assets.Service, err
 	return scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE site_id = ? AND id = ?`, site, id))
 }
 
-// ServiceFilter selects services for lists (not distance searches).
-type ServiceFilter struct {
-	StaleBefore   string // "YYYY-MM-DD": only services last confirmed before this (or never)
-	PublicOnly    bool
-	ModifiedAfter time.Time
-	TaxonomyTerm  string
-	Q             string
-	Page          kith.Page
-}
-
 // ListServices returns the site's live services, by name.
 func (db *DB) ListServices(ctx context.Context, site string, f ServiceFilter) ([]assets.Service, int, error) {
 	where := []string{"site_id = ?", "deleted_at IS NULL"}
@@ -352,22 +342,6 @@ func ftsQuery(q string) (string, bool) {
 		words[i] = `"` + w + `"`
 	}
 	return strings.Join(words, " "), true
-}
-
-// SearchHit is one search result.
-type SearchHit struct {
-	assets.Service
-	DistanceKm *float64 `json:"distance_km"`
-	Stale      bool     `json:"stale"`
-}
-
-// Search is a validated directory search. Lat and Lon, when set, make it a
-// distance search within RadiusKm.
-type Search struct {
-	assets.SearchFilter
-	Now        time.Time
-	Page       kith.Page
-	PublicOnly bool // the open feed: only services the site publishes
 }
 
 // SearchServices searches the site's live services. With a location it
@@ -713,31 +687,4 @@ func (db *DB) servicesByPK(ctx context.Context, pks []int64) (map[int64]assets.S
 		out[pk] = svc
 	}
 	return out, rows.Err()
-}
-
-// MarshalJSON adds the hit's distance and staleness to the service's own
-// JSON (assets.Service marshals itself, which an embedding would hide).
-func (h SearchHit) MarshalJSON() ([]byte, error) {
-	return WithMembers(h.Service, map[string]any{"distance_km": h.DistanceKm, "stale": h.Stale})
-}
-
-// WithMembers marshals v (a JSON object) with extra members added, for
-// wrappers of types that marshal themselves (which embedding would hide).
-func WithMembers(v any, extra map[string]any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for k, x := range extra {
-		raw, err := json.Marshal(x)
-		if err != nil {
-			return nil, err
-		}
-		m[k] = raw
-	}
-	return json.Marshal(m)
 }

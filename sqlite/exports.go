@@ -8,14 +8,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kith-project/kith/app"
+
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/referral"
-	"github.com/kith-project/kith/screening"
 )
 
 // SNOMED CT codes for social prescribing, carried on referral rows.
@@ -175,182 +175,75 @@ func (db *DB) ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time
 	return out, db.AuditRead(ctx, a, "export:research", "")
 }
 
-// SubjectAccess gathers everything held about the person screened in a
-// screening: the screening as submitted and scored, every referral with its
-// history, notes and attempts, concerns, and the audit trail about them.
-func (db *DB) SubjectAccess(ctx context.Context, a kith.Actor, screeningID string) (map[string]any, error) {
-	out := map[string]any{"generated_at": db.now(), "site": a.Site, "screening_id": screeningID}
-	lead := a
-	lead.Role = kith.RoleLead
-	st, err := db.Screening(ctx, lead, screeningID)
+// RetentionCandidates lists the screenings of a's site made before cutoff,
+// not yet redacted, whose referrals are all final (or which have none).
+func (db *DB) RetentionCandidates(ctx context.Context, a kith.Actor, before time.Time) ([]app.RetentionItem, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, request, result FROM screenings s WHERE s.site_id = ? AND s.created_at < ?
+		AND json_extract(s.request, '$.person.name') <> ?`+noOpenReferral, a.Site, fmtTime(before), app.Removed)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("retention candidates: %w", err)
 	}
-	req, err := db.ScreeningRequest(ctx, lead, screeningID)
-	if err != nil {
-		return nil, err
-	}
-	out["screening"] = map[string]any{"as_submitted": req, "result": st}
-	var refs []referral.Referral
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
+	defer rows.Close()
+	var out []app.RetentionItem
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
+		var it app.RetentionItem
+		var req, res string
+		if err := rows.Scan(&it.ID, &req, &res); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	for _, id := range ids {
-		r, err := db.Referral(ctx, lead, id)
-		if err != nil {
-			return nil, err
+		if err := json.Unmarshal([]byte(req), &it.Request); err != nil {
+			return nil, fmt.Errorf("decode screening request: %w", err)
 		}
-		refs = append(refs, r)
-	}
-	out["referrals"] = refs
-	mine := []Concern{}
-	switch c, err := db.ScreeningConcern(ctx, lead, screeningID); {
-	case err == nil:
-		mine = append(mine, c)
-	case kith.ErrorCode(err) != kith.ENOTFOUND:
-		return nil, err
-	}
-	out["concerns"] = mine
-	var audit []kith.AuditEntry
-	for _, id := range append([]string{screeningID}, ids...) {
-		items, _, err := db.ListAudit(ctx, a.Site, kith.AuditFilter{EntityID: id, Page: kith.Page{Number: 1, Size: 1000}})
-		if err != nil {
-			return nil, err
+		if err := json.Unmarshal([]byte(res), &it.Result); err != nil {
+			return nil, fmt.Errorf("decode screening: %w", err)
 		}
-		audit = append(audit, items...)
+		out = append(out, it)
 	}
-	sort.Slice(audit, func(i, j int) bool { return audit[i].ID < audit[j].ID })
-	out["audit"] = audit
-	if err := db.AuditRead(ctx, a, "subject_access", screeningID); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
-// removed replaces personal data that retention has taken out.
-const removed = "[removed under the site's retention policy]"
+// noOpenReferral keeps screenings s whose referrals are all final.
+const noOpenReferral = `
+	AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = s.site_id AND r.screening_id = s.id
+		AND r.state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated'))`
 
-// ApplyRetention pseudonymises the personal data of screenings whose
-// referrals are all final (or which have none) and which are older than
-// the site's retention period: names, addresses, postcodes, coordinates,
-// the person's own words, safe-contact details and notes go; the counts and
-// codes the statistics use stay. It returns how many screenings it changed.
-func (db *DB) ApplyRetention(ctx context.Context, a kith.Actor, days int) (int, error) {
-	if days <= 0 {
-		return 0, nil
-	}
-	cutoff := fmtTime(db.now().AddDate(0, 0, -days))
-	n := 0
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, request, result FROM screenings s WHERE s.site_id = ? AND s.created_at < ?
-			AND json_extract(s.request, '$.person.name') <> ?
-			AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = s.site_id AND r.screening_id = s.id
-				AND r.state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated'))`, a.Site, cutoff, removed)
-		if err != nil {
-			return err
-		}
-		type item struct{ id, req, res string }
-		var items []item
-		for rows.Next() {
-			var it item
-			if err := rows.Scan(&it.id, &it.req, &it.res); err != nil {
-				rows.Close()
-				return err
-			}
-			items = append(items, it)
-		}
-		rows.Close()
-		for _, it := range items {
-			var req screening.Request
-			if err := json.Unmarshal([]byte(it.req), &req); err != nil {
-				return err
-			}
-			if req.Person != nil {
-				req.Person.Name, req.Person.NameLatin, req.Person.Address = removed, "", ""
-				req.Person.Postcode, req.Person.Latitude, req.Person.Longitude, req.Person.Interests = "", nil, nil, nil
-			}
-			req.Wishes, req.DesiredOutcomes, req.ClientRef = "", nil, ""
-			if req.SafeContact != nil {
-				req.SafeContact.Times, req.SafeContact.DoNotContact = "", ""
-			}
-			if req.Observer != nil {
-				req.Observer.Role, req.Observer.Organisation = "", ""
-			}
-			b, err := json.Marshal(&req)
-			if err != nil {
-				return err
-			}
-			var st StoredScreening
-			if err := json.Unmarshal([]byte(it.res), &st); err != nil {
-				return err
-			}
-			st.SafeContact.Times, st.SafeContact.DoNotContact = "", ""
-			st.Location = Location{Source: "unknown"}
-			// Reasons may quote the person's own words.
-			for i, raw := range st.Recommendations {
-				var rec map[string]any
-				if json.Unmarshal(raw, &rec) != nil {
-					continue
-				}
-				if reasons, ok := rec["reasons"].([]any); ok {
-					kept := []any{}
-					for _, r := range reasons {
-						if s, _ := r.(string); !strings.HasPrefix(s, "Matches what the person said") {
-							kept = append(kept, r)
-						}
-					}
-					rec["reasons"] = kept
-				}
-				if b, err := json.Marshal(rec); err == nil {
-					st.Recommendations[i] = b
-				}
-			}
-			rb, err := json.Marshal(st)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE screenings SET request = ?, result = ?, latitude = NULL, longitude = NULL, idempotency_key = NULL WHERE site_id = ? AND id = ?`,
-				string(b), string(rb), a.Site, it.id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE contact_attempts SET note = '' WHERE site_id = ? AND referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`,
-				a.Site, a.Site, it.id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`,
-				a.Site, it.id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE referral_notes SET note = ? WHERE site_id = ? AND referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`,
-				removed, a.Site, a.Site, it.id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE referral_history SET note = '' WHERE site_id = ? AND referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`,
-				a.Site, a.Site, it.id); err != nil {
-				return err
-			}
-			if err := db.insertAudit(ctx, tx, a, "retention", "screening", it.id); err != nil {
-				return err
-			}
-			n++
-		}
-		return nil
-	})
+// Redact stores what retention keeps of a screening and clears the free
+// text recorded on its referrals, in one transaction, unless a referral of
+// it is open again (then nothing changes).
+func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
+	req, err := json.Marshal(&r.Request)
 	if err != nil {
-		return 0, fmt.Errorf("retention: %w", err)
+		return err
 	}
-	return n, nil
+	res, err := json.Marshal(r.Result)
+	if err != nil {
+		return err
+	}
+	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		up, err := tx.ExecContext(ctx, `UPDATE screenings AS s SET request = ?, result = ?, latitude = NULL, longitude = NULL, idempotency_key = NULL
+			WHERE s.site_id = ? AND s.id = ?`+noOpenReferral, string(req), string(res), a.Site, r.ScreeningID)
+		if err != nil {
+			return fmt.Errorf("redact screening: %w", err)
+		}
+		if n, _ := up.RowsAffected(); n == 0 {
+			return nil
+		}
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE contact_attempts SET note = '' WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
+			{`UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
+			{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, []any{app.Removed, a.Site, a.Site, r.ScreeningID}},
+			{`UPDATE referral_history SET note = '' WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
+		} {
+			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+				return fmt.Errorf("redact referrals: %w", err)
+			}
+		}
+		return db.insertAudit(ctx, tx, a, "retention", "screening", r.ScreeningID)
+	})
 }
 
 // SitesWithRetention lists sites and their retention periods, for the job.

@@ -4,24 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/kith-project/kith"
 )
-
-// Message is an email waiting in (or sent from) the outbox.
-type Message struct {
-	ID         int64      `json:"id"`
-	Site       string     `json:"site"`
-	CreatedAt  time.Time  `json:"created_at"`
-	Kind       string     `json:"kind"`
-	To         string     `json:"to"`
-	Subject    string     `json:"subject"`
-	Body       string     `json:"body"`
-	ReferralID string     `json:"referral_id"`
-	SentAt     *time.Time `json:"sent_at"`
-	Attempts   int        `json:"attempts"`
-}
 
 func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m Message) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -32,13 +17,19 @@ func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m Messa
 	return nil
 }
 
-// PendingMessages returns up to limit unsent messages, oldest first.
-func (db *DB) PendingMessages(ctx context.Context, site string, limit int) ([]Message, error) {
+// PendingMessages returns up to limit unsent messages of site (every site
+// when empty), oldest first, leaving out those tried maxAttempts times or
+// more (none left out when 0).
+func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]Message, error) {
 	q := `SELECT id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), attempts FROM outbox WHERE sent_at IS NULL`
 	args := []any{}
 	if site != "" {
 		q += ` AND site_id = ?`
 		args = append(args, site)
+	}
+	if maxAttempts > 0 {
+		q += ` AND attempts < ?`
+		args = append(args, maxAttempts)
 	}
 	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id LIMIT ?`, append(args, limit)...)
 	if err != nil {
@@ -69,13 +60,6 @@ func (db *DB) MarkSent(ctx context.Context, id int64, sendErr error) error {
 		}
 		return err
 	})
-}
-
-// BestInterest is a navigator's recorded best-interest decision.
-type BestInterest struct {
-	Decision   string `json:"decision" validate:"required,oneof=refer do_not_refer"`
-	StepsTaken string `json:"steps_taken" validate:"required,max=5000"`
-	Advocate   string `json:"advocate" validate:"max=200"`
 }
 
 // RecordBestInterest stores a best-interest decision about a referral.

@@ -53,16 +53,6 @@ func (db *DB) PathwayVersion(ctx context.Context, site, id string, version int) 
 	return v, err
 }
 
-// PathwaySummary is one row of the pathway list.
-type PathwaySummary struct {
-	ID            string `json:"id"`
-	Name          string `json:"name"`
-	LatestVersion int    `json:"latest_version"`
-	Active        bool   `json:"active"`
-	ActiveVersion *int   `json:"active_version"`
-	PilotVersion  *int   `json:"pilot_b_version"`
-}
-
 // ListPathways returns the site's pathways.
 func (db *DB) ListPathways(ctx context.Context, site string, p kith.Page) ([]PathwaySummary, int, error) {
 	var out []PathwaySummary

@@ -7,9 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
-	"time"
+
+	"github.com/kith-project/kith/app"
 
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
@@ -106,7 +106,7 @@ const referralColumns = `SELECT r.id, r.screening_id, coalesce(json_extract(sc.r
 	FROM referrals r LEFT JOIN services s ON s.site_id = r.site_id AND s.id = r.service_id
 	LEFT JOIN screenings sc ON sc.site_id = r.site_id AND sc.id = r.screening_id`
 
-func scanReferral(row rowScanner, now time.Time, th referral.Thresholds) (referral.Referral, error) {
+func scanReferral(row rowScanner) (referral.Referral, error) {
 	var r referral.Referral
 	var state, created, updated, stateAt string
 	var sg, rf int
@@ -144,10 +144,6 @@ func scanReferral(row rowScanner, now time.Time, th referral.Thresholds) (referr
 			return r, err
 		}
 	}
-	if r.State == referral.Sent && r.SentAt != nil {
-		t := referral.TimerAt(*r.SentAt, now, th)
-		r.Timer, r.Overdue = &t, t.Overdue
-	}
 	r.FHIRStatus = referral.FHIRStatus(r.State)
 	return r, nil
 }
@@ -157,7 +153,7 @@ func (db *DB) Referral(ctx context.Context, a kith.Actor, id string) (referral.R
 	var r referral.Referral
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if r, err = scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now(), db.thresholds(ctx, a.Site)); err != nil {
+		if r, err = scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id)); err != nil {
 			return err
 		}
 		return db.referralDetail(ctx, tx, a.Site, &r)
@@ -239,71 +235,75 @@ func (db *DB) referralDetail(ctx context.Context, tx *sql.Tx, site string, r *re
 	return rows.Err()
 }
 
-// ReferralFilter selects a worklist.
-type ReferralFilter struct {
-	State     string
-	Assignee  string
-	ServiceID string
-	Overdue   *bool
-	Page      kith.Page
-}
-
-// ListReferrals returns the site's referrals as a navigator's worklist:
-// safeguarding first, then expired or overdue, then oldest. Overdue is
-// counted in working days, so the ordering is done here rather than in SQL.
+// ListReferrals returns a page of the site's referrals as a navigator's
+// worklist, in referral.Less order: safeguarding first, then expired or
+// overdue (f.Thresholds.Overdue working days since sent, as of f.Now),
+// then oldest. The order, the Overdue filter and the page are the query's.
 func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter) ([]referral.Referral, int, error) {
+	const overdue = `(r.state = 'sent' AND r.sent_at IS NOT NULL AND kith_working_days(r.sent_at, ?) >= ?)`
+	th := f.Thresholds.OrDefault()
+	now := fmtTime(f.Now)
 	where := []string{"r.site_id = ?"}
 	args := []any{a.Site}
-	if f.State != "" {
-		where = append(where, "r.state = ?")
-		args = append(args, f.State)
+	for _, c := range []struct{ col, v string }{{"r.state", f.State}, {"r.assignee", f.Assignee}, {"r.service_id", f.ServiceID}} {
+		if c.v != "" {
+			where, args = append(where, c.col+" = ?"), append(args, c.v)
+		}
 	}
-	if f.Assignee != "" {
-		where = append(where, "r.assignee = ?")
-		args = append(args, f.Assignee)
+	if f.Overdue != nil {
+		cond := overdue
+		if !*f.Overdue {
+			cond = "NOT " + overdue
+		}
+		where, args = append(where, cond), append(args, now, th.Overdue)
 	}
-	if f.ServiceID != "" {
-		where = append(where, "r.service_id = ?")
-		args = append(args, f.ServiceID)
-	}
-	var all []referral.Referral
-	now := db.now()
-	th := db.thresholds(ctx, a.Site)
+	cond := strings.Join(where, " AND ")
+	var out []referral.Referral
+	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, referralColumns+` WHERE `+strings.Join(where, " AND "), args...)
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM referrals r WHERE `+cond, args...).Scan(&total); err != nil {
+			return err
+		}
+		q := referralColumns + ` WHERE ` + cond + ` ORDER BY r.safeguarding DESC, (r.state = 'expired' OR ` + overdue + `) DESC, r.created_at, r.id LIMIT ? OFFSET ?`
+		rows, err := tx.QueryContext(ctx, q, append(args, now, th.Overdue, f.Page.Size, f.Page.Offset())...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			r, err := scanReferral(rows, now, th)
+			r, err := scanReferral(rows)
 			if err != nil {
 				return err
 			}
-			if f.Overdue != nil && r.Overdue != *f.Overdue {
-				continue
-			}
-			all = append(all, r)
+			out = append(out, r)
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("list referrals: %w", err)
 	}
-	sort.SliceStable(all, func(i, j int) bool { return referral.Less(all[i], all[j]) })
-	total := len(all)
-	lo := min(f.Page.Offset(), total)
-	hi := min(lo+f.Page.Size, total)
 	if err := db.AuditRead(ctx, a, "referral_list", ""); err != nil {
 		return nil, 0, err
 	}
-	return all[lo:hi], total, nil
+	return out, total, nil
 }
 
-// TransitionResult says what a move did besides changing the state.
-type TransitionResult struct {
-	NewReferralID string // a reroute's new referral
-	ConcernRef    string // an escalation's concern
+// ScreeningReferralIDs lists the referrals made from a screening.
+func (db *DB) ScreeningReferralIDs(ctx context.Context, site, screeningID string) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?`, site, screeningID)
+	if err != nil {
+		return nil, fmt.Errorf("screening referrals: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // Transition moves a referral, records who, when, from, to, reason and
@@ -314,7 +314,7 @@ type TransitionResult struct {
 func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
 	var out TransitionResult
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id), db.now(), referral.Thresholds{})
+		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id))
 		if err != nil {
 			return err
 		}
@@ -519,20 +519,6 @@ func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, scree
 	return db.insertAudit(ctx, tx, a, "create", "concern", u.String())
 }
 
-// Concern is a safeguarding concern and what became of it.
-type Concern struct {
-	ID             string                   `json:"id"`
-	Reference      string                   `json:"reference"`
-	ScreeningID    string                   `json:"screening_id"`
-	ReferralID     string                   `json:"referral_id,omitempty"`
-	CreatedAt      time.Time                `json:"created_at"`
-	TypesOfRisk    []string                 `json:"types_of_risk"`
-	LocationOfRisk string                   `json:"location_of_risk"`
-	SourceOfRisk   string                   `json:"source_of_risk"`
-	Outcome        *referral.ConcernOutcome `json:"outcome"`
-	OutcomeAt      *time.Time               `json:"outcome_at"`
-}
-
 const concernColumns = `SELECT id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk, location_of_risk, source_of_risk, outcome, outcome_at FROM concerns`
 
 func scanConcern(row rowScanner) (Concern, error) {
@@ -625,32 +611,24 @@ func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string,
 	return c, err
 }
 
-// DueReferrals returns referrals waiting on a provider, for the timers.
-func (db *DB) DueReferrals(ctx context.Context) ([]kith.Actor, []referral.Referral, error) {
+// SentReferrals returns every site's referrals waiting on a provider, for
+// the timers.
+func (db *DB) SentReferrals(ctx context.Context) ([]app.SiteReferral, error) {
 	rows, err := db.read.QueryContext(ctx, strings.Replace(referralColumns, "SELECT r.id", "SELECT r.site_id, r.id", 1)+` WHERE r.state = 'sent'`)
 	if err != nil {
-		return nil, nil, fmt.Errorf("due referrals: %w", err)
+		return nil, fmt.Errorf("sent referrals: %w", err)
 	}
 	defer rows.Close()
-	var sites []kith.Actor
-	var out []referral.Referral
-	now := db.now()
-	bySite := map[string]referral.Thresholds{}
+	var out []app.SiteReferral
 	for rows.Next() {
 		var site string
-		th, ok := bySite[site]
-		if !ok {
-			th = db.thresholds(ctx, site)
-			bySite[site] = th
-		}
-		r, err := scanReferral(prefixScanner{rows, &site}, now, th)
+		r, err := scanReferral(prefixScanner{rows, &site})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		sites = append(sites, kith.Actor{Site: site, Kind: "system", ID: "timers"})
-		out = append(out, r)
+		out = append(out, app.SiteReferral{Site: site, Referral: r})
 	}
-	return sites, out, rows.Err()
+	return out, rows.Err()
 }
 
 // prefixScanner scans one leading column before handing the rest on.
@@ -685,14 +663,4 @@ func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...
 		return db.insertAudit(ctx, tx, a, "nudge", "referral", id)
 	})
 	return changed, err
-}
-
-// thresholds are the site's referral timers (defaults where unset).
-func (db *DB) thresholds(ctx context.Context, site string) referral.Thresholds {
-	st, err := db.Site(ctx, site)
-	if err != nil {
-		return referral.Thresholds{}.OrDefault()
-	}
-	t := st.Settings.Timers
-	return referral.Thresholds{Nudge: t.NudgeAfter, Overdue: t.OverdueAfter, Expire: t.ExpireAfter}.OrDefault()
 }

@@ -16,16 +16,6 @@ import (
 	"github.com/kith-project/kith/screening"
 )
 
-// ReportFilter selects the screenings a report covers: created from From
-// (inclusive) to To (exclusive), both midnight UTC (the aggregates are kept
-// by UTC day), optionally one pathway version or arm.
-type ReportFilter struct {
-	From, To       time.Time
-	PathwayVersion *int
-	Arm            string
-	GapRadiusKm    float64
-}
-
 type repScreening struct {
 	id, agency, action, quadrant, loneliness, isolation, arm string
 	version                                                  sql.NullInt64

@@ -16,53 +16,6 @@ import (
 	"github.com/kith-project/kith/screening"
 )
 
-// Location is where a screened person lives, as far as is known.
-type Location struct {
-	Latitude  *float64 `json:"latitude"`
-	Longitude *float64 `json:"longitude"`
-	// Source is "given" (sent with the screening), "postcode" (the
-	// postcode's centroid) or "unknown".
-	Source string `json:"source"`
-}
-
-// NewScreening is a scored screening ready to store.
-type NewScreening struct {
-	IdempotencyKey string // "" when the client sent none
-	RequestHash    []byte // what makes a retry "the same body"
-	Request        *screening.Request
-	Result         *screening.Result
-	Location       Location
-	// Pathway records which pathway version (and pilot arm) made the
-	// recommendations; empty when none ran.
-	PathwayID      string
-	PathwayVersion int
-	Arm            string
-	Outcome        *PathwayOutcome
-}
-
-// StoredScreening is a screening as the API returns it.
-type StoredScreening struct {
-	*screening.Result
-	CreatedAt time.Time       `json:"created_at"`
-	Location  Location        `json:"location"`
-	Pathway   *PathwayOutcome `json:"pathway"`
-	// JSON is the screening as stored (its JSON encoding), when it was read
-	// or written just now: a response can send it as it is.
-	JSON []byte `json:"-"`
-}
-
-// PathwayOutcome is what the site's pathway made of a screening, beside the
-// recommendations: which version ran (and pilot arm), how urgent the
-// navigator's work is and when to follow up.
-type PathwayOutcome struct {
-	PathwayID    string   `json:"pathway_id"`
-	Version      int      `json:"version"`
-	Arm          string   `json:"arm,omitempty"`
-	Urgency      string   `json:"urgency"`
-	FollowUpDays int      `json:"follow_up_days"`
-	MatchedRules []string `json:"matched_rules"`
-}
-
 // raisesConcern reports whether a screening's action raises a concern
 // (about the person or, where only others are at risk, about them), as the
 // report aggregates count it.
@@ -336,14 +289,14 @@ func scanScreening(row rowScanner) (StoredScreening, error) {
 	return out, nil
 }
 
-// Screening returns one screening of the actor's site, and audits the read.
-// A visitor may read only the screenings they submitted.
-func (db *DB) Screening(ctx context.Context, a kith.Actor, id string) (StoredScreening, error) {
+// Screening returns one screening of the actor's site, and audits the read;
+// submittedBy, when not empty, limits it to that actor's submissions.
+func (db *DB) Screening(ctx context.Context, a kith.Actor, id, submittedBy string) (StoredScreening, error) {
 	q := `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
 	args := []any{a.Site, id}
-	if a.Role == kith.RoleVisitor {
+	if submittedBy != "" {
 		q += ` AND created_by = ?`
-		args = append(args, a.Ref())
+		args = append(args, submittedBy)
 	}
 	s, err := scanScreening(db.readRow(ctx, q, args...))
 	if err != nil {
@@ -374,30 +327,6 @@ func (db *DB) ScreeningRequest(ctx context.Context, a kith.Actor, id string) (*s
 		return nil, err
 	}
 	return &req, nil
-}
-
-// ScreeningFilter selects screenings. Zero values do not filter.
-type ScreeningFilter struct {
-	Action       string
-	Quadrant     string
-	Relationship string
-	Level        string // with Relationship: exactly this level; without: ignored
-	From, To     time.Time
-	Page         kith.Page
-}
-
-// ScreeningSummary is one row of a screening list.
-type ScreeningSummary struct {
-	ID             string            `json:"id"`
-	CreatedAt      time.Time         `json:"created_at"`
-	ScoringVersion string            `json:"scoring_version"`
-	Action         string            `json:"action"`
-	Reference      string            `json:"reference"`
-	Quadrant       string            `json:"quadrant"`
-	Loneliness     string            `json:"loneliness"`
-	Isolation      string            `json:"isolation"`
-	Agency         string            `json:"agency"`
-	Levels         map[string]string `json:"levels"`
 }
 
 // ListScreenings returns the site's screenings matching f, newest first,
@@ -504,12 +433,6 @@ func (db *DB) LocatePostcode(ctx context.Context, pc string) (lat, lon float64, 
 		return 0, 0, false, fmt.Errorf("locate postcode: %w", err)
 	}
 	return lat, lon, true, nil
-}
-
-// Postcode is one row of the postcode directory.
-type Postcode struct {
-	Postcode            string
-	Latitude, Longitude float64
 }
 
 // LoadPostcodes inserts or replaces postcode centroids in one transaction.

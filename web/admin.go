@@ -30,7 +30,7 @@ type meBody struct {
 
 func (s *Server) getMe(c echo.Context) error {
 	a := actor(c)
-	site, err := s.db.Site(c.Request().Context(), a.Site)
+	site, err := s.app.Site(c.Request().Context(), a.Site)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) listAudit(c echo.Context) error {
 	if len(fields) > 0 {
 		return kith.Invalid(fields...)
 	}
-	items, total, err := s.db.ListAudit(c.Request().Context(), actor(c).Site, f)
+	items, total, err := s.app.ListAudit(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if _, err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
-	t, secret, err := s.db.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+	t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) listTokens(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.db.ListTokens(c.Request().Context(), actor(c).Site, p)
+	items, total, err := s.app.ListTokens(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeToken(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.app.RevokeToken(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -148,7 +148,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.db.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash)
+	u, err := s.app.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *Server) listUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.db.ListUsers(c.Request().Context(), actor(c).Site, p)
+	items, total, err := s.app.ListUsers(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
@@ -172,14 +172,14 @@ func (s *Server) disableUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.DisableUser(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.app.DisableUser(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
 }
 
 func (s *Server) getSite(c echo.Context) error {
-	site, err := s.db.Site(c.Request().Context(), actor(c).Site)
+	site, err := s.app.Site(c.Request().Context(), actor(c).Site)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Server) updateSite(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	if err := s.db.UpdateSiteSettings(ctx, actor(c), req.Name, req.Settings); err != nil {
+	if err := s.app.UpdateSiteSettings(ctx, actor(c), req.Name, req.Settings); err != nil {
 		return err
 	}
 	return s.getSite(c)

@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/postcode"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -20,7 +20,7 @@ import (
 const maxImport = 20 << 20
 
 func (s *Server) siteCategories(c echo.Context) ([]string, error) {
-	site, err := s.db.Site(c.Request().Context(), actor(c).Site)
+	site, err := s.app.Site(c.Request().Context(), actor(c).Site)
 	if err != nil {
 		return nil, err
 	}
@@ -32,13 +32,13 @@ func (s *Server) listAssets(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := sqlite.ServiceFilter{Page: p}
+	f := app.ServiceFilter{Page: p}
 	if c.QueryParam("stale") == "true" {
 		f.StaleBefore = assets.StaleCutoff(s.now())
 	} else if v := c.QueryParam("stale"); v != "" && v != "false" {
 		return kith.Invalid(kith.FieldError{Field: "stale", Message: "must be true or false"})
 	}
-	items, total, err := s.db.ListServices(c.Request().Context(), actor(c).Site, f)
+	items, total, err := s.app.ListServices(c.Request().Context(), actor(c).Site, f)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) listAssets(c echo.Context) error {
 }
 
 func (s *Server) getAsset(c echo.Context) error {
-	svc, err := s.db.Service(c.Request().Context(), actor(c).Site, c.Param("id"))
+	svc, err := s.app.Service(c.Request().Context(), actor(c).Site, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -74,10 +74,10 @@ func (s *Server) createAsset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.CreateService(c.Request().Context(), actor(c), svc); err != nil {
+	if err := s.app.CreateService(c.Request().Context(), actor(c), svc); err != nil {
 		return err
 	}
-	stored, err := s.db.Service(c.Request().Context(), actor(c).Site, svc.ID)
+	stored, err := s.app.Service(c.Request().Context(), actor(c).Site, svc.ID)
 	if err != nil {
 		return err
 	}
@@ -93,10 +93,10 @@ func (s *Server) updateAsset(c echo.Context) error {
 		return kith.Invalid(kith.FieldError{Field: "id", Message: "must match the id in the path"})
 	}
 	svc.ID = c.Param("id")
-	if err := s.db.UpdateService(c.Request().Context(), actor(c), svc); err != nil {
+	if err := s.app.UpdateService(c.Request().Context(), actor(c), svc); err != nil {
 		return err
 	}
-	stored, err := s.db.Service(c.Request().Context(), actor(c).Site, svc.ID)
+	stored, err := s.app.Service(c.Request().Context(), actor(c).Site, svc.ID)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Server) updateAsset(c echo.Context) error {
 }
 
 func (s *Server) deleteAsset(c echo.Context) error {
-	if err := s.db.DeleteService(c.Request().Context(), actor(c), c.Param("id")); err != nil {
+	if err := s.app.DeleteService(c.Request().Context(), actor(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -153,7 +153,7 @@ func (s *Server) parseSearch(c echo.Context, site string) (assets.SearchFilter, 
 	}
 	f.Postcode, f.Relationship, f.Category = c.QueryParam("postcode"), c.QueryParam("relationship"), c.QueryParam("category")
 	f.SupportToAttend, f.Language, f.Q = c.QueryParam("support_to_attend"), c.QueryParam("language"), c.QueryParam("q")
-	st, err := s.db.Site(c.Request().Context(), site)
+	st, err := s.app.Site(c.Request().Context(), site)
 	if err != nil {
 		return f, err
 	}
@@ -168,7 +168,7 @@ func (s *Server) parseSearch(c echo.Context, site string) (assets.SearchFilter, 
 
 // searchResult is a search page: the list, and where the search was centred.
 type searchResult struct {
-	listBody[sqlite.SearchHit]
+	listBody[app.SearchHit]
 	Location *searchCentre `json:"location"`
 }
 
@@ -192,7 +192,7 @@ func (s *Server) searchAssets(c echo.Context) error {
 		centre = &searchCentre{Latitude: *f.Lat, Longitude: *f.Lon, Source: "given"}
 	} else if f.Postcode != "" {
 		pc, _ := postcode.Normalize(f.Postcode)
-		lat, lon, ok, err := s.db.LocatePostcode(c.Request().Context(), pc)
+		lat, lon, ok, err := s.app.LocatePostcode(c.Request().Context(), pc)
 		if err != nil {
 			return err
 		}
@@ -202,7 +202,7 @@ func (s *Server) searchAssets(c echo.Context) error {
 		f.Lat, f.Lon = &lat, &lon
 		centre = &searchCentre{Latitude: lat, Longitude: lon, Source: "postcode"}
 	}
-	hits, total, err := s.db.SearchServices(c.Request().Context(), actor(c).Site, sqlite.Search{SearchFilter: f, Now: f.At, Page: p})
+	hits, total, err := s.app.SearchServices(c.Request().Context(), actor(c).Site, app.Search{SearchFilter: f, Now: f.At, Page: p})
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (s *Server) importAssets(c echo.Context) error {
 
 // storeImport stores a parsed import, all or nothing, and reports it.
 func (s *Server) storeImport(c echo.Context, imp *assets.Import) (importReport, error) {
-	created, updated, err := s.db.ImportServices(c.Request().Context(), actor(c), imp.Services)
+	created, updated, err := s.app.ImportServices(c.Request().Context(), actor(c), imp.Services)
 	if err != nil {
 		return importReport{}, err
 	}

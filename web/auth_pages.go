@@ -58,7 +58,7 @@ func (s *Server) signIn(c echo.Context) error {
 			Message: "Too many attempts to sign in. Wait a few minutes, then try again"})
 	}
 	ctx := c.Request().Context()
-	u, hash, err := s.db.Credentials(ctx, f.Email)
+	u, hash, err := s.app.Credentials(ctx, f.Email)
 	if kith.ErrorCode(err) == kith.ENOTFOUND {
 		_ = password.Verify(dummyHash, f.Password)
 		return show(http.StatusUnprocessableEntity, kith.FieldError{Field: "email", Message: "Enter a correct email address and password"})
@@ -74,7 +74,7 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 	a := kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
-	secret, err := s.db.CreateSession(ctx, a, u.ID)
+	secret, err := s.app.CreateSession(ctx, a, u.ID)
 	if err != nil {
 		return err
 	}
@@ -85,10 +85,10 @@ func (s *Server) signIn(c echo.Context) error {
 
 func (s *Server) signOut(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
-		if u, err := s.db.SessionUser(c.Request().Context(), ck.Value); err == nil {
+		if u, err := s.app.SessionUser(c.Request().Context(), ck.Value); err == nil {
 			a := kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
 				RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
-			if err := s.db.DeleteSession(c.Request().Context(), a, ck.Value); err != nil {
+			if err := s.app.DeleteSession(c.Request().Context(), a, ck.Value); err != nil {
 				return err
 			}
 		}
@@ -108,7 +108,7 @@ func (s *Server) pageUser(c echo.Context) (kith.User, error) {
 	if err != nil || ck.Value == "" {
 		return kith.User{}, kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 	}
-	return s.db.SessionUser(c.Request().Context(), ck.Value)
+	return s.app.SessionUser(c.Request().Context(), ck.Value)
 }
 
 // signedIn requires a session for a page; without one the error handler

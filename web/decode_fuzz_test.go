@@ -20,7 +20,7 @@ func FuzzJSONBody(f *testing.F) {
 	f.Add([]byte(minimal))
 	f.Add([]byte(realistic))
 	db := openFuzzDB(f)
-	srv, err := web.New(db, discardLogger(), web.DefaultConfig())
+	srv, err := web.New(newApp(db), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		f.Fatal(err)
 	}

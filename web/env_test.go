@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/kith-project/kith/web"
@@ -27,6 +28,7 @@ type env struct {
 	t    *testing.T
 	URL  string
 	DB   *sqlite.DB
+	App  *app.App
 	Logs *syncBuffer
 	srv  *web.Server
 }
@@ -48,6 +50,11 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// newApp is the application over db, on db's clock (which tests set).
+func newApp(db *sqlite.DB) *app.App {
+	return app.New(db.Stores(), app.Options{Clock: func() time.Time { return db.Now() }})
+}
+
 func newEnv(t *testing.T, cfgs ...web.Config) *env {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -60,7 +67,8 @@ func newEnv(t *testing.T, cfgs ...web.Config) *env {
 	if len(cfgs) > 0 {
 		cfg = cfgs[0]
 	}
-	srv, err := web.New(db, slog.New(slog.NewJSONHandler(logs, nil)), cfg)
+	application := newApp(db)
+	srv, err := web.New(application, slog.New(slog.NewJSONHandler(logs, nil)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +92,7 @@ func newEnv(t *testing.T, cfgs ...web.Config) *env {
 		}
 		db.Close()
 	})
-	return &env{t: t, URL: "http://" + ln.Addr().String(), DB: db, Logs: logs, srv: srv}
+	return &env{t: t, URL: "http://" + ln.Addr().String(), DB: db, App: application, Logs: logs, srv: srv}
 }
 
 // token makes an API token for a site and role.

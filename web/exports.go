@@ -2,13 +2,10 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"time"
 
-	"github.com/kith-project/kith"
 	"github.com/labstack/echo/v4"
 )
 
@@ -30,7 +27,7 @@ func (s *Server) exportConcerns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.ConcernReturnRows(c.Request().Context(), actor(c), f.From, f.To)
+	rows, err := s.app.ConcernReturnRows(c.Request().Context(), actor(c), f.From, f.To)
 	if err != nil {
 		return err
 	}
@@ -43,34 +40,9 @@ func (s *Server) exportResearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.db.ResearchRows(c.Request().Context(), actor(c), f.From, f.To)
+	rows, err := s.app.ResearchRows(c.Request().Context(), actor(c), f.From, f.To)
 	if err != nil {
 		return err
 	}
 	return writeCSV(c, "kith-research-extract.csv", rows)
-}
-
-// RunRetention applies each site's retention period once a day.
-func (s *Server) RunRetention(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		sites, err := s.db.SitesWithRetention(ctx)
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("retention", "error", err.Error())
-		}
-		for site, days := range sites {
-			n, err := s.db.ApplyRetention(ctx, kith.Actor{Site: site, Kind: "system", ID: "retention"}, days)
-			if err != nil && ctx.Err() == nil {
-				s.log.Error("retention", "site", site, "error", err.Error())
-			} else if n > 0 {
-				s.log.Info("retention applied", "site", site, "screenings", n)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

@@ -67,7 +67,7 @@ func TestExportsAndRetention(t *testing.T) {
 	real := e.DB.Now
 	defer func() { e.DB.Now = real }()
 	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 400) }
-	n, err := e.DB.ApplyRetention(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "retention"}, 365)
+	n, err := e.App.ApplySiteRetention(context.Background(), "alpha", 365)
 	if err != nil || n == 0 {
 		t.Fatalf("retention: %d %v", n, err)
 	}

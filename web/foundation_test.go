@@ -188,7 +188,7 @@ func TestProbesAndMetrics(t *testing.T) {
 func TestHealthzWaitsForStartUp(t *testing.T) {
 	e := newEnv(t)
 	_ = e
-	srv, err := web.New(e.DB, discardLogger(), web.DefaultConfig())
+	srv, err := web.New(newApp(e.DB), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

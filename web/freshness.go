@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/signedlink"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -42,11 +42,11 @@ func (s *Server) staleAssets(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	a := actor(c)
-	svcs, total, err := s.db.ListServices(ctx, a.Site, sqlite.ServiceFilter{StaleBefore: assets.StaleCutoff(s.now()), Page: p})
+	svcs, total, err := s.app.ListServices(ctx, a.Site, app.ServiceFilter{StaleBefore: assets.StaleCutoff(s.now()), Page: p})
 	if err != nil {
 		return err
 	}
-	key, err := s.db.Secret(ctx, signingKeyName)
+	key, err := s.app.Secret(ctx, signingKeyName)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (s *Server) staleAssets(c echo.Context) error {
 
 // confirmClaims checks a confirmation link.
 func (s *Server) confirmClaims(c echo.Context) (signedlink.Claims, error) {
-	key, err := s.db.Secret(c.Request().Context(), signingKeyName)
+	key, err := s.app.Secret(c.Request().Context(), signingKeyName)
 	if err != nil {
 		return signedlink.Claims{}, err
 	}
@@ -81,7 +81,7 @@ func (s *Server) confirmServicePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svc, err := s.db.Service(c.Request().Context(), cl.Site, cl.ID)
+	svc, err := s.app.Service(c.Request().Context(), cl.Site, cl.ID)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (s *Server) confirmService(c echo.Context) error {
 		return err
 	}
 	a := kith.Actor{Site: cl.Site, Kind: "provider", ID: "confirm-link", RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
-	svc, err := s.db.ConfirmService(c.Request().Context(), a, cl.ID, s.now())
+	svc, err := s.app.ConfirmService(c.Request().Context(), a, cl.ID)
 	if err != nil {
 		return err
 	}
@@ -103,5 +103,5 @@ func (s *Server) confirmService(c echo.Context) error {
 
 // MarshalJSON adds the link to the service's own JSON.
 func (s staleService) MarshalJSON() ([]byte, error) {
-	return sqlite.WithMembers(s.Service, map[string]any{"confirm_url": s.ConfirmURL})
+	return app.WithMembers(s.Service, map[string]any{"confirm_url": s.ConfirmURL})
 }

@@ -21,11 +21,11 @@ func (s *Server) healthz(c echo.Context) error {
 // readyz answers 200 when the database answers and every migration is applied.
 func (s *Server) readyz(c echo.Context) error {
 	ctx := c.Request().Context()
-	if err := s.db.Ping(ctx); err != nil {
+	if err := s.app.Ping(ctx); err != nil {
 		s.log.Warn("readyz: database unreachable", "error", err.Error())
 		return c.JSON(http.StatusServiceUnavailable, healthBody{Status: "database unreachable"})
 	}
-	ok, err := s.db.MigrationsApplied(ctx)
+	ok, err := s.app.MigrationsApplied(ctx)
 	if err != nil || !ok {
 		return c.JSON(http.StatusServiceUnavailable, healthBody{Status: "migrations pending"})
 	}

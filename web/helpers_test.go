@@ -50,7 +50,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	cfg := web.DefaultConfig()
 	cfg.APIRate, cfg.APIBurst = 1e6, 1e6
-	srv, err := web.New(db, discardLogger(), cfg)
+	srv, err := web.New(newApp(db), discardLogger(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func (s *Server) showUsers(c echo.Context, status int, v usersView, errs []kith.
 	}
 	u, _ := c.Get(ctxUser).(kith.User)
 	v.Here, v.Me, v.Roles = leadUsersPath, u.ID, roleOptions
-	users, total, err := s.db.ListUsers(c.Request().Context(), u.Site, p)
+	users, total, err := s.app.ListUsers(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) leadCreateUser(c echo.Context) error {
 		if hash, err = password.Hash(req.Password); err != nil {
 			return err
 		}
-		if _, err = s.db.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash); err == nil {
+		if _, err = s.app.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash); err == nil {
 			return s.redirectWithNotice(c, leadUsersPath, fmt.Sprintf("%s can now sign in as a %s.", req.Email, req.Role))
 		}
 	}
@@ -118,7 +118,7 @@ func (s *Server) leadDisableUser(c echo.Context) error {
 	if u, _ := c.Get(ctxUser).(kith.User); u.ID == id {
 		return kith.Errorf(kith.ECONFLICT, "You cannot disable your own account: ask another lead.")
 	}
-	if err := s.db.DisableUser(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.app.DisableUser(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return s.redirectWithNotice(c, leadUsersPath, "The account is disabled: it can no longer sign in.")
@@ -150,7 +150,7 @@ func (s *Server) showTokens(c echo.Context, status int, v tokensView, errs []kit
 		return err
 	}
 	v.Here, v.Roles = leadTokensPath, roleOptions
-	tokens, total, err := s.db.ListTokens(c.Request().Context(), actor(c).Site, p)
+	tokens, total, err := s.app.ListTokens(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (s *Server) leadCreateToken(c echo.Context) error {
 		err = kith.Invalid(append([]kith.FieldError{{Field: "name", Message: "is required: say what will use the token"}}, kith.FieldErrors(err)...)...)
 	}
 	if err == nil {
-		t, secret, err := s.db.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+		t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func (s *Server) leadRevokeToken(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.RevokeToken(c.Request().Context(), actor(c), id); err != nil {
+	if err := s.app.RevokeToken(c.Request().Context(), actor(c), id); err != nil {
 		return err
 	}
 	return s.redirectWithNotice(c, leadTokensPath, "The token is revoked: it stops working from the next request.")
@@ -254,7 +254,7 @@ func (s *Server) leadAuditPage(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "lead_audit", pageData{Title: "Audit log", Data: v, Errors: errs})
 	}
 	v.Query = f.Entity != "" || f.EntityID != "" || f.Actor != "" || !f.From.IsZero() || !f.To.IsZero()
-	entries, total, err := s.db.ListAudit(c.Request().Context(), actor(c).Site, f)
+	entries, total, err := s.app.ListAudit(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -267,7 +267,7 @@ func (s *Server) leadAuditPage(c echo.Context) error {
 func (s *Server) userNames(c echo.Context) (map[string]string, error) {
 	names := map[string]string{}
 	for page := 1; ; page++ {
-		users, total, err := s.db.ListUsers(c.Request().Context(), actor(c).Site, kith.Page{Number: page, Size: 100})
+		users, total, err := s.app.ListUsers(c.Request().Context(), actor(c), kith.Page{Number: page, Size: 100})
 		if err != nil {
 			return nil, err
 		}
@@ -286,7 +286,7 @@ type settingsView struct {
 }
 
 func (s *Server) leadSettingsPage(c echo.Context) error {
-	site, err := s.db.Site(c.Request().Context(), actor(c).Site)
+	site, err := s.app.Site(c.Request().Context(), actor(c).Site)
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,7 @@ func (s *Server) leadSaveSettings(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
+	site, err := s.app.Site(ctx, a.Site)
 	if err != nil {
 		return err
 	}
@@ -439,7 +439,7 @@ func (s *Server) leadSaveSettings(c echo.Context) error {
 	if len(errs) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, "lead_settings", pageData{Title: "Settings", Data: settingsView{Form: f}, Errors: errs})
 	}
-	if err := s.db.UpdateSiteSettings(ctx, a, req.Name, req.Settings); err != nil {
+	if err := s.app.UpdateSiteSettings(ctx, a, req.Name, req.Settings); err != nil {
 		return err
 	}
 	return s.redirectWithNotice(c, leadSettingsPath, "Settings saved.")
@@ -468,7 +468,7 @@ func (s *Server) checkCategories(c echo.Context, before, after []string) ([]kith
 		if slices.Contains(after, code) {
 			continue
 		}
-		n, err := s.db.CountServicesInCategory(ctx, site, code)
+		n, err := s.app.CountServicesInCategory(ctx, site, code)
 		if err != nil {
 			return nil, err
 		}
@@ -477,7 +477,7 @@ func (s *Server) checkCategories(c echo.Context, before, after []string) ([]kith
 				n, map[bool]string{true: " is", false: "s are"}[n == 1], code, map[bool]string{true: "it", false: "them"}[n == 1])})
 		}
 	}
-	act, ok, err := s.db.ActivePathway(ctx, site)
+	act, ok, err := s.app.ActivePathway(ctx, actor(c))
 	if err != nil || !ok {
 		return errs, err
 	}
@@ -486,7 +486,7 @@ func (s *Server) checkCategories(c echo.Context, before, after []string) ([]kith
 		versions = append(versions, *act.PilotB)
 	}
 	for _, n := range versions {
-		pv, err := s.db.PathwayVersion(ctx, site, act.PathwayID, n)
+		pv, err := s.app.PathwayVersion(ctx, actor(c), act.PathwayID, n)
 		if err != nil {
 			return nil, err
 		}

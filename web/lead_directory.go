@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/signedlink"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -90,7 +90,7 @@ func (s *Server) leadDirectoryPage(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "lead_directory", pageData{Title: "Directory admin", Data: v,
 			Errors: []kith.FieldError{{Field: "q", Message: "Find a service: use at most 200 characters"}}})
 	}
-	svcs, total, err := s.db.ListServices(ctx, a.Site, sqlite.ServiceFilter{Q: q, Page: p})
+	svcs, total, err := s.app.ListServices(ctx, a.Site, app.ServiceFilter{Q: q, Page: p})
 	if err != nil {
 		errs := formErrors(err, "q", func(string) (string, string) { return "q", "Find a service" })
 		if errs == nil {
@@ -102,11 +102,11 @@ func (s *Server) leadDirectoryPage(c echo.Context) error {
 		v.Services = append(v.Services, newServiceRow(svc))
 	}
 	v.Pager = newPager(c, "page", p, total)
-	stale, staleTotal, err := s.db.ListServices(ctx, a.Site, sqlite.ServiceFilter{StaleBefore: v.Cutoff, Page: sp})
+	stale, staleTotal, err := s.app.ListServices(ctx, a.Site, app.ServiceFilter{StaleBefore: v.Cutoff, Page: sp})
 	if err != nil {
 		return err
 	}
-	key, err := s.db.Secret(ctx, signingKeyName)
+	key, err := s.app.Secret(ctx, signingKeyName)
 	if err != nil {
 		return err
 	}
@@ -265,7 +265,7 @@ func (s *Server) liveService(c echo.Context) (assets.Service, error) {
 	if len(id) > 200 {
 		return assets.Service{}, kith.Errorf(kith.ENOTFOUND, "Service not found.")
 	}
-	svc, err := s.db.Service(c.Request().Context(), actor(c).Site, id)
+	svc, err := s.app.Service(c.Request().Context(), actor(c).Site, id)
 	if err == nil && svc.DeletedAt != nil {
 		err = kith.Errorf(kith.ENOTFOUND, "Service not found: it was deleted.")
 	}
@@ -311,9 +311,9 @@ func (s *Server) saveServiceForm(c echo.Context, svc assets.Service, isNew bool)
 	}
 	ctx := c.Request().Context()
 	if isNew {
-		err = s.db.CreateService(ctx, actor(c), &svc)
+		err = s.app.CreateService(ctx, actor(c), &svc)
 	} else {
-		err = s.db.UpdateService(ctx, actor(c), &svc)
+		err = s.app.UpdateService(ctx, actor(c), &svc)
 	}
 	if err != nil {
 		errs := formErrors(err, "name", serviceFieldLabel(svc))
@@ -336,7 +336,7 @@ func (s *Server) leadDeleteService(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.DeleteService(c.Request().Context(), actor(c), svc.ID); err != nil {
+	if err := s.app.DeleteService(c.Request().Context(), actor(c), svc.ID); err != nil {
 		return err
 	}
 	return s.redirectWithNotice(c, leadDirectoryPath, svc.Name+" deleted from the directory.")

@@ -57,7 +57,7 @@ type flash struct {
 }
 
 func (s *Server) flashCipher(c echo.Context) (cipher.AEAD, error) {
-	key, err := s.db.Secret(c.Request().Context(), flashKeyName)
+	key, err := s.app.Secret(c.Request().Context(), flashKeyName)
 	if err != nil {
 		return nil, err
 	}

@@ -11,10 +11,10 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/pathways"
 	"github.com/kith-project/kith/screening"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -22,7 +22,7 @@ const leadPathwaysPath = "/lead/pathways"
 
 type pathwayListView struct {
 	Notice    string
-	Items     []sqlite.PathwaySummary
+	Items     []app.PathwaySummary
 	Pager     pager
 	Form      formState
 	Active    pathways.Active
@@ -49,13 +49,12 @@ func (s *Server) leadPathwaysPage(c echo.Context) error {
 		v.Notice = f.Notice
 	}
 	ctx := c.Request().Context()
-	site := actor(c).Site
-	items, total, err := s.db.ListPathways(ctx, site, p)
+	items, total, err := s.app.ListPathways(ctx, actor(c), p)
 	if err != nil {
 		return err
 	}
 	v.Items, v.Pager = items, newPager(c, "page", p, total)
-	if v.Active, v.HasActive, err = s.db.ActivePathway(ctx, site); err != nil {
+	if v.Active, v.HasActive, err = s.app.ActivePathway(ctx, actor(c)); err != nil {
 		return err
 	}
 	status := http.StatusOK
@@ -80,7 +79,7 @@ type pathwayEditView struct {
 	// Problems are the document's problems, each with its field path.
 	Problems  []kith.FieldError
 	Variables []struct{ Name, Type, Meaning string }
-	Recent    []sqlite.ScreeningSummary
+	Recent    []app.ScreeningSummary
 	Preview   *pathwayPreview
 }
 
@@ -97,10 +96,10 @@ func (v pathwayEditView) Pilot() bool { return v.HasActive && v.Active.Pilot() }
 type pathwayPreview struct {
 	ScreeningID string
 	Referred    bool
-	Outcome     *sqlite.PathwayOutcome
+	Outcome     *app.PathwayOutcome
 	Recs        []previewRec
 	NextSteps   []string
-	Before      *sqlite.PathwayOutcome
+	Before      *app.PathwayOutcome
 	BeforeRecs  []recommendationView
 }
 
@@ -144,14 +143,14 @@ func (s *Server) leadPathwayPage(c echo.Context) error {
 			}
 			v.Version = n
 		}
-		pv, err := s.db.PathwayVersion(ctx, actor(c).Site, id, v.Version)
+		pv, err := s.app.PathwayVersion(ctx, actor(c), id, v.Version)
 		if err != nil {
 			return err
 		}
 		doc = pv.Document
 	}
 	v.Form = formState{"document": {indentJSON(doc)}}
-	if v.Recent, _, err = s.db.ListScreenings(ctx, actor(c), sqlite.ScreeningFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil {
+	if v.Recent, _, err = s.app.ListScreenings(ctx, actor(c), app.ScreeningFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, "lead_pathway", pageData{Title: pathwayTitle(v), Data: v})
@@ -175,15 +174,14 @@ func indentJSON(raw []byte) string {
 // newPathwayEditView fills in what the editor shows of a pathway's versions.
 func (s *Server) newPathwayEditView(c echo.Context, id string) (pathwayEditView, error) {
 	ctx := c.Request().Context()
-	site := actor(c).Site
 	v := pathwayEditView{ID: id, Action: leadPathwaysPath + "/" + id, Variables: pathways.Variables}
 	var err error
-	if v.Active, v.HasActive, err = s.db.ActivePathway(ctx, site); err != nil {
+	if v.Active, v.HasActive, err = s.app.ActivePathway(ctx, actor(c)); err != nil {
 		return v, err
 	}
 	// Pathways are few: find this one in the list rather than add a query.
 	for page := 1; ; page++ {
-		items, total, err := s.db.ListPathways(ctx, site, kith.Page{Number: page, Size: 100})
+		items, total, err := s.app.ListPathways(ctx, actor(c), kith.Page{Number: page, Size: 100})
 		if err != nil {
 			return v, err
 		}
@@ -214,7 +212,7 @@ func (s *Server) showPathwayForm(c echo.Context, status int, id string, f formSt
 			v.Problems = append(v.Problems, e)
 		}
 	}
-	if v.Recent, _, err = s.db.ListScreenings(c.Request().Context(), actor(c), sqlite.ScreeningFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil {
+	if v.Recent, _, err = s.app.ListScreenings(c.Request().Context(), actor(c), app.ScreeningFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil {
 		return err
 	}
 	return s.render(c, status, "lead_pathway", pageData{Title: pathwayTitle(v), Data: v, Errors: errs})
@@ -288,13 +286,13 @@ func (s *Server) leadSavePathway(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	v, err := s.db.SavePathwayVersion(ctx, actor(c), id, doc.Name, canonical)
+	v, err := s.app.SavePathwayVersion(ctx, actor(c), id, doc.Name, canonical)
 	if err != nil {
 		return err
 	}
 	notice := fmt.Sprintf("Version %d of %s saved. It is not active: screenings still use the active version.", v.Version, id)
 	if f.Get("activate") == "true" {
-		if err := s.db.ActivatePathway(ctx, actor(c), pathways.Active{PathwayID: id, Version: v.Version}); err != nil {
+		if err := s.app.ActivatePathway(ctx, actor(c), pathways.Active{PathwayID: id, Version: v.Version}); err != nil {
 			return err
 		}
 		notice = fmt.Sprintf("Version %d of %s saved and active: new screenings use it from now on.", v.Version, id)
@@ -313,7 +311,7 @@ func (s *Server) leadActivatePathway(c echo.Context) error {
 	if err != nil || n < 1 {
 		return kith.Errorf(kith.ENOTFOUND, "Pathway version not found.")
 	}
-	if err := s.db.ActivatePathway(c.Request().Context(), actor(c), pathways.Active{PathwayID: id, Version: n}); err != nil {
+	if err := s.app.ActivatePathway(c.Request().Context(), actor(c), pathways.Active{PathwayID: id, Version: n}); err != nil {
 		return err
 	}
 	return s.redirectWithNotice(c, leadPathwaysPath+"/"+id, fmt.Sprintf("Version %d of %s is active: new screenings use it from now on.", n, id))
@@ -359,20 +357,14 @@ func (s *Server) previewDraft(c echo.Context, f formState) (*pathwayPreview, err
 	if len(errs) > 0 {
 		return nil, kith.Invalid(errs...)
 	}
-	ctx := c.Request().Context()
-	a := actor(c)
-	stored, err := s.db.Screening(ctx, a, sid)
+	stored, run, err := s.app.PreviewPathway(c.Request().Context(), actor(c), p, sid)
+	if kith.ErrorCode(err) == kith.ENOTFOUND {
+		return nil, kith.Invalid(kith.FieldError{Field: "screening_id", Message: "no screening in this site has that id"})
+	}
 	if err != nil {
-		if kith.ErrorCode(err) == kith.ENOTFOUND {
-			return nil, kith.Invalid(kith.FieldError{Field: "screening_id", Message: "no screening in this site has that id"})
-		}
 		return nil, err
 	}
 	referred := stored.Consent.Refer == screening.Yes
-	run, err := s.rerun(c, stored, sid, p, pathways.Ref{PathwayID: "preview"}, referred)
-	if err != nil {
-		return nil, err
-	}
 	pv := &pathwayPreview{ScreeningID: sid, Referred: referred, Outcome: run.Pathway, NextSteps: run.NextSteps,
 		Before: stored.Pathway, BeforeRecs: newResultView(stored).RecommendationViews}
 	for _, r := range run.Recommendations {

@@ -102,23 +102,23 @@ func addressLines(a string) []string {
 func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Letter, error) {
 	ctx := c.Request().Context()
 	a := actor(c)
-	r, err := s.db.Referral(ctx, a, c.Param("id"))
+	r, err := s.app.Referral(ctx, a, c.Param("id"))
 	if err != nil {
 		return letters.Letter{}, err
 	}
-	st, err := s.db.Screening(ctx, a, r.ScreeningID)
+	st, err := s.app.Screening(ctx, a, r.ScreeningID)
 	if err != nil {
 		return letters.Letter{}, err
 	}
-	req, err := s.db.ScreeningRequest(ctx, a, r.ScreeningID)
+	req, err := s.app.ScreeningRequest(ctx, a, r.ScreeningID)
 	if err != nil {
 		return letters.Letter{}, err
 	}
-	site, err := s.db.Site(ctx, a.Site)
+	site, err := s.app.Site(ctx, a.Site)
 	if err != nil {
 		return letters.Letter{}, err
 	}
-	svc, err := s.db.Service(ctx, a.Site, r.ServiceID)
+	svc, err := s.app.Service(ctx, a.Site, r.ServiceID)
 	if err != nil {
 		return letters.Letter{}, err
 	}
@@ -154,7 +154,7 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 			l.ReplyURL = link
 		}
 	case letters.KindConcern:
-		con, err := s.db.ScreeningConcern(ctx, a, r.ScreeningID)
+		con, err := s.app.ScreeningConcern(ctx, a, r.ScreeningID)
 		if kith.ErrorCode(err) == kith.ENOTFOUND {
 			return l, kith.Errorf(kith.ENOTFOUND, "No safeguarding concern was raised for this referral.")
 		}
@@ -217,7 +217,7 @@ func (s *Server) getLetter(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.AuditRead(c.Request().Context(), actor(c), "letter:"+kindName, c.Param("id")); err != nil {
+	if err := s.app.AuditRead(c.Request().Context(), actor(c), "letter:"+kindName, c.Param("id")); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

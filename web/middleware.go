@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
@@ -149,7 +150,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
 				return kith.Errorf(kith.EUNAUTHORIZED, "The Authorization header must be 'Bearer TOKEN'.")
 			}
-			t, err := s.db.Authenticate(ctx, strings.TrimSpace(secret))
+			t, err := s.app.Authenticate(ctx, strings.TrimSpace(secret))
 			if err != nil {
 				return err
 			}
@@ -157,7 +158,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			u, err := s.db.SessionUser(ctx, ck.Value)
+			u, err := s.app.SessionUser(ctx, ck.Value)
 			if err != nil {
 				return err
 			}
@@ -202,20 +203,19 @@ func (s *Server) rateLimitAPI(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// allow permits the roles given; others get 403.
-func allow(roles ...kith.Role) echo.MiddlewareFunc {
+// allow lets through callers the application's policy gives p; others
+// get 403 (401 without a caller) before their request is parsed.
+func allow(p app.Permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			a, ok := c.Get(ctxActor).(kith.Actor)
 			if !ok {
 				return kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 			}
-			for _, r := range roles {
-				if a.Role == r {
-					return next(c)
-				}
+			if err := app.Authorize(a, p); err != nil {
+				return err
 			}
-			return kith.Errorf(kith.EFORBIDDEN, "Your role (%s) may not do this.", a.Role)
+			return next(c)
 		}
 	}
 }
@@ -227,7 +227,7 @@ func actor(c echo.Context) kith.Actor {
 }
 
 var (
-	visitorUp   = allow(kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead)
-	navigatorUp = allow(kith.RoleNavigator, kith.RoleLead)
-	leadOnly    = allow(kith.RoleLead)
+	visitorUp   = allow(app.Screen)
+	navigatorUp = allow(app.Navigate)
+	leadOnly    = allow(app.Administer)
 )

@@ -5,9 +5,9 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/referral"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -24,7 +24,7 @@ func (s *Server) worklistPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := sqlite.ReferralFilter{Page: p}
+	f := app.ReferralFilter{Page: p}
 	v := worklistView{State: c.QueryParam("state"), Mine: c.QueryParam("mine") == "true"}
 	if v.State != "" {
 		if !referral.State(v.State).Valid() {
@@ -35,7 +35,7 @@ func (s *Server) worklistPage(c echo.Context) error {
 	if v.Mine {
 		f.Assignee = actor(c).Ref()
 	}
-	v.Items, v.Total, err = s.db.ListReferrals(c.Request().Context(), actor(c), f)
+	v.Items, v.Total, err = s.app.ListReferrals(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) referralPage(c echo.Context) error {
 
 func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError) error {
 	ctx := c.Request().Context()
-	r, err := s.db.Referral(ctx, actor(c), c.Param("id"))
+	r, err := s.app.Referral(ctx, actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError
 		return err
 	}
 	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: referral.AttemptResults}
-	if st, err := s.db.Screening(ctx, actor(c), r.ScreeningID); err == nil {
+	if st, err := s.app.Screening(ctx, actor(c), r.ScreeningID); err == nil {
 		v.Recs = newResultView(st).RecommendationViews
 	} else if kith.ErrorCode(err) != kith.ENOTFOUND {
 		return err
@@ -90,9 +90,9 @@ func (s *Server) referralAction(c echo.Context) error {
 				FeltListenedTo: c.FormValue("felt_listened_to"), FeltInvolved: c.FormValue("felt_involved"), FeelsSafer: c.FormValue("feels_safer")}
 		}
 		if err = s.validate(&m); err == nil {
-			var queue []sqlite.Message
+			var queue []app.Message
 			if queue, err = s.queueForMove(c, id, m.To); err == nil {
-				_, err = s.db.Transition(ctx, a, id, m, queue...)
+				_, err = s.app.Transition(ctx, a, id, m, queue...)
 			}
 		}
 	case "note":
@@ -100,10 +100,10 @@ func (s *Server) referralAction(c echo.Context) error {
 		if note == "" || len(note) > 5000 {
 			err = kith.Invalid(kith.FieldError{Field: "note", Message: "Write a note of up to 5,000 characters"})
 		} else {
-			err = s.db.AddNote(ctx, a, id, note)
+			err = s.app.AddNote(ctx, a, id, note)
 		}
 	case "attempt":
-		_, err = s.db.AddAttempt(ctx, a, id, c.FormValue("result"), strings.TrimSpace(c.FormValue("attempt_note")))
+		_, err = s.app.AddAttempt(ctx, a, id, c.FormValue("result"), strings.TrimSpace(c.FormValue("attempt_note")))
 	default:
 		err = kith.Invalid(kith.FieldError{Field: "action", Message: "Choose what to do"})
 	}
@@ -122,7 +122,7 @@ func (s *Server) referralAction(c echo.Context) error {
 
 type directoryView struct {
 	Form        formState
-	Hits        []sqlite.SearchHit
+	Hits        []app.SearchHit
 	Total       int
 	Searched    bool
 	Categories  []assets.Term
@@ -145,7 +145,7 @@ func (s *Server) directoryPage(c echo.Context) error {
 	a := actor(c)
 	f, err := s.parseSearch(c, a.Site)
 	if err == nil && f.Postcode != "" && f.Lat == nil {
-		lat, lon, ok, lerr := s.db.LocatePostcode(c.Request().Context(), normPostcode(f.Postcode))
+		lat, lon, ok, lerr := s.app.LocatePostcode(c.Request().Context(), normPostcode(f.Postcode))
 		switch {
 		case lerr != nil:
 			return lerr
@@ -163,7 +163,7 @@ func (s *Server) directoryPage(c echo.Context) error {
 		}
 		return s.render(c, http.StatusUnprocessableEntity, "directory", pageData{Title: "Directory", Data: v, Errors: errs})
 	}
-	v.Hits, v.Total, err = s.db.SearchServices(c.Request().Context(), a.Site, sqlite.Search{SearchFilter: f, Now: f.At, Page: p})
+	v.Hits, v.Total, err = s.app.SearchServices(c.Request().Context(), a.Site, app.Search{SearchFilter: f, Now: f.At, Page: p})
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -19,7 +19,7 @@ func (s *Server) orukSite(c echo.Context) (string, error) {
 	if len(id) > 40 {
 		return "", kith.Errorf(kith.ENOTFOUND, "No such site.")
 	}
-	if _, err := s.db.Site(c.Request().Context(), id); err != nil {
+	if _, err := s.app.Site(c.Request().Context(), id); err != nil {
 		return "", err
 	}
 	return id, nil
@@ -48,7 +48,7 @@ func (s *Server) orukServices(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := sqlite.ServiceFilter{PublicOnly: true, Page: p, Q: c.QueryParam("search"), TaxonomyTerm: c.QueryParam("taxonomy_term_id")}
+	f := app.ServiceFilter{PublicOnly: true, Page: p, Q: c.QueryParam("search"), TaxonomyTerm: c.QueryParam("taxonomy_term_id")}
 	var errs []kith.FieldError
 	if len(f.Q) > 200 {
 		errs = append(errs, kith.FieldError{Field: "search", Message: "must be at most 200 characters"})
@@ -75,7 +75,7 @@ func (s *Server) orukServices(c echo.Context) error {
 			return err
 		}
 		sf.Q = f.Q
-		hits, total, err := s.db.SearchServices(c.Request().Context(), site, sqlite.Search{SearchFilter: sf, Now: sf.At, Page: p, PublicOnly: true})
+		hits, total, err := s.app.SearchServices(c.Request().Context(), site, app.Search{SearchFilter: sf, Now: sf.At, Page: p, PublicOnly: true})
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func (s *Server) orukServices(c echo.Context) error {
 		}
 		return c.JSON(http.StatusOK, assets.ORUKPage(items, total, p.Number, p.Size))
 	}
-	svcs, total, err := s.db.ListServices(c.Request().Context(), site, f)
+	svcs, total, err := s.app.ListServices(c.Request().Context(), site, f)
 	if err != nil {
 		return err
 	}
@@ -101,7 +101,7 @@ func (s *Server) orukService(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svc, err := s.db.Service(c.Request().Context(), site, c.Param("id"))
+	svc, err := s.app.Service(c.Request().Context(), site, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,6 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/pathways"
-	"github.com/kith-project/kith/screening"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -21,7 +19,7 @@ func (s *Server) listPathways(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.db.ListPathways(c.Request().Context(), actor(c).Site, p)
+	items, total, err := s.app.ListPathways(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
@@ -44,7 +42,7 @@ func (s *Server) compileDocument(c echo.Context, raw json.RawMessage) (*pathways
 	if err := s.validate(doc); err != nil {
 		return nil, nil, prefixFields(err, "document.")
 	}
-	site, err := s.db.Site(c.Request().Context(), actor(c).Site)
+	site, err := s.app.Site(c.Request().Context(), actor(c).Site)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,12 +86,12 @@ func (s *Server) savePathway(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	v, err := s.db.SavePathwayVersion(ctx, actor(c), req.ID, doc.Name, canonical)
+	v, err := s.app.SavePathwayVersion(ctx, actor(c), req.ID, doc.Name, canonical)
 	if err != nil {
 		return err
 	}
 	if req.Activate {
-		if err := s.db.ActivatePathway(ctx, actor(c), pathways.Active{PathwayID: v.PathwayID, Version: v.Version}); err != nil {
+		if err := s.app.ActivatePathway(ctx, actor(c), pathways.Active{PathwayID: v.PathwayID, Version: v.Version}); err != nil {
 			return err
 		}
 	}
@@ -105,7 +103,7 @@ func (s *Server) getPathwayVersion(c echo.Context) error {
 	if err != nil || n < 1 {
 		return kith.Errorf(kith.ENOTFOUND, "Pathway version not found.")
 	}
-	v, err := s.db.PathwayVersion(c.Request().Context(), actor(c).Site, c.Param("id"), n)
+	v, err := s.app.PathwayVersion(c.Request().Context(), actor(c), c.Param("id"), n)
 	if err != nil {
 		return err
 	}
@@ -140,10 +138,10 @@ func (s *Server) activatePathway(c echo.Context) error {
 		act.PilotB, act.Rule, act.Districts, act.Seed = &v, p.Rule, slices.Clone(p.Districts), p.Seed
 	}
 	ctx := c.Request().Context()
-	if err := s.db.ActivatePathway(ctx, actor(c), act); err != nil {
+	if err := s.app.ActivatePathway(ctx, actor(c), act); err != nil {
 		return err
 	}
-	cur, _, err := s.db.ActivePathway(ctx, actor(c).Site)
+	cur, _, err := s.app.ActivePathway(ctx, actor(c))
 	if err != nil {
 		return err
 	}
@@ -151,7 +149,7 @@ func (s *Server) activatePathway(c echo.Context) error {
 }
 
 func (s *Server) getActivePathway(c echo.Context) error {
-	cur, ok, err := s.db.ActivePathway(c.Request().Context(), actor(c).Site)
+	cur, ok, err := s.app.ActivePathway(c.Request().Context(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -166,12 +164,6 @@ type previewRequest struct {
 	ScreeningID string          `json:"screening_id" validate:"required,max=64"`
 }
 
-type previewBody struct {
-	Pathway         *sqlite.PathwayOutcome    `json:"pathway"`
-	Recommendations []pathways.Recommendation `json:"recommendations"`
-	NextSteps       []string                  `json:"next_steps"`
-}
-
 // previewPathway runs a draft pathway against a stored screening and
 // stores nothing, so a lead can see what a change would do.
 func (s *Server) previewPathway(c echo.Context) error {
@@ -183,79 +175,21 @@ func (s *Server) previewPathway(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	a := actor(c)
-	stored, err := s.db.Screening(ctx, a, req.ScreeningID)
-	if err != nil {
-		if kith.ErrorCode(err) == kith.ENOTFOUND {
-			return kith.Invalid(kith.FieldError{Field: "screening_id", Message: "no such screening in this site"})
-		}
-		return err
+	_, run, err := s.app.PreviewPathway(c.Request().Context(), actor(c), p, req.ScreeningID)
+	if kith.ErrorCode(err) == kith.ENOTFOUND {
+		return kith.Invalid(kith.FieldError{Field: "screening_id", Message: "no such screening in this site"})
 	}
-	pv, err := s.rerun(c, stored, req.ScreeningID, p, pathways.Ref{PathwayID: "preview"}, stored.Consent.Refer == screening.Yes)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pv)
+	return c.JSON(http.StatusOK, run)
 }
 
-// rerun runs a pathway against a stored screening and stores nothing; the
-// result's copy takes any next steps the pathway adds.
-func (s *Server) rerun(c echo.Context, stored sqlite.StoredScreening, id string, p *pathways.Pathway, ref pathways.Ref, refer bool) (previewBody, error) {
-	ctx := c.Request().Context()
-	a := actor(c)
-	req, err := s.db.ScreeningRequest(ctx, a, id)
-	if err != nil {
-		return previewBody{}, err
-	}
-	res := *stored.Result
-	res.NextSteps = slices.Clone(res.NextSteps)
-	recs, po, err := s.runPathway(ctx, a.Site, p, ref, req, &res, stored.Location, refer)
-	if err != nil {
-		return previewBody{}, err
-	}
-	return previewBody{Pathway: po, Recommendations: recs, NextSteps: res.NextSteps}, nil
-}
-
-// screeningRecommendations ranks services for a stored screening now, with
-// the pathway version that screening was allocated: for a person who did
-// not agree to a referral at the visit but for whom a navigator has since
-// recorded a best-interest decision to refer, or to see today's directory.
+// screeningRecommendations ranks services for a stored screening now.
 func (s *Server) screeningRecommendations(c echo.Context) error {
-	ctx := c.Request().Context()
-	a := actor(c)
-	id := c.Param("id")
-	stored, err := s.db.Screening(ctx, a, id)
+	run, err := s.app.Recommendations(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	bi, err := s.db.BestInterestRefers(ctx, a.Site, id)
-	if err != nil {
-		return err
-	}
-	if stored.Consent.Refer != screening.Yes && !bi {
-		return kith.Errorf(kith.ECONFLICT, "The person has not agreed to a referral and no best-interest decision to refer is recorded.")
-	}
-	ref := pathways.Ref{}
-	if po := stored.Pathway; po != nil {
-		ref = pathways.Ref{PathwayID: po.PathwayID, Version: po.Version, Arm: po.Arm}
-	} else {
-		act, ok, err := s.db.ActivePathway(ctx, a.Site)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return kith.Errorf(kith.ECONFLICT, "The site runs no pathway.")
-		}
-		ref = pathways.Ref{PathwayID: act.PathwayID, Version: act.Version}
-	}
-	p, err := s.compiledPathway(ctx, a.Site, ref.PathwayID, ref.Version)
-	if err != nil {
-		return err
-	}
-	pv, err := s.rerun(c, stored, id, p, ref, true)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, pv)
+	return c.JSON(http.StatusOK, run)
 }

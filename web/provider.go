@@ -9,11 +9,10 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
-	"github.com/kith-project/kith/mail"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/signedlink"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -25,7 +24,7 @@ const (
 
 // providerLink signs a link scoped to one referral, for its provider.
 func (s *Server) providerLink(c echo.Context, site, referralID string) (string, error) {
-	key, err := s.db.Secret(c.Request().Context(), signingKeyName)
+	key, err := s.app.Secret(c.Request().Context(), signingKeyName)
 	if err != nil {
 		return "", err
 	}
@@ -49,8 +48,8 @@ func serviceEmail(svc assets.Service) string {
 // providerMessage is the email that carries the provider's link. It names
 // no one and holds nothing the person did not agree to share: the page
 // behind the link does that, after the link is checked.
-func providerMessage(svc assets.Service, link string) sqlite.Message {
-	return sqlite.Message{Kind: "provider_referral", To: serviceEmail(svc), Subject: "A referral to " + svc.Name,
+func providerMessage(svc assets.Service, link string) app.Message {
+	return app.Message{Kind: "provider_referral", To: serviceEmail(svc), Subject: "A referral to " + svc.Name,
 		Body: "A community navigator has referred someone to " + svc.Name + ".\n\n" +
 			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" +
 			"The link is for your organisation only and works for 30 days. Please do not forward it.\n"}
@@ -58,16 +57,16 @@ func providerMessage(svc assets.Service, link string) sqlite.Message {
 
 // queueForMove builds the messages a move sends, written in the same
 // transaction as the move.
-func (s *Server) queueForMove(c echo.Context, id string, to referral.State) ([]sqlite.Message, error) {
+func (s *Server) queueForMove(c echo.Context, id string, to referral.State) ([]app.Message, error) {
 	if to != referral.Sent {
 		return nil, nil
 	}
 	a := actor(c)
-	r, err := s.db.Referral(c.Request().Context(), a, id)
+	r, err := s.app.Referral(c.Request().Context(), a, id)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := s.db.Service(c.Request().Context(), a.Site, r.ServiceID)
+	svc, err := s.app.Service(c.Request().Context(), a.Site, r.ServiceID)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +77,7 @@ func (s *Server) queueForMove(c echo.Context, id string, to referral.State) ([]s
 	if err != nil {
 		return nil, err
 	}
-	return []sqlite.Message{providerMessage(svc, link)}, nil
+	return []app.Message{providerMessage(svc, link)}, nil
 }
 
 // providerView is all a provider sees: never safeguarding details, and
@@ -103,7 +102,7 @@ var declineLabels = map[string]string{"not_eligible": "The person is not eligibl
 	"person_declined": "The person did not want the service", "other": "Another reason"}
 
 func (s *Server) providerClaims(c echo.Context) (signedlink.Claims, error) {
-	key, err := s.db.Secret(c.Request().Context(), signingKeyName)
+	key, err := s.app.Secret(c.Request().Context(), signingKeyName)
 	if err != nil {
 		return signedlink.Claims{}, err
 	}
@@ -118,16 +117,12 @@ func (s *Server) providerActor(c echo.Context, cl signedlink.Claims) kith.Actor 
 	return kith.Actor{Site: cl.Site, Kind: "provider", ID: cl.ID, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
 }
 
-func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token, referralID string) (providerView, error) {
-	r, err := s.db.Referral(ctx, a, referralID)
+func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token string) (providerView, error) {
+	r, st, err := s.app.ProviderReferral(ctx, a)
 	if err != nil {
 		return providerView{}, err
 	}
-	req, err := s.db.ScreeningRequest(ctx, a, r.ScreeningID)
-	if err != nil {
-		return providerView{}, err
-	}
-	st, err := s.db.Screening(ctx, kith.Actor{Site: a.Site, Kind: a.Kind, ID: a.ID, Role: kith.RoleLead, RequestID: a.RequestID, IP: a.IP}, r.ScreeningID)
+	req, err := s.app.ProviderRequest(ctx, a, r)
 	if err != nil {
 		return providerView{}, err
 	}
@@ -176,7 +171,7 @@ func (s *Server) providerPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.buildProviderView(c.Request().Context(), s.providerActor(c, cl), c.Param("token"), cl.ID)
+	v, err := s.buildProviderView(c.Request().Context(), s.providerActor(c, cl), c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -192,25 +187,19 @@ func (s *Server) providerAnswer(c echo.Context) error {
 	}
 	a := s.providerActor(c, cl)
 	m := referral.Move{To: referral.State(c.FormValue("answer")), Reason: c.FormValue("reason"), Note: c.FormValue("note")}
-	if !slices.Contains(referral.ProviderMoves, m.To) {
-		return kith.Invalid(kith.FieldError{Field: "answer", Message: "choose accept, decline or started"})
-	}
-	if len(m.Note) > 5000 {
-		return kith.Invalid(kith.FieldError{Field: "note", Message: "must be at most 5000 characters"})
-	}
 	ctx := c.Request().Context()
-	if _, err := s.db.Transition(ctx, a, cl.ID, m); err != nil {
+	if err := s.app.ProviderAnswer(ctx, a, m); err != nil {
 		if kith.ErrorCode(err) != kith.EINVALID && kith.ErrorCode(err) != kith.ECONFLICT {
 			return err
 		}
-		v, verr := s.buildProviderView(ctx, a, c.Param("token"), cl.ID)
+		v, verr := s.buildProviderView(ctx, a, c.Param("token"))
 		if verr != nil {
 			return verr
 		}
 		return s.render(c, http.StatusUnprocessableEntity, "provider", pageData{Title: "A referral to " + v.ServiceName, Data: v,
 			Errors: []kith.FieldError{{Field: "answer", Message: kith.ErrorMessage(err) + fieldMessages(err)}}})
 	}
-	v, err := s.buildProviderView(ctx, a, c.Param("token"), cl.ID)
+	v, err := s.buildProviderView(ctx, a, c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -226,45 +215,12 @@ func fieldMessages(err error) string {
 	return out
 }
 
-// RunOutbox sends pending messages every interval while a sender is
-// configured; without one, messages wait in the outbox.
-func (s *Server) RunOutbox(ctx context.Context, sender mail.Sender, interval time.Duration) {
-	if sender == nil {
-		return
-	}
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		msgs, err := s.db.PendingMessages(ctx, "", 50)
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("outbox", "error", err.Error())
-		}
-		for _, m := range msgs {
-			if m.Attempts >= 10 {
-				continue
-			}
-			err := sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, Body: m.Body})
-			if err != nil {
-				s.log.Warn("outbox send failed", "message_id", m.ID, "error", err.Error())
-			}
-			if err := s.db.MarkSent(ctx, m.ID, err); err != nil && ctx.Err() == nil {
-				s.log.Error("outbox mark", "error", err.Error())
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 func (s *Server) listOutbox(c echo.Context) error {
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	msgs, err := s.db.PendingMessages(c.Request().Context(), actor(c).Site, p.Size)
+	msgs, err := s.app.PendingMessages(c.Request().Context(), actor(c), p.Size)
 	if err != nil {
 		return err
 	}
@@ -272,11 +228,11 @@ func (s *Server) listOutbox(c echo.Context) error {
 }
 
 func (s *Server) recordBestInterest(c echo.Context) error {
-	var b sqlite.BestInterest
+	var b app.BestInterest
 	if _, err := s.bindJSON(c, &b); err != nil {
 		return err
 	}
-	if err := s.db.RecordBestInterest(c.Request().Context(), actor(c), c.Param("id"), b); err != nil {
+	if err := s.app.RecordBestInterest(c.Request().Context(), actor(c), c.Param("id"), b); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

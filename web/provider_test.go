@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/mail"
 )
 
@@ -124,14 +125,17 @@ func TestOutboxSentAfterRestart(t *testing.T) {
 		t.Fatalf("update service: %d %s", r.Status, r.Body)
 	}
 	send(t, e, nav, ref.ID)
-	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10)
+	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10, 0)
 	if err != nil || len(pending) != 1 || pending[0].To != "referrals@provider.example" {
 		t.Fatalf("outbox: %+v %v", pending, err)
 	}
 	fs := &fakeSender{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { e.srv.RunOutbox(ctx, fs, 10*time.Millisecond); close(done) }()
+	go func() {
+		e.App.RunJob(ctx, app.Job{Name: "outbox", Interval: 10 * time.Millisecond, Run: func(ctx context.Context) error { return e.App.SendOutbox(ctx, fs) }})
+		close(done)
+	}()
 	deadline := time.Now().Add(5 * time.Second)
 	for fs.count() == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -141,7 +145,7 @@ func TestOutboxSentAfterRestart(t *testing.T) {
 	if fs.count() != 1 {
 		t.Fatalf("sent %d messages", fs.count())
 	}
-	if left, _ := e.DB.PendingMessages(context.Background(), "alpha", 10); len(left) != 0 {
+	if left, _ := e.DB.PendingMessages(context.Background(), "alpha", 10, 0); len(left) != 0 {
 		t.Fatalf("still pending: %+v", left)
 	}
 }

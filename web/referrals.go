@@ -2,12 +2,11 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -22,15 +21,11 @@ func (s *Server) createReferral(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	id, err := s.db.CreateReferral(ctx, actor(c), req.ScreeningID, req.ServiceID)
+	r, err := s.app.CreateReferral(ctx, actor(c), req.ScreeningID, req.ServiceID)
 	if err != nil {
 		return err
 	}
-	r, err := s.db.Referral(ctx, actor(c), id)
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/referrals/"+id)
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/referrals/"+r.ID)
 	return c.JSON(http.StatusCreated, r)
 }
 
@@ -63,7 +58,7 @@ func (s *Server) listReferrals(c echo.Context) error {
 		return err
 	}
 	var fields []kith.FieldError
-	f := sqlite.ReferralFilter{Page: p, Assignee: c.QueryParam("assignee"), ServiceID: c.QueryParam("service")}
+	f := app.ReferralFilter{Page: p, Assignee: c.QueryParam("assignee"), ServiceID: c.QueryParam("service")}
 	if v := c.QueryParam("state"); v != "" {
 		if !referral.State(v).Valid() {
 			states := make([]string, len(referral.States))
@@ -93,7 +88,7 @@ func (s *Server) listReferrals(c echo.Context) error {
 	if len(fields) > 0 {
 		return kith.Invalid(fields...)
 	}
-	items, total, err := s.db.ListReferrals(c.Request().Context(), actor(c), f)
+	items, total, err := s.app.ListReferrals(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}
@@ -110,7 +105,7 @@ func (s *Server) transitionReferral(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.Transition(ctx, actor(c), c.Param("id"), m, queue...); err != nil {
+	if _, err := s.app.Transition(ctx, actor(c), c.Param("id"), m, queue...); err != nil {
 		return err
 	}
 	return s.getReferralStatus(c, http.StatusOK)
@@ -125,7 +120,7 @@ func (s *Server) addReferralNote(c echo.Context) error {
 	if _, err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.db.AddNote(c.Request().Context(), actor(c), c.Param("id"), req.Note); err != nil {
+	if err := s.app.AddNote(c.Request().Context(), actor(c), c.Param("id"), req.Note); err != nil {
 		return err
 	}
 	return s.getReferralStatus(c, http.StatusCreated)
@@ -141,17 +136,14 @@ func (s *Server) addContactAttempt(c echo.Context) error {
 	if _, err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
-	if !slices.Contains(referral.AttemptResults, req.Result) {
-		return kith.Invalid(kith.FieldError{Field: "result", Message: "must be one of: " + strings.Join(referral.AttemptResults, ", ")})
-	}
-	if _, err := s.db.AddAttempt(c.Request().Context(), actor(c), c.Param("id"), req.Result, req.Note); err != nil {
+	if _, err := s.app.AddAttempt(c.Request().Context(), actor(c), c.Param("id"), req.Result, req.Note); err != nil {
 		return err
 	}
 	return s.getReferralStatus(c, http.StatusCreated)
 }
 
 func (s *Server) getReferralStatus(c echo.Context, status int) error {
-	r, err := s.db.Referral(c.Request().Context(), actor(c), c.Param("id"))
+	r, err := s.app.Referral(c.Request().Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -167,7 +159,7 @@ func (s *Server) listConcerns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.db.ListConcerns(c.Request().Context(), actor(c), p)
+	items, total, err := s.app.ListConcerns(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
 	}
@@ -179,10 +171,7 @@ func (s *Server) recordConcernOutcome(c echo.Context) error {
 	if _, err := s.bindJSON(c, &o); err != nil {
 		return err
 	}
-	if errs := o.Check(); len(errs) > 0 {
-		return kith.Invalid(errs...)
-	}
-	con, err := s.db.RecordConcernOutcome(c.Request().Context(), actor(c), c.Param("id"), o)
+	con, err := s.app.RecordConcernOutcome(c.Request().Context(), actor(c), c.Param("id"), o)
 	if err != nil {
 		return err
 	}

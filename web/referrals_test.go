@@ -260,7 +260,7 @@ func TestTimersExpireAfterTenWorkingDays(t *testing.T) {
 		t.Fatalf("not overdue after 9 days: %+v", got)
 	}
 	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 20) }
-	if err := e.srv.ApplyTimers(context.Background()); err != nil {
+	if err := e.App.ApplyTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil))
@@ -304,10 +304,10 @@ func TestSiteTimersAndNudge(t *testing.T) {
 	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); !got.Overdue {
 		t.Fatal("not overdue under the site's 2-day timer")
 	}
-	if err := e.srv.ApplyTimers(context.Background()); err != nil {
+	if err := e.App.ApplyTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10)
+	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

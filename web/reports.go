@@ -8,15 +8,15 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/reports"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
 // reportFilter reads from and to (YYYY-MM-DD, both inclusive; default the
 // last 365 days), pathway_version, arm and gap_radius_km.
-func (s *Server) reportFilter(c echo.Context) (sqlite.ReportFilter, error) {
-	var f sqlite.ReportFilter
+func (s *Server) reportFilter(c echo.Context) (app.ReportFilter, error) {
+	var f app.ReportFilter
 	var errs []kith.FieldError
 	day := func(name string) (time.Time, bool) {
 		v := c.QueryParam(name)
@@ -73,18 +73,8 @@ func (s *Server) reportFilter(c echo.Context) (sqlite.ReportFilter, error) {
 
 // summaryFor computes the summary for a filter with the site's unit
 // costs, and audits the read under what.
-func (s *Server) summaryFor(c echo.Context, f sqlite.ReportFilter, what, id string) (reports.Summary, error) {
-	ctx := c.Request().Context()
-	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
-	if err != nil {
-		return reports.Summary{}, err
-	}
-	sum, err := s.db.Summary(ctx, a, f, site.Settings.UnitCosts)
-	if err != nil {
-		return sum, err
-	}
-	return sum, s.db.AuditRead(ctx, a, what, id)
+func (s *Server) summaryFor(c echo.Context, f app.ReportFilter, what, id string) (reports.Summary, error) {
+	return s.app.Summary(c.Request().Context(), actor(c), f, what, id)
 }
 
 // getSummary answers GET /api/v1/reports/summary with exact counts.

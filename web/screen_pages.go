@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/screening"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -365,7 +365,7 @@ func (s *Server) screeningResultPage(c echo.Context) error {
 	if len(id) > 64 {
 		return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
 	}
-	stored, err := s.db.Screening(c.Request().Context(), actor(c), id)
+	stored, err := s.app.Screening(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -374,7 +374,7 @@ func (s *Server) screeningResultPage(c echo.Context) error {
 
 // resultView is a stored screening arranged for its page.
 type resultView struct {
-	sqlite.StoredScreening
+	app.StoredScreening
 	RelationshipRows    []relationshipRow
 	RecommendationViews []recommendationView
 }
@@ -390,7 +390,7 @@ type recommendationView struct {
 	Reasons    []string `json:"reasons"`
 }
 
-func newResultView(st sqlite.StoredScreening) resultView {
+func newResultView(st app.StoredScreening) resultView {
 	v := resultView{StoredScreening: st}
 	for _, rel := range screening.Relationships {
 		r := st.Relationships[rel.Code]

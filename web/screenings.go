@@ -1,16 +1,14 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/screening"
-	"github.com/kith-project/kith/sqlite"
 	"github.com/labstack/echo/v4"
 )
 
@@ -69,7 +67,7 @@ func (s *Server) createScreening(c echo.Context) error {
 // was written, so it is not decoded and encoded again. The bytes are what
 // c.JSON would send (encoding/json, a newline after), unless ?pretty asks
 // for indentation.
-func storedJSON(c echo.Context, status int, stored sqlite.StoredScreening) error {
+func storedJSON(c echo.Context, status int, stored app.StoredScreening) error {
 	if _, pretty := c.QueryParams()["pretty"]; pretty || stored.JSON == nil {
 		return c.JSON(status, stored)
 	}
@@ -84,59 +82,8 @@ func storedJSON(c echo.Context, status int, stored sqlite.StoredScreening) error
 
 // submitScreening scores and stores a validated request; the API and the
 // form both come through here.
-func (s *Server) submitScreening(c echo.Context, req *screening.Request, key string) (sqlite.StoredScreening, bool, error) {
-	// The hash is of the decoded request, re-encoded: a retry that differs
-	// only in whitespace or member order is the same screening.
-	canonical, err := json.Marshal(req)
-	if err != nil {
-		return sqlite.StoredScreening{}, false, err
-	}
-	hash := sha256.Sum256(canonical)
-	ctx := c.Request().Context()
-	a := actor(c)
-	site, err := s.db.Site(ctx, a.Site)
-	if err != nil {
-		return sqlite.StoredScreening{}, false, err
-	}
-	res, err := screening.Assess(req, screening.Options{SafeguardingPhone: site.Settings.SafeguardingPhone, SiteName: site.Name,
-		FraudService: site.Settings.FraudService, FraudPhone: site.Settings.FraudPhone})
-	if err != nil {
-		return sqlite.StoredScreening{}, false, err
-	}
-	loc, err := s.locate(c, req.Person)
-	if err != nil {
-		return sqlite.StoredScreening{}, false, err
-	}
-	po, err := s.applyPathway(ctx, a.Site, req, res, loc, hash[:])
-	if err != nil {
-		return sqlite.StoredScreening{}, false, err
-	}
-	ns := sqlite.NewScreening{IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc, Outcome: po}
-	if po != nil {
-		ns.PathwayID, ns.PathwayVersion, ns.Arm = po.PathwayID, po.Version, po.Arm
-	}
-	return s.db.CreateScreening(ctx, a, ns)
-}
-
-// locate finds where the person lives: the coordinates sent, else the
-// postcode's centroid, else unknown. It never guesses.
-func (s *Server) locate(c echo.Context, p *screening.Person) (sqlite.Location, error) {
-	if p == nil {
-		return sqlite.Location{Source: "unknown"}, nil
-	}
-	if p.Latitude != nil && p.Longitude != nil {
-		return sqlite.Location{Latitude: p.Latitude, Longitude: p.Longitude, Source: "given"}, nil
-	}
-	if p.Postcode != "" {
-		lat, lon, ok, err := s.db.LocatePostcode(c.Request().Context(), p.Postcode)
-		if err != nil {
-			return sqlite.Location{}, err
-		}
-		if ok {
-			return sqlite.Location{Latitude: &lat, Longitude: &lon, Source: "postcode"}, nil
-		}
-	}
-	return sqlite.Location{Source: "unknown"}, nil
+func (s *Server) submitScreening(c echo.Context, req *screening.Request, key string) (app.StoredScreening, bool, error) {
+	return s.app.SubmitScreening(c.Request().Context(), actor(c), req, key)
 }
 
 func (s *Server) getScreening(c echo.Context) error {
@@ -144,7 +91,7 @@ func (s *Server) getScreening(c echo.Context) error {
 	if len(id) > 64 {
 		return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
 	}
-	stored, err := s.db.Screening(c.Request().Context(), actor(c), id)
+	stored, err := s.app.Screening(c.Request().Context(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -180,7 +127,7 @@ func (s *Server) listScreenings(c echo.Context) error {
 		return err
 	}
 	var fields []kith.FieldError
-	f := sqlite.ScreeningFilter{Page: p}
+	f := app.ScreeningFilter{Page: p}
 	f.Action = oneOfParam(c, "action", actions, &fields)
 	f.Quadrant = oneOfParam(c, "quadrant", quadrants, &fields)
 	f.Relationship = oneOfParam(c, "relationship", relationshipCodes(), &fields)
@@ -198,7 +145,7 @@ func (s *Server) listScreenings(c echo.Context) error {
 	if len(fields) > 0 {
 		return kith.Invalid(fields...)
 	}
-	items, total, err := s.db.ListScreenings(c.Request().Context(), actor(c), f)
+	items, total, err := s.app.ListScreenings(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/go-playground/validator/v10"
-	"github.com/kith-project/kith/sqlite"
+	"github.com/kith-project/kith/app"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -45,7 +45,7 @@ func DefaultConfig() Config {
 
 // Server is the HTTP service.
 type Server struct {
-	db        *sqlite.DB
+	app       *app.App
 	log       *slog.Logger
 	cfg       Config
 	echo      *echo.Echo
@@ -55,16 +55,15 @@ type Server struct {
 	limits    *limits
 	pages     map[string]*template.Template
 	static    *staticAssets
-	pathways  pathwayCache
 	httpSrv   *http.Server
 }
 
 // New builds the server and its route table.
-func New(db *sqlite.DB, log *slog.Logger, cfg Config) (*Server, error) {
+func New(a *app.App, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.APIRate < 100 {
 		return nil, fmt.Errorf("API rate %v per second is below the contract's 100", cfg.APIRate)
 	}
-	s := &Server{db: db, log: log, cfg: cfg, validator: newValidator()}
+	s := &Server{app: a, log: log, cfg: cfg, validator: newValidator()}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -172,5 +171,5 @@ func (s *Server) Routes() []Route {
 	return out
 }
 
-// now is the service's one clock (the database's, which tests set).
-func (s *Server) now() time.Time { return s.db.Now() }
+// now is the service's one clock (the application's).
+func (s *Server) now() time.Time { return s.app.Now() }

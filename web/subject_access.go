@@ -31,7 +31,7 @@ func (s *Server) subjectAccess(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	a := actor(c)
-	out, err := s.db.SubjectAccess(ctx, a, c.Param("id"))
+	out, err := s.app.SubjectAccess(ctx, a, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) subjectAccess(c echo.Context) error {
 	if format == "json" {
 		return c.JSON(http.StatusOK, out)
 	}
-	site, err := s.db.Site(ctx, a.Site)
+	site, err := s.app.Site(ctx, a.Site)
 	if err != nil {
 		return err
 	}

@@ -8,10 +8,10 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/labstack/echo/v4"
 )
 
@@ -98,7 +98,7 @@ type navItem struct {
 func navFor(role kith.Role, current string) []navItem {
 	var items []navItem
 	for _, p := range sitePages {
-		if slices.Contains(p.roles, role) {
+		if app.Authorize(kith.Actor{Kind: "user", Role: role}, p.perm) == nil {
 			active := strings.HasPrefix(current, p.href) ||
 				(p.href == "/lead/users" && (strings.HasPrefix(current, "/lead/tokens") || strings.HasPrefix(current, "/lead/audit")))
 			items = append(items, navItem{Href: p.href, Label: p.label, Active: active})
@@ -110,16 +110,16 @@ func navFor(role kith.Role, current string) []navItem {
 // sitePages are the signed-in pages, with who may see them.
 var sitePages = []struct {
 	href, label string
-	roles       []kith.Role
+	perm        app.Permission
 }{
-	{"/screen", "Screen a person", []kith.Role{kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead}},
-	{"/worklist", "Worklist", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
-	{"/directory", "Directory", []kith.Role{kith.RoleNavigator, kith.RoleLead}},
-	{"/reports", "Reports", []kith.Role{kith.RoleLead}},
-	{"/lead/directory", "Directory admin", []kith.Role{kith.RoleLead}},
-	{"/lead/pathways", "Pathways", []kith.Role{kith.RoleLead}},
-	{"/lead/users", "Users", []kith.Role{kith.RoleLead}},
-	{"/lead/settings", "Settings", []kith.Role{kith.RoleLead}},
+	{"/screen", "Screen a person", app.Screen},
+	{"/worklist", "Worklist", app.Navigate},
+	{"/directory", "Directory", app.Navigate},
+	{"/reports", "Reports", app.Administer},
+	{"/lead/directory", "Directory admin", app.Administer},
+	{"/lead/pathways", "Pathways", app.Administer},
+	{"/lead/users", "Users", app.Administer},
+	{"/lead/settings", "Settings", app.Administer},
 }
 
 // pageData is what every page template gets.
@@ -146,7 +146,7 @@ func (s *Server) render(c echo.Context, status int, name string, pd pageData) er
 		pd.User = &u
 		pd.Nav = navFor(u.Role, c.Request().URL.Path)
 		if pd.SiteName == "" {
-			if site, err := s.db.Site(c.Request().Context(), u.Site); err == nil {
+			if site, err := s.app.Site(c.Request().Context(), u.Site); err == nil {
 				pd.SiteName = site.Name
 			}
 		}

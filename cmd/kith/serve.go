@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/mail"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/kith-project/kith/web"
@@ -45,7 +46,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			log.Error("close database", "error", err.Error())
 		}
 	}()
-	srv, err := web.New(db, log, cfg)
+	clock := func() time.Time { return time.Now().UTC() }
+	db.Now = clock
+	application := app.New(db.Stores(), app.Options{Clock: clock, Log: log})
+	srv, err := web.New(application, log, cfg)
 	if err != nil {
 		ln.Close()
 		return err
@@ -65,12 +69,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		ln.Close()
 		return err
 	}
-	go srv.RunTimers(ctx, time.Minute)
-	go srv.RunRetention(ctx, 24*time.Hour)
-	if sender != nil {
-		go srv.RunOutbox(ctx, sender, 30*time.Second)
-	} else {
+	if sender == nil {
 		log.Info("no KITH_SMTP_ADDR: email waits in the outbox (GET /api/v1/outbox)")
+	}
+	for _, j := range application.Jobs(sender) {
+		go application.RunJob(ctx, j)
 	}
 	srv.SetReady()
 	log.Info("listening", "addr", ln.Addr().String(), "demo", *demo)

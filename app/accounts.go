@@ -1,0 +1,126 @@
+package app
+
+import (
+	"context"
+
+	"github.com/kith-project/kith"
+)
+
+// Sites, users, tokens, sessions, keys and the audit trail. These use
+// cases carry no rule beyond who may call them; the stores keep every row
+// in the actor's site.
+
+// Site reads a site. Any signed-in caller reads their own site's settings
+// (the pages show its name and colour), and public pages read a site's
+// name, so it needs no permission.
+func (a *App) Site(ctx context.Context, id string) (kith.Site, error) {
+	return a.st.Sites.Site(ctx, id)
+}
+
+// UpdateSiteSettings changes the actor's site's name and settings.
+func (a *App) UpdateSiteSettings(ctx context.Context, act kith.Actor, name string, settings kith.SiteSettings) error {
+	if err := Authorize(act, Administer); err != nil {
+		return err
+	}
+	return a.st.Sites.UpdateSiteSettings(ctx, act, name, settings)
+}
+
+// CreateUser adds a person who signs in to the actor's site.
+func (a *App) CreateUser(ctx context.Context, act kith.Actor, email string, role kith.Role, passwordHash string) (kith.User, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return kith.User{}, err
+	}
+	return a.st.Users.CreateUser(ctx, act, email, role, passwordHash)
+}
+
+// ListUsers lists the actor's site's users.
+func (a *App) ListUsers(ctx context.Context, act kith.Actor, p kith.Page) ([]kith.User, int, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return nil, 0, err
+	}
+	return a.st.Users.ListUsers(ctx, act.Site, p)
+}
+
+// DisableUser stops a user signing in.
+func (a *App) DisableUser(ctx context.Context, act kith.Actor, id int64) error {
+	if err := Authorize(act, Administer); err != nil {
+		return err
+	}
+	return a.st.Users.DisableUser(ctx, act, id)
+}
+
+// Credentials finds a user by email with the password hash, for sign-in.
+func (a *App) Credentials(ctx context.Context, email string) (kith.User, string, error) {
+	return a.st.Users.Credentials(ctx, email)
+}
+
+// CreateToken makes an API token in the actor's site; the secret is
+// returned once and never stored.
+func (a *App) CreateToken(ctx context.Context, act kith.Actor, role kith.Role, name string) (kith.Token, string, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return kith.Token{}, "", err
+	}
+	return a.st.Tokens.CreateToken(ctx, act, role, name)
+}
+
+// ListTokens lists the actor's site's tokens.
+func (a *App) ListTokens(ctx context.Context, act kith.Actor, p kith.Page) ([]kith.Token, int, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return nil, 0, err
+	}
+	return a.st.Tokens.ListTokens(ctx, act.Site, p)
+}
+
+// RevokeToken revokes a token of the actor's site.
+func (a *App) RevokeToken(ctx context.Context, act kith.Actor, id int64) error {
+	if err := Authorize(act, Administer); err != nil {
+		return err
+	}
+	return a.st.Tokens.RevokeToken(ctx, act, id)
+}
+
+// Authenticate finds the live token with this secret.
+func (a *App) Authenticate(ctx context.Context, secret string) (kith.Token, error) {
+	return a.st.Tokens.Authenticate(ctx, secret)
+}
+
+// CreateSession signs a user in and returns the session's secret.
+func (a *App) CreateSession(ctx context.Context, act kith.Actor, userID int64) (string, error) {
+	return a.st.Sessions.CreateSession(ctx, act, userID)
+}
+
+// SessionUser is the user a live session belongs to.
+func (a *App) SessionUser(ctx context.Context, secret string) (kith.User, error) {
+	return a.st.Sessions.SessionUser(ctx, secret)
+}
+
+// DeleteSession signs a session out.
+func (a *App) DeleteSession(ctx context.Context, act kith.Actor, secret string) error {
+	return a.st.Sessions.DeleteSession(ctx, act, secret)
+}
+
+// Secret is one of the service's keys (signed links, sealed cookies).
+func (a *App) Secret(ctx context.Context, name string) ([]byte, error) {
+	return a.st.Secrets.Secret(ctx, name)
+}
+
+// AuditRead records that the actor read personal data.
+func (a *App) AuditRead(ctx context.Context, act kith.Actor, entity, entityID string) error {
+	return a.st.Audit.AuditRead(ctx, act, entity, entityID)
+}
+
+// ListAudit reads the actor's site's audit trail.
+func (a *App) ListAudit(ctx context.Context, act kith.Actor, f kith.AuditFilter) ([]kith.AuditEntry, int, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return nil, 0, err
+	}
+	return a.st.Audit.ListAudit(ctx, act.Site, f)
+}
+
+// Ping says whether the store answers.
+func (a *App) Ping(ctx context.Context) error { return a.st.Health.Ping(ctx) }
+
+// MigrationsApplied says whether the store's schema is up to date.
+func (a *App) MigrationsApplied(ctx context.Context) (bool, error) {
+	return a.st.Health.MigrationsApplied(ctx)
+}

@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/screening"
+)
+
+// thresholds are a site's referral timers, the defaults where unset.
+func (a *App) thresholds(ctx context.Context, site string) (referral.Thresholds, error) {
+	st, err := a.st.Sites.Site(ctx, site)
+	if err != nil {
+		return referral.Thresholds{}, err
+	}
+	return SiteThresholds(st), nil
+}
+
+// SiteThresholds are the referral timers a site's settings ask for.
+func SiteThresholds(st kith.Site) referral.Thresholds {
+	t := st.Settings.Timers
+	return referral.Thresholds{Nudge: t.NudgeAfter, Overdue: t.OverdueAfter, Expire: t.ExpireAfter}.OrDefault()
+}
+
+// CreateReferral opens a referral from a screening to a service and
+// returns it.
+func (a *App) CreateReferral(ctx context.Context, act kith.Actor, screeningID, serviceID string) (referral.Referral, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return referral.Referral{}, err
+	}
+	id, err := a.st.Referrals.CreateReferral(ctx, act, screeningID, serviceID)
+	if err != nil {
+		return referral.Referral{}, err
+	}
+	return a.Referral(ctx, act, id)
+}
+
+// Referral reads one referral, with its timers as of now under the site's
+// settings.
+func (a *App) Referral(ctx context.Context, act kith.Actor, id string) (referral.Referral, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return referral.Referral{}, err
+	}
+	return a.referral(ctx, act, id)
+}
+
+func (a *App) referral(ctx context.Context, act kith.Actor, id string) (referral.Referral, error) {
+	r, err := a.st.Referrals.Referral(ctx, act, id)
+	if err != nil {
+		return r, err
+	}
+	th, err := a.thresholds(ctx, act.Site)
+	if err != nil {
+		return r, err
+	}
+	return r.WithTimer(a.Now(), th), nil
+}
+
+// ListReferrals is a page of the navigator's worklist (referral.Less
+// order), each with its timers.
+func (a *App) ListReferrals(ctx context.Context, act kith.Actor, f ReferralFilter) ([]referral.Referral, int, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return nil, 0, err
+	}
+	th, err := a.thresholds(ctx, act.Site)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.Now, f.Thresholds = a.Now(), th
+	items, total, err := a.st.Referrals.ListReferrals(ctx, act, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range items {
+		items[i] = items[i].WithTimer(f.Now, th)
+	}
+	return items, total, nil
+}
+
+// Transition moves a referral (referral.Plan says what the move does) and
+// queues the messages that go with it in the same transaction.
+func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return TransitionResult{}, err
+	}
+	return a.st.Referrals.Transition(ctx, act, id, m, queue...)
+}
+
+// AddNote records a navigator's note on a referral.
+func (a *App) AddNote(ctx context.Context, act kith.Actor, id, note string) error {
+	if err := Authorize(act, Navigate); err != nil {
+		return err
+	}
+	return a.st.Referrals.AddNote(ctx, act, id, note)
+}
+
+// AddAttempt records an attempt to contact the person; the third failed
+// one raises a welfare check (true). The result must be one of
+// referral.AttemptResults whichever form it came from.
+func (a *App) AddAttempt(ctx context.Context, act kith.Actor, id, result, note string) (bool, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return false, err
+	}
+	if err := referral.CheckAttempt(result, note); err != nil {
+		return false, err
+	}
+	return a.st.Referrals.AddAttempt(ctx, act, id, result, note)
+}
+
+// ScreeningConcern is the concern a screening raised, if any.
+func (a *App) ScreeningConcern(ctx context.Context, act kith.Actor, screeningID string) (Concern, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return Concern{}, err
+	}
+	return a.st.Concerns.ScreeningConcern(ctx, act, screeningID)
+}
+
+// ListConcerns lists the site's safeguarding concerns.
+func (a *App) ListConcerns(ctx context.Context, act kith.Actor, p kith.Page) ([]Concern, int, error) {
+	if err := Authorize(act, Navigate); err != nil {
+		return nil, 0, err
+	}
+	return a.st.Concerns.ListConcerns(ctx, act, p)
+}
+
+// RecordConcernOutcome stores what the council reported back.
+func (a *App) RecordConcernOutcome(ctx context.Context, act kith.Actor, id string, o referral.ConcernOutcome) (Concern, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return Concern{}, err
+	}
+	if errs := o.Check(); len(errs) > 0 {
+		return Concern{}, kith.Invalid(errs...)
+	}
+	return a.st.Concerns.RecordConcernOutcome(ctx, act, id, o)
+}
+
+// ProviderReferral is what a provider, holding a checked link for one
+// referral (act.Kind "provider", act.ID the referral), may read: the
+// referral, what was submitted and the result. The link is the provider's
+// only authority; it reaches no other record.
+func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (referral.Referral, StoredScreening, error) {
+	if act.Kind != "provider" || act.ID == "" {
+		return referral.Referral{}, StoredScreening{}, kith.Errorf(kith.EFORBIDDEN, "This link does not allow that.")
+	}
+	r, err := a.referral(ctx, act, act.ID)
+	if err != nil {
+		return r, StoredScreening{}, err
+	}
+	st, err := a.st.Screenings.Screening(ctx, act, r.ScreeningID, "")
+	return r, st, err
+}
+
+// ProviderRequest is what was submitted for the provider's referral's
+// screening (for the person's name, wishes and safe contact).
+func (a *App) ProviderRequest(ctx context.Context, act kith.Actor, r referral.Referral) (*screening.Request, error) {
+	if act.Kind != "provider" || act.ID != r.ID {
+		return nil, kith.Errorf(kith.EFORBIDDEN, "This link does not allow that.")
+	}
+	return a.st.Screenings.ScreeningRequest(ctx, act, r.ScreeningID)
+}
+
+// ProviderAnswer records a provider's accept, decline (with a reason) or
+// engaged on the one referral its link names; nothing else is possible.
+func (a *App) ProviderAnswer(ctx context.Context, act kith.Actor, m referral.Move) error {
+	if act.Kind != "provider" || act.ID == "" {
+		return kith.Errorf(kith.EFORBIDDEN, "This link does not allow that.")
+	}
+	if !slices.Contains(referral.ProviderMoves, m.To) {
+		return kith.Invalid(kith.FieldError{Field: "answer", Message: "choose accept, decline or started"})
+	}
+	if len(m.Note) > 5000 {
+		return kith.Invalid(kith.FieldError{Field: "note", Message: "must be at most 5000 characters"})
+	}
+	_, err := a.st.Referrals.Transition(ctx, act, act.ID, m)
+	return err
+}

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/reports"
+)
+
+// Summary is the site's evaluation for the filter's period, with its own
+// unit costs behind the costs avoided; the read is audited as what (and
+// id) say, e.g. "report" or a CSV's name.
+func (a *App) Summary(ctx context.Context, act kith.Actor, f ReportFilter, what, id string) (reports.Summary, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return reports.Summary{}, err
+	}
+	site, err := a.st.Sites.Site(ctx, act.Site)
+	if err != nil {
+		return reports.Summary{}, err
+	}
+	sum, err := a.st.Reports.Summary(ctx, act, f, site.Settings.UnitCosts)
+	if err != nil {
+		return sum, err
+	}
+	return sum, a.st.Audit.AuditRead(ctx, act, what, id)
+}
+
+// ConcernReturnRows are the rows of the concerns return for a period.
+func (a *App) ConcernReturnRows(ctx context.Context, act kith.Actor, from, to time.Time) ([][]string, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return nil, err
+	}
+	return a.st.Exports.ConcernReturnRows(ctx, act, from, to)
+}
+
+// ResearchRows are the rows of the pseudonymised research extract.
+func (a *App) ResearchRows(ctx context.Context, act kith.Actor, from, to time.Time) ([][]string, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return nil, err
+	}
+	return a.st.Exports.ResearchRows(ctx, act, from, to)
+}

@@ -1,0 +1,209 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/pathways"
+	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/reports"
+	"github.com/kith-project/kith/screening"
+)
+
+// The store interfaces, one per aggregate. A backend implements them all
+// (package sqlite does; storetest.Run is what any backend must pass). They
+// hold no rules: who may do what is decided in this package before a store
+// is called; a store keeps every row scoped to the actor's or the named
+// site, writes the audit row for a change in the change's transaction, and
+// maps a UNIQUE violation to kith.ECONFLICT and a missing row to
+// kith.ENOTFOUND.
+
+// SiteStore keeps sites and their settings.
+type SiteStore interface {
+	CreateSite(ctx context.Context, a kith.Actor, id, name string, settings kith.SiteSettings) error
+	Site(ctx context.Context, id string) (kith.Site, error)
+	UpdateSiteSettings(ctx context.Context, a kith.Actor, name string, settings kith.SiteSettings) error
+}
+
+// UserStore keeps the people who sign in, with their password hashes.
+type UserStore interface {
+	CreateUser(ctx context.Context, a kith.Actor, email string, role kith.Role, passwordHash string) (kith.User, error)
+	// Credentials finds an enabled user by email, with the password hash.
+	Credentials(ctx context.Context, email string) (kith.User, string, error)
+	ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.User, int, error)
+	DisableUser(ctx context.Context, a kith.Actor, id int64) error
+}
+
+// TokenStore keeps API tokens (only a hash of each secret).
+type TokenStore interface {
+	CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error)
+	Authenticate(ctx context.Context, secret string) (kith.Token, error)
+	ListTokens(ctx context.Context, site string, p kith.Page) ([]kith.Token, int, error)
+	RevokeToken(ctx context.Context, a kith.Actor, id int64) error
+}
+
+// SessionStore keeps sign-in sessions (only a hash of each secret).
+type SessionStore interface {
+	CreateSession(ctx context.Context, a kith.Actor, userID int64) (string, error)
+	SessionUser(ctx context.Context, secret string) (kith.User, error)
+	DeleteSession(ctx context.Context, a kith.Actor, secret string) error
+}
+
+// SecretStore keeps the service's own keys, made on first use.
+type SecretStore interface {
+	Secret(ctx context.Context, name string) ([]byte, error)
+}
+
+// AuditStore is the append-only audit trail.
+type AuditStore interface {
+	// AuditRead records that a reads personal data (entity, entityID).
+	AuditRead(ctx context.Context, a kith.Actor, entity, entityID string) error
+	ListAudit(ctx context.Context, site string, f kith.AuditFilter) ([]kith.AuditEntry, int, error)
+}
+
+// ScreeningStore keeps screenings: the request as submitted, the result,
+// where the person lives, and what the pathway made of it.
+type ScreeningStore interface {
+	// CreateScreening stores a screening, or returns the first one stored
+	// under the same idempotency key in the site (created false); the same
+	// key with a different RequestHash is kith.EINVALID. It returns only
+	// once the screening is durable.
+	CreateScreening(ctx context.Context, a kith.Actor, in NewScreening) (StoredScreening, bool, error)
+	// Screening reads one screening of a's site and audits the read;
+	// submittedBy, when not empty, limits it to screenings that actor
+	// (kith.Actor.Ref) submitted.
+	Screening(ctx context.Context, a kith.Actor, id, submittedBy string) (StoredScreening, error)
+	// ScreeningRequest reads what was submitted and audits the read.
+	ScreeningRequest(ctx context.Context, a kith.Actor, id string) (*screening.Request, error)
+	ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilter) ([]ScreeningSummary, int, error)
+	// NextAllocation counts a site's pilot allocations, 1, 2, 3, ...
+	NextAllocation(ctx context.Context, site string) (int64, error)
+	RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error
+	BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error)
+}
+
+// PostcodeStore locates postcodes (their centroids).
+type PostcodeStore interface {
+	LocatePostcode(ctx context.Context, pc string) (lat, lon float64, ok bool, err error)
+}
+
+// ReferralStore keeps referrals, their history, notes, attempts and tasks.
+type ReferralStore interface {
+	// CreateReferral opens a referral; the store refuses (kith.ECONFLICT)
+	// one whose person neither agreed nor has a best-interest decision.
+	CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error)
+	// Referral reads one referral with everything recorded on it. Timer
+	// and Overdue are left for the caller (see App.withTimer).
+	Referral(ctx context.Context, a kith.Actor, id string) (referral.Referral, error)
+	// ListReferrals returns a page of the worklist in referral.Less order
+	// as of now under th, and the number that match.
+	ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter) ([]referral.Referral, int, error)
+	// ScreeningReferralIDs lists the referrals made from a screening.
+	ScreeningReferralIDs(ctx context.Context, site, screeningID string) ([]string, error)
+	// Transition applies a referral move (checked by referral.Plan inside
+	// the store's transaction, against the row as it is then) and queues
+	// the messages that go with it.
+	Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error)
+	AddNote(ctx context.Context, a kith.Actor, id, note string) error
+	// AddAttempt records a contact attempt; true when it was the third
+	// unanswered one in a row, which raises a welfare check.
+	AddAttempt(ctx context.Context, a kith.Actor, id, result, note string) (bool, error)
+	// SentReferrals lists every site's referrals waiting on a provider,
+	// with their sites, for the timers.
+	SentReferrals(ctx context.Context) ([]SiteReferral, error)
+	// MarkNudged records a nudge, once per sending, and queues its message.
+	MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error)
+}
+
+// ConcernStore keeps safeguarding concerns and what the council said.
+type ConcernStore interface {
+	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (Concern, error)
+	ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Concern, int, error)
+	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (Concern, error)
+}
+
+// DirectoryStore keeps each site's directory of services.
+type DirectoryStore interface {
+	ImportServices(ctx context.Context, a kith.Actor, svcs []assets.Service) (created, updated int, err error)
+	CreateService(ctx context.Context, a kith.Actor, s *assets.Service) error
+	UpdateService(ctx context.Context, a kith.Actor, s *assets.Service) error
+	DeleteService(ctx context.Context, a kith.Actor, id string) error
+	ConfirmService(ctx context.Context, a kith.Actor, id string, on time.Time) (assets.Service, error)
+	Service(ctx context.Context, site, id string) (assets.Service, error)
+	ListServices(ctx context.Context, site string, f ServiceFilter) ([]assets.Service, int, error)
+	SearchServices(ctx context.Context, site string, s Search) ([]SearchHit, int, error)
+	// Candidates are the live services in any of categories (all when
+	// empty) that can reach the person: a place within radiusKm, or no
+	// place at all (telephone and online services).
+	Candidates(ctx context.Context, site string, categories []string, lat, lon *float64, radiusKm float64) ([]pathways.Candidate, error)
+	CountServicesInCategory(ctx context.Context, site, category string) (int, error)
+}
+
+// PathwayStore keeps pathway versions (never changed once saved) and which
+// is active.
+type PathwayStore interface {
+	SavePathwayVersion(ctx context.Context, a kith.Actor, id, name string, doc []byte) (pathways.Version, error)
+	PathwayVersion(ctx context.Context, site, id string, version int) (pathways.Version, error)
+	ListPathways(ctx context.Context, site string, p kith.Page) ([]PathwaySummary, int, error)
+	ActivatePathway(ctx context.Context, a kith.Actor, act pathways.Active) error
+	ActivePathway(ctx context.Context, site string) (pathways.Active, bool, error)
+}
+
+// OutboxStore keeps email waiting to be sent.
+type OutboxStore interface {
+	// PendingMessages lists up to limit unsent messages of site (every
+	// site when empty), oldest first, leaving out any already tried
+	// maxAttempts times or more (0: none left out).
+	PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]Message, error)
+	MarkSent(ctx context.Context, id int64, sendErr error) error
+}
+
+// ReportStore reads the evaluation summary from the store's aggregates.
+type ReportStore interface {
+	Summary(ctx context.Context, a kith.Actor, f ReportFilter, costs []kith.CostItem) (reports.Summary, error)
+}
+
+// ExportStore reads the rows of the CSV exports and applies retention.
+type ExportStore interface {
+	ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error)
+	ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error)
+	// RetentionCandidates lists screenings of a's site made before cutoff
+	// whose referrals are all final (or which have none) and whose data is
+	// not yet redacted.
+	RetentionCandidates(ctx context.Context, a kith.Actor, before time.Time) ([]RetentionItem, error)
+	// Redact stores the redacted request and result of a screening and
+	// clears the free text on its referrals, in one transaction, unless a
+	// referral of it has reopened meanwhile.
+	Redact(ctx context.Context, a kith.Actor, r Redaction) error
+	SitesWithRetention(ctx context.Context) (map[string]int, error)
+}
+
+// HealthStore says whether the store is up and migrated.
+type HealthStore interface {
+	Ping(ctx context.Context) error
+	MigrationsApplied(ctx context.Context) (bool, error)
+}
+
+// Stores is one backend: every store interface.
+type Stores struct {
+	Sites      SiteStore
+	Users      UserStore
+	Tokens     TokenStore
+	Sessions   SessionStore
+	Secrets    SecretStore
+	Audit      AuditStore
+	Screenings ScreeningStore
+	Postcodes  PostcodeStore
+	Referrals  ReferralStore
+	Concerns   ConcernStore
+	Directory  DirectoryStore
+	Pathways   PathwayStore
+	Outbox     OutboxStore
+	Reports    ReportStore
+	Exports    ExportStore
+	Health     HealthStore
+	// Lock is taken by the job runner before each job's run.
+	Lock Locker
+}
