@@ -421,3 +421,20 @@ func TestFreshnessConfirmation(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// An import over the import limit is told that limit (20 MiB), not the
+// 1 MiB of other bodies.
+func TestImportTooLargeNamesItsLimit(t *testing.T) {
+	e := newEnv(t)
+	lead := e.token("alpha", kith.RoleLead)
+	body := bytes.Repeat([]byte(" "), 21<<20)
+	r := e.do("POST", "/api/v1/assets/import", lead, body)
+	wantProblem(t, r, 413, "body")
+	if !strings.Contains(string(r.Body), "20 MiB") || strings.Contains(string(r.Body), "1 MiB") {
+		t.Fatalf("21 MiB import: %s", r.Body)
+	}
+	page := doWith(t, browser(t), "POST", e.URL+"/lead/directory/import", "", body, "Content-Type", "multipart/form-data; boundary=x")
+	if page.Status != 413 || !strings.Contains(string(page.Body), "20 MiB") || strings.Contains(string(page.Body), "1 MiB") {
+		t.Fatalf("21 MiB upload page: %d %s", page.Status, page.Body)
+	}
+}

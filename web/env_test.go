@@ -17,6 +17,7 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
+	"github.com/kith-project/kith/mail"
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/kith-project/kith/web"
@@ -214,4 +215,12 @@ func wantProblem(t *testing.T, r response, status int, field string) {
 		}
 	}
 	t.Fatalf("no error for field %q in %s", field, r.Body)
+}
+
+// runOutboxOnce runs the outbox job once with sender.
+func runOutboxOnce(t *testing.T, e *env, sender mail.Sender) {
+	t.Helper()
+	if err := e.App.SendOutbox(context.Background(), sender); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 )
 
 // statusOf is the one table from error kind to HTTP status.
@@ -33,6 +34,30 @@ type problem struct {
 	Errors    []kith.FieldError `json:"errors,omitempty"`
 }
 
+// tooLarge is the error for a body over limit (e.g. "20 MiB").
+func tooLarge(limit string) *kith.Error {
+	return &kith.Error{Code: kith.ETOOLARGE, Message: "The request body is larger than " + limit + ".",
+		Fields: []kith.FieldError{{Field: "body", Message: "must be at most " + limit}}}
+}
+
+// bodyLimit is Echo's body limit (size as Echo writes it, e.g. "20M"),
+// answering with the limit it applies: Echo's own 413 says nothing of
+// the size, and the other bodies' 1 MiB would be wrong here.
+func bodyLimit(size, limit string) echo.MiddlewareFunc {
+	mw := middleware.BodyLimit(size)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := mw(next)
+		return func(c echo.Context) error {
+			err := h(c)
+			var he *echo.HTTPError
+			if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+				return tooLarge(limit)
+			}
+			return err
+		}
+	}
+}
+
 // fromEcho turns Echo's own errors (unknown route, wrong method, body
 // limit, rate limit) into the application vocabulary.
 func fromEcho(he *echo.HTTPError) *kith.Error {
@@ -42,8 +67,7 @@ func fromEcho(he *echo.HTTPError) *kith.Error {
 	case http.StatusMethodNotAllowed:
 		return &kith.Error{Code: kith.EBADREQUEST, Message: "Method not allowed."}
 	case http.StatusRequestEntityTooLarge:
-		return &kith.Error{Code: kith.ETOOLARGE, Message: "The request body is larger than 1 MiB.",
-			Fields: []kith.FieldError{{Field: "body", Message: "must be at most 1 MiB"}}}
+		return tooLarge("1 MiB")
 	case http.StatusTooManyRequests:
 		return kith.Errorf(kith.ERATELIMITED, "Too many requests. Please slow down.")
 	case http.StatusForbidden:

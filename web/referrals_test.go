@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +23,9 @@ type referralView struct {
 		From, To, Actor, Reason, Note string
 		At                            time.Time
 	} `json:"history"`
-	Tasks  []struct{ Kind string } `json:"tasks"`
-	Change *struct {
+	Tasks    []struct{ Kind string }   `json:"tasks"`
+	Attempts []struct{ Result string } `json:"contact_attempts"`
+	Change   *struct {
 		Delta            *int `json:"delta"`
 		MovedOutOfLonely bool `json:"moved_out_of_lonely"`
 	} `json:"loneliness_change"`
@@ -320,5 +322,32 @@ func TestSiteTimersAndNudge(t *testing.T) {
 	}
 	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); got.State != "sent" {
 		t.Fatalf("expired under a 30-day timer: %s", got.State)
+	}
+}
+
+// The referral page's contact-attempt form follows the API's rules: an
+// attempt without a result is refused, so three empty submissions raise
+// no welfare check.
+func TestReferralPageAttemptNeedsAResult(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	ref, _ := newReferral(t, e, nav, nil)
+	e.user("alpha", "nav@example.org", kith.RoleNavigator, "a long password")
+	c := browser(t)
+	signIn(t, e, c, "nav@example.org", "a long password")
+	page := doWith(t, c, "GET", e.URL+"/referrals/"+ref.ID, "", nil)
+	if page.Status != 200 {
+		t.Fatalf("referral page: %d", page.Status)
+	}
+	csrf := string(csrfRe.FindSubmatch(page.Body)[1])
+	for i := range 3 {
+		r := postForm(t, c, e.URL+"/referrals/"+ref.ID, url.Values{"_csrf": {csrf}, "action": {"attempt"}, "result": {""}})
+		if r.Status != 422 {
+			t.Fatalf("empty attempt %d: status %d, want 422", i+1, r.Status)
+		}
+	}
+	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); len(got.Tasks) != 0 || len(got.Attempts) != 0 {
+		t.Fatalf("after three empty attempts: tasks %+v, attempts %d", got.Tasks, len(got.Attempts))
 	}
 }

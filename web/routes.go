@@ -32,7 +32,7 @@ func (s *Server) routes() {
 
 	// Directory imports are bigger than other bodies, so they sit outside
 	// the 1 MiB group with a limit of their own.
-	e.POST("/api/v1/assets/import", s.importAssets, middleware.BodyLimit("20M"), s.authenticate, s.rateLimitAPI, leadOnly)
+	e.POST("/api/v1/assets/import", s.importAssets, bodyLimit("20M", "20 MiB"), s.authenticate, s.rateLimitAPI, leadOnly)
 
 	api := e.Group("/api/v1", middleware.BodyLimit("1M"))
 	api.GET("/openapi.json", s.openAPI)
@@ -99,7 +99,7 @@ func (s *Server) routes() {
 	isUpload := func(c echo.Context) bool { return c.Request().URL.Path == "/lead/directory/import" }
 	pages := e.Group("",
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}),
-		middleware.BodyLimit("20M"),
+		bodyLimit("20M", "20 MiB"),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "form:" + csrfField,
 			CookieName:     csrfCookie,
