@@ -13,7 +13,6 @@ import (
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/reports"
-	"github.com/kith-project/kith/screening"
 	"modernc.org/sqlite"
 )
 
@@ -157,386 +156,206 @@ func (q aggQuery) each(ctx context.Context, tx *sql.Tx, table, cols, sums string
 	return rows.Err()
 }
 
-// Summary computes a site's evaluation for a period of whole UTC days.
-// Counts are exact.
+// Summary computes a site's evaluation for a period of whole UTC days:
+// the store reads the grouped counts (reportCounts) and reports.Assemble
+// builds the summary from them. Counts are exact.
 //
-// It reads aggregates kept up to date on write by triggers (migration
-// 0008), by day and by month of each screening's creation, so its cost
+// The aggregates are kept up to date on write by triggers (migration
+// 0008), by day and by month of each screening's creation, so the cost
 // grows with the number of days, agencies, services and distinct located
-// points in the period, not with the number of screenings. summaryByScan
-// computes the same from the rows and is the tests' oracle; RebuildReports
-// recounts the aggregates.
+// points in the period, not with the number of screenings. The tests'
+// oracle (summaryByScan, in a test file) computes the same from the rows;
+// RebuildReports recounts the aggregates.
 func (db *DB) Summary(ctx context.Context, a kith.Actor, f ReportFilter, costs []kith.CostItem) (reports.Summary, error) {
-	out := reports.Summary{From: f.From.Format(time.DateOnly), To: f.To.AddDate(0, 0, -1).Format(time.DateOnly), PathwayVersion: f.PathwayVersion, Arm: f.Arm}
+	rf := reports.Filter{From: f.From.Format(time.DateOnly), To: f.To.AddDate(0, 0, -1).Format(time.DateOnly),
+		PathwayVersion: f.PathwayVersion, Arm: f.Arm, GapRadiusKm: f.GapRadiusKm}
 	day := func(t time.Time) bool { return t.Equal(t.UTC().Truncate(24 * time.Hour)) }
 	if !day(f.From) || !day(f.To) {
-		return out, fmt.Errorf("summary: the period must be whole UTC days, not %s to %s", fmtTime(f.From), fmtTime(f.To))
+		return reports.Summary{From: rf.From, To: rf.To, PathwayVersion: f.PathwayVersion, Arm: f.Arm},
+			fmt.Errorf("summary: the period must be whole UTC days, not %s to %s", fmtTime(f.From), fmtTime(f.To))
+	}
+	radius := f.GapRadiusKm
+	if radius <= 0 {
+		radius = assets.DefaultRadiusKm
 	}
 	q := aggQuery{site: a.Site, ranges: periodRanges(f.From.UTC(), f.To.UTC()), f: f}
-	type part struct {
-		funnel    reports.Funnel
-		steps     map[string]reports.Histogram
-		quadrants map[string]int
-		outcomes  reports.ReferralOutcomes
-		changes   map[string]*[5]int64 // n, sum, sumsq, lonely first, moved
-		version   int
-	}
-	newPart := func() *part {
-		return &part{steps: map[string]reports.Histogram{}, quadrants: map[string]int{}, changes: map[string]*[5]int64{},
-			outcomes: reports.ReferralOutcomes{Asked: map[string]int{}, Achieved: map[string]int{}, FeelsSafer: map[string]int{}}}
-	}
-	all := newPart()
-	agencies, arms := map[string]*part{}, map[string]*part{}
-	get := func(m map[string]*part, k string) *part {
-		if m[k] == nil {
-			m[k] = newPart()
+	var c reports.Counts
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		for _, read := range []func(context.Context, *sql.Tx, *reports.Counts) error{
+			q.screeningCounts, q.relationshipCounts, q.concernCounts, q.funnelCounts, q.stepCounts,
+			q.serviceCounts, q.responseCounts, q.outcomeCounts, q.changeCounts,
+		} {
+			if err := read(ctx, tx, &c); err != nil {
+				return err
+			}
 		}
-		return m[k]
+		return q.gapCounts(ctx, tx, radius, &c)
+	})
+	if err != nil {
+		return reports.Summary{}, fmt.Errorf("summary: %w", err)
 	}
-	agencyKey := func(s string) string {
-		if s == "" {
-			return "not_recorded"
+	return reports.Assemble(rf, c, costs), nil
+}
+
+func (q aggQuery) screeningCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.each(ctx, tx, "report_screenings", "t.version, t.arm, t.agency, t.concern, t.loneliness, t.isolation, t.quadrant", "sum(t.n)", func(scan func(...any) error) error {
+		var s reports.ScreeningCount
+		if err := scan(&s.Version, &s.Arm, &s.Agency, &s.Concern, &s.Loneliness, &s.Isolation, &s.Quadrant, &s.N); err != nil {
+			return err
 		}
-		return s
+		c.Screenings = append(c.Screenings, s)
+		return nil
+	})
+}
+
+func (q aggQuery) relationshipCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.each(ctx, tx, "report_relationships", "t.relationship, t.level", "sum(t.n)", func(scan func(...any) error) error {
+		var r reports.RelationshipCount
+		if err := scan(&r.Relationship, &r.Level, &r.N); err != nil || r.N == 0 {
+			return err
+		}
+		c.Relationships = append(c.Relationships, r)
+		return nil
+	})
+}
+
+func (q aggQuery) measureCounts(ctx context.Context, tx *sql.Tx, table string, out *[]reports.MeasureCount) error {
+	return q.each(ctx, tx, table, "t.arm, t.measure, t.value", "sum(t.n)", func(scan func(...any) error) error {
+		var m reports.MeasureCount
+		if err := scan(&m.Arm, &m.Measure, &m.Value, &m.N); err != nil || m.N == 0 {
+			return err
+		}
+		*out = append(*out, m)
+		return nil
+	})
+}
+
+func (q aggQuery) concernCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.measureCounts(ctx, tx, "report_concerns", &c.Concerns)
+}
+
+func (q aggQuery) outcomeCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.measureCounts(ctx, tx, "report_outcomes", &c.Outcomes)
+}
+
+func (q aggQuery) funnelCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.each(ctx, tx, "report_funnel", "t.arm, t.agency", "sum(t.referrals), sum(t.sent), sum(t.accepted), sum(t.engaged), sum(t.closed)", func(scan func(...any) error) error {
+		var r reports.FunnelCount
+		x := &r.Funnel
+		if err := scan(&r.Arm, &r.Agency, &x.Referrals, &x.Sent, &x.Accepted, &x.Engaged, &x.Closed); err != nil {
+			return err
+		}
+		c.Funnel = append(c.Funnel, r)
+		return nil
+	})
+}
+
+func (q aggQuery) stepCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.each(ctx, tx, "report_steps", "t.agency, t.step, t.days", "sum(t.n)", func(scan func(...any) error) error {
+		var s reports.StepCount
+		if err := scan(&s.Agency, &s.Step, &s.Days, &s.N); err != nil || s.N == 0 {
+			return err
+		}
+		c.Steps = append(c.Steps, s)
+		return nil
+	})
+}
+
+// serviceCounts reads each referred service's counts, with its name.
+func (q aggQuery) serviceCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	err := q.each(ctx, tx, "report_services", "t.service_id", "sum(t.referrals), sum(t.accepted), sum(t.declined)", func(scan func(...any) error) error {
+		var r reports.ServiceRow
+		if err := scan(&r.ServiceID, &r.Referrals, &r.Accepted, &r.Declined); err != nil || r.Referrals == 0 {
+			return err
+		}
+		c.Services = append(c.Services, r)
+		return nil
+	})
+	if err != nil || len(c.Services) == 0 {
+		return err
 	}
-	prevalence := map[string]map[string]int{}
-	sg := reports.Safeguarding{Enquiry: map[string]int{}, InsteadOfEnquiry: map[string]int{}}
-	msp := reports.MSPOutcomes{Asked: map[string]int{}, Achieved: map[string]int{}, RiskAssessment: map[string]int{}, RiskOutcome: map[string]int{}}
-	var hyp [8]int // concern isolated, of; no concern isolated, of; concern lonely, of; no concern lonely, of
-	services := map[string]*reports.ServiceRow{}
-	responses := map[string]reports.Histogram{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, name FROM services WHERE site_id = ?`, q.site)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	names := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		names[id] = name
+	}
+	for i := range c.Services {
+		c.Services[i].Name = names[c.Services[i].ServiceID]
+	}
+	return rows.Err()
+}
+
+func (q aggQuery) responseCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.each(ctx, tx, "report_responses", "t.service_id, t.days", "sum(t.n)", func(scan func(...any) error) error {
+		var r reports.ResponseCount
+		if err := scan(&r.ServiceID, &r.Days, &r.N); err != nil || r.N == 0 {
+			return err
+		}
+		c.Responses = append(c.Responses, r)
+		return nil
+	})
+}
+
+func (q aggQuery) changeCounts(ctx context.Context, tx *sql.Tx, c *reports.Counts) error {
+	return q.each(ctx, tx, "report_changes", "t.arm, t.instrument", "sum(t.n), sum(t.sum), sum(t.sumsq), sum(t.lonely_first), sum(t.moved)", func(scan func(...any) error) error {
+		var r reports.ChangeCount
+		if err := scan(&r.Arm, &r.Instrument, &r.N, &r.Sum, &r.SumSq, &r.LonelyFirst, &r.Moved); err != nil {
+			return err
+		}
+		c.Changes = append(c.Changes, r)
+		return nil
+	})
+}
+
+// gapCounts counts, by relationship, people with a need and those with no
+// open service for it within radiusKm, deciding "within" against the
+// directory as it is now, exactly as its distance search does.
+func (q aggQuery) gapCounts(ctx context.Context, tx *sql.Tx, radiusKm float64, c *reports.Counts) error {
 	type point struct {
 		rel      string
 		lat, lon float64
 	}
 	points := map[point]int{}
-	names := map[string]string{}
-	var locs map[string][]gapLocation
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		err := q.each(ctx, tx, "report_screenings", "t.version, t.arm, t.agency, t.concern, t.loneliness, t.isolation, t.quadrant", "sum(t.n)", func(scan func(...any) error) error {
-			var version, concern, n int
-			var arm, agency, lonely, isolated, quadrant string
-			if err := scan(&version, &arm, &agency, &concern, &lonely, &isolated, &quadrant, &n); err != nil || n == 0 {
-				return err
-			}
-			parts := []*part{all, get(agencies, agencyKey(agency))}
-			if arm != "" {
-				ap := get(arms, arm)
-				ap.version = max(ap.version, version)
-				parts = append(parts, ap)
-			}
-			for _, p := range parts {
-				p.funnel.Screenings += n
-				p.quadrants[quadrant] += n
-			}
-			c := 0
-			if concern == 0 {
-				c = 2
-			}
-			if isolated != "unknown" {
-				hyp[c+1] += n
-				if isolated == "isolated" {
-					hyp[c] += n
-				}
-			}
-			if lonely != "unknown" {
-				hyp[4+c+1] += n
-				if lonely == "lonely" {
-					hyp[4+c] += n
-				}
-			}
-			return nil
-		})
-		if err != nil {
+	err := q.each(ctx, tx, "report_gaps", "t.relationship, t.latitude, t.longitude", "sum(t.n)", func(scan func(...any) error) error {
+		var p point
+		var n int
+		if err := scan(&p.rel, &p.lat, &p.lon, &n); err != nil || n == 0 {
 			return err
 		}
-		err = q.each(ctx, tx, "report_relationships", "t.relationship, t.level", "sum(t.n)", func(scan func(...any) error) error {
-			var rel, level string
-			var n int
-			if err := scan(&rel, &level, &n); err != nil || n == 0 {
-				return err
-			}
-			if prevalence[rel] == nil {
-				prevalence[rel] = map[string]int{}
-			}
-			prevalence[rel][level] = n
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_concerns", "t.arm, t.measure, t.value", "sum(t.n)", func(scan func(...any) error) error {
-			var arm, measure, value string
-			var n int
-			if err := scan(&arm, &measure, &value, &n); err != nil || n == 0 {
-				return err
-			}
-			switch measure {
-			case "concern":
-				all.funnel.Concerns += n
-				get(agencies, agencyKey(value)).funnel.Concerns += n
-				if arm != "" {
-					get(arms, arm).funnel.Concerns += n
-				}
-			case "awaiting":
-				sg.AwaitingReply += n
-			case "enquiry":
-				sg.Enquiry[value] += n
-				if value != "no_enquiry" {
-					msp.Enquiries += n
-				}
-			case "instead":
-				sg.InsteadOfEnquiry[value] += n
-			case "msp_asked":
-				msp.Asked[value] += n
-			case "msp_achieved":
-				msp.Achieved[value] += n
-			case "risk_assessment":
-				msp.RiskAssessment[value] += n
-			case "risk_outcome":
-				msp.RiskOutcome[value] += n
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_funnel", "t.arm, t.agency", "sum(t.referrals), sum(t.sent), sum(t.accepted), sum(t.engaged), sum(t.closed)", func(scan func(...any) error) error {
-			var arm, agency string
-			var x reports.Funnel
-			if err := scan(&arm, &agency, &x.Referrals, &x.Sent, &x.Accepted, &x.Engaged, &x.Closed); err != nil {
-				return err
-			}
-			parts := []*part{all, get(agencies, agencyKey(agency))}
-			if arm != "" {
-				parts = append(parts, get(arms, arm))
-			}
-			for _, p := range parts {
-				p.funnel.Referrals += x.Referrals
-				p.funnel.Sent += x.Sent
-				p.funnel.Accepted += x.Accepted
-				p.funnel.Engaged += x.Engaged
-				p.funnel.Closed += x.Closed
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_steps", "t.agency, t.step, t.days", "sum(t.n)", func(scan func(...any) error) error {
-			var agency, step string
-			var days, n int
-			if err := scan(&agency, &step, &days, &n); err != nil || n == 0 {
-				return err
-			}
-			for _, p := range []*part{all, get(agencies, agencyKey(agency))} {
-				if p.steps[step] == nil {
-					p.steps[step] = reports.Histogram{}
-				}
-				p.steps[step][days] += n
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_services", "t.service_id", "sum(t.referrals), sum(t.accepted), sum(t.declined)", func(scan func(...any) error) error {
-			r := &reports.ServiceRow{}
-			if err := scan(&r.ServiceID, &r.Referrals, &r.Accepted, &r.Declined); err != nil || r.Referrals == 0 {
-				return err
-			}
-			services[r.ServiceID] = r
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_responses", "t.service_id, t.days", "sum(t.n)", func(scan func(...any) error) error {
-			var id string
-			var days, n int
-			if err := scan(&id, &days, &n); err != nil || n == 0 {
-				return err
-			}
-			if responses[id] == nil {
-				responses[id] = reports.Histogram{}
-			}
-			responses[id][days] += n
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_outcomes", "t.arm, t.measure, t.value", "sum(t.n)", func(scan func(...any) error) error {
-			var arm, measure, value string
-			var n int
-			if err := scan(&arm, &measure, &value, &n); err != nil || n == 0 {
-				return err
-			}
-			parts := []*part{all}
-			if arm != "" {
-				parts = append(parts, get(arms, arm))
-			}
-			for _, p := range parts {
-				switch measure {
-				case "closed":
-					p.outcomes.Closed += n
-				case "asked":
-					p.outcomes.Asked[value] += n
-				case "achieved":
-					p.outcomes.Achieved[value] += n
-				case "feels_safer":
-					p.outcomes.FeelsSafer[value] += n
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_changes", "t.arm, t.instrument", "sum(t.n), sum(t.sum), sum(t.sumsq), sum(t.lonely_first), sum(t.moved)", func(scan func(...any) error) error {
-			var arm, instrument string
-			var v [5]int64
-			if err := scan(&arm, &instrument, &v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
-				return err
-			}
-			parts := []*part{all}
-			if arm != "" {
-				parts = append(parts, get(arms, arm))
-			}
-			for _, p := range parts {
-				c := p.changes[instrument]
-				if c == nil {
-					c = &[5]int64{}
-					p.changes[instrument] = c
-				}
-				for i := range v {
-					c[i] += v[i]
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		err = q.each(ctx, tx, "report_gaps", "t.relationship, t.latitude, t.longitude", "sum(t.n)", func(scan func(...any) error) error {
-			var p point
-			var n int
-			if err := scan(&p.rel, &p.lat, &p.lon, &n); err != nil || n == 0 {
-				return err
-			}
-			points[p] += n
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if len(services) > 0 {
-			rows, err := tx.QueryContext(ctx, `SELECT id, name FROM services WHERE site_id = ?`, a.Site)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id, name string
-				if err := rows.Scan(&id, &name); err != nil {
-					return err
-				}
-				names[id] = name
-			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		if len(points) > 0 {
-			locs, err = gapLocations(ctx, tx, a.Site)
-		}
-		return err
-	})
-	if err != nil {
-		return out, fmt.Errorf("summary: %w", err)
-	}
-
-	med := func(h reports.Histogram) *float64 {
-		if m, ok := h.Median(); ok {
-			return &m
-		}
+		points[p] += n
 		return nil
+	})
+	if err != nil || len(points) == 0 {
+		return err
 	}
-	times := func(p *part) reports.StepTimes {
-		return reports.StepTimes{ScreeningToReferral: med(p.steps["referral"]), ReferralToSent: med(p.steps["sent"]),
-			SentToAccepted: med(p.steps["accepted"]), AcceptedToEngaged: med(p.steps["engaged"]), EngagedToClosed: med(p.steps["closed"])}
+	locs, err := gapLocations(ctx, tx, q.site)
+	if err != nil {
+		return err
 	}
-	loneliness := func(p *part) []reports.LonelinessChange {
-		out := []reports.LonelinessChange{}
-		for _, code := range []string{screening.UCLA3, screening.DJG6, screening.ONSLoneliness} {
-			c := p.changes[code]
-			if c == nil || (c[0] == 0 && c[3] == 0) {
-				continue
-			}
-			out = append(out, reports.LonelinessChange{Instrument: code, Change: reports.Mean95Sums(int(c[0]), float64(c[1]), float64(c[2])),
-				MovedOutOfLonely: reports.NewShare(int(c[4]), int(c[3]))})
+	byRel := map[string]*reports.GapCount{}
+	for p, n := range points {
+		g := byRel[p.rel]
+		if g == nil {
+			g = &reports.GapCount{Relationship: p.rel}
+			byRel[p.rel] = g
 		}
-		return out
-	}
-	out.Funnel, out.Times = all.funnel, times(all)
-	out.ByAgency = []reports.AgencyFunnel{}
-	for name, p := range agencies {
-		if p.funnel.Screenings > 0 {
-			out.ByAgency = append(out.ByAgency, reports.AgencyFunnel{Agency: name, Funnel: p.funnel, Times: times(p)})
+		g.People += n
+		if !serviceWithin(locs[p.rel], p.lat, p.lon, radiusKm) {
+			g.NoServiceWithin += n
 		}
 	}
-	sort.Slice(out.ByAgency, func(i, j int) bool { return out.ByAgency[i].Agency < out.ByAgency[j].Agency })
-	out.Prevalence = prevalence
-	out.Quadrants = all.quadrants
-	sg.Concerns = all.funnel.Concerns
-	out.Safeguarding, out.MSP = sg, msp
-	out.Referrals = all.outcomes
-	out.Loneliness = loneliness(all)
-	out.Hypothesis = reports.Hypothesis{ConcernIsolated: reports.NewShare(hyp[0], hyp[1]), NoConcernIsolated: reports.NewShare(hyp[2], hyp[3]),
-		ConcernLonely: reports.NewShare(hyp[4], hyp[5]), NoConcernLonely: reports.NewShare(hyp[6], hyp[7]), Note: hypothesisNote}
-	out.Services = []reports.ServiceRow{}
-	for id, row := range services {
-		row.Name = names[id]
-		if d := row.Accepted + row.Declined; d > 0 {
-			v := float64(row.Accepted) / float64(d)
-			row.AcceptanceRate = &v
-		}
-		row.MedianResponseWD = med(responses[id])
-		out.Services = append(out.Services, *row)
+	for _, g := range byRel {
+		c.Gaps = append(c.Gaps, *g)
 	}
-	sortServices(out.Services)
-	radius := f.GapRadiusKm
-	if radius <= 0 {
-		radius = assets.DefaultRadiusKm
-	}
-	out.Gaps = []reports.Gap{}
-	for _, rel := range assets.RelationshipCodes() {
-		g := reports.Gap{Relationship: rel, RadiusKm: radius}
-		for p, n := range points {
-			if p.rel != rel {
-				continue
-			}
-			g.People += n
-			if !serviceWithin(locs[rel], p.lat, p.lon, radius) {
-				g.NoServiceWithin += n
-			}
-		}
-		if g.People > 0 {
-			out.Gaps = append(out.Gaps, g)
-		}
-	}
-	out.Costs = reports.EstimateCosts(costs, map[string]int{"engaged_referrals": out.Funnel.Engaged, "closed_referrals": out.Funnel.Closed, "screenings": out.Funnel.Screenings})
-	if f.PathwayVersion == nil && f.Arm == "" {
-		for _, arm := range []string{"a", "b"} {
-			p := arms[arm]
-			if p == nil || p.funnel.Screenings == 0 {
-				continue
-			}
-			out.Arms = append(out.Arms, reports.ArmSummary{Arm: arm, Version: p.version, Funnel: p.funnel, Quadrants: p.quadrants,
-				Referrals: p.outcomes, Loneliness: loneliness(p)})
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // gapLocation is one located place of an open service that helps with a

@@ -1,3 +1,7 @@
+// The row-reading summary: the tests' oracle for the aggregates (it reads
+// every screening, referral and concern of the period), compiled only into
+// the tests.
+
 package sqlite
 
 import (
@@ -388,19 +392,7 @@ func hypothesis(scr []repScreening) reports.Hypothesis {
 	}
 	return reports.Hypothesis{ConcernIsolated: reports.NewShare(ci, cn), NoConcernIsolated: reports.NewShare(ni, nn),
 		ConcernLonely: reports.NewShare(cl, cln), NoConcernLonely: reports.NewShare(nl, nln),
-		Note: hypothesisNote}
-}
-
-const hypothesisNote = "Shares are of screenings where the status is known. A difference between them is an association in the site's data, not evidence that isolation causes harm."
-
-// sortServices orders services by referrals, most first, then by id.
-func sortServices(out []reports.ServiceRow) {
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Referrals != out[j].Referrals {
-			return out[i].Referrals > out[j].Referrals
-		}
-		return out[i].ServiceID < out[j].ServiceID
-	})
+		Note: reports.HypothesisNote}
 }
 
 func serviceRows(refs []*repReferral) []reports.ServiceRow {
@@ -437,7 +429,7 @@ func serviceRows(refs []*repReferral) []reports.ServiceRow {
 		}
 		out = append(out, *row)
 	}
-	sortServices(out)
+	reports.SortServices(out)
 	return out
 }
 
