@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/kith-project/kith/app"
@@ -306,11 +305,9 @@ func (db *DB) ScreeningReferralIDs(ctx context.Context, site, screeningID string
 	return ids, rows.Err()
 }
 
-// Transition moves a referral, records who, when, from, to, reason and
-// note in the same transaction, and does what the move implies: a reroute
-// opens a new referral linked both ways; an escalation raises a concern;
-// a withdrawal with red flags makes a coercion check; closing stores the
-// outcome and the change in loneliness.
+// Transition moves a referral as referral.Plan says, against the row as it
+// is in the transaction, and records who, when, from, to, reason and note
+// with the move's effects and messages in the same transaction.
 func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
 	var out TransitionResult
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -318,64 +315,20 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 		if err != nil {
 			return err
 		}
-		if err := referral.Check(r.State, m); err != nil {
+		var first *screening.Result
+		if referral.NeedsScreening(m) {
+			if first, _, err = loadScreening(ctx, tx, a.Site, r.ScreeningID); err != nil {
+				return err
+			}
+		}
+		e, err := referral.Plan(r, m, a.Ref(), first)
+		if err != nil {
 			return err
 		}
-		now := fmtTime(db.now())
-		sets := []string{"state = ?", "state_at = ?", "updated_at = ?"}
-		args := []any{string(m.To), now, now}
-		switch m.To {
-		case referral.Assigned:
-			assignee := m.Assignee
-			if assignee == "" {
-				assignee = a.Ref()
-			}
-			sets, args = append(sets, "assignee = ?"), append(args, assignee)
-		case referral.Sent:
-			sets, args = append(sets, "sent_at = ?", "nudged_at = NULL"), append(args, now)
-		case referral.Rerouted:
-			newID, err := db.insertReferral(ctx, tx, a, r.ScreeningID, m.ServiceID, r.Safeguarding, r.RedFlags, r.ID)
-			if err != nil {
-				return err
-			}
-			out.NewReferralID = newID
-			sets, args = append(sets, "rerouted_to = ?"), append(args, newID)
-		case referral.Escalated:
-			ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, r.ID)
-			if err != nil {
-				return err
-			}
-			out.ConcernRef = ref
-		case referral.Withdrawn:
-			if r.RedFlags {
-				if err := db.addTask(ctx, tx, a, r.ID, referral.TaskCoercionCheck); err != nil {
-					return err
-				}
-			}
-		case referral.Closed:
-			res, _, err := loadScreening(ctx, tx, a.Site, r.ScreeningID)
-			if err != nil {
-				return err
-			}
-			change, err := followUpChange(res, m.Outcome.FollowUp)
-			if err != nil {
-				return err
-			}
-			ob, _ := json.Marshal(m.Outcome)
-			sets, args = append(sets, "outcome = ?"), append(args, string(ob))
-			if change != nil {
-				cb, _ := json.Marshal(change)
-				sets, args = append(sets, "loneliness_change = ?"), append(args, string(cb))
-			}
+		if out, err = db.applyMove(ctx, tx, a, r, m.To, e); err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+strings.Join(sets, ", ")+` WHERE site_id = ? AND id = ?`, append(args, a.Site, id)...); err != nil {
-			return fmt.Errorf("move referral: %w", err)
-		}
-		reason := m.Reason
-		if m.To == referral.Withdrawn {
-			reason = m.WithdrawnBy + ": " + m.Reason
-		}
-		if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, reason, m.Note); err != nil {
+		if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, e.HistoryReason, m.Note); err != nil {
 			return err
 		}
 		for _, msg := range queue {
@@ -389,29 +342,50 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 	return out, err
 }
 
-// followUpChange scores a follow-up loneliness measure and compares it with
-// the first, which must have used the same instrument.
-func followUpChange(first *screening.Result, fu *referral.FollowUp) (*referral.Change, error) {
-	if fu == nil {
-		return nil, nil
+// applyMove writes a move's new state and its effects.
+func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects) (TransitionResult, error) {
+	var out TransitionResult
+	now := fmtTime(db.now())
+	sets := []string{"state = ?", "state_at = ?", "updated_at = ?"}
+	args := []any{string(to), now, now}
+	if e.Assignee != "" {
+		sets, args = append(sets, "assignee = ?"), append(args, e.Assignee)
 	}
-	prev, ok := first.Instruments[fu.Instrument]
-	if !ok || !slices.Contains([]string{screening.UCLA3, screening.DJG6, screening.ONSLoneliness}, fu.Instrument) {
-		return nil, kith.Invalid(kith.FieldError{Field: "outcome.follow_up.instrument",
-			Message: "must be a loneliness instrument the screening used, so the change is meaningful"})
+	if e.Sent {
+		sets, args = append(sets, "sent_at = ?", "nudged_at = NULL"), append(args, now)
 	}
-	res, err := screening.ScoreInstrument(fu.Instrument, screening.InstrumentInput{Answers: fu.Answers, Answer: fu.Answer}, "outcome.follow_up")
-	if err != nil {
-		return nil, err
+	if e.RerouteTo != "" {
+		newID, err := db.insertReferral(ctx, tx, a, r.ScreeningID, e.RerouteTo, r.Safeguarding, r.RedFlags, r.ID)
+		if err != nil {
+			return out, err
+		}
+		out.NewReferralID = newID
+		sets, args = append(sets, "rerouted_to = ?"), append(args, newID)
 	}
-	c := &referral.Change{Instrument: fu.Instrument, FirstScore: prev.Score, FollowUpScore: res.Score,
-		FirstClass: prev.Classification, FollowUpClass: res.Classification}
-	if prev.Score != nil && res.Score != nil {
-		d := *res.Score - *prev.Score
-		c.Delta = &d
+	if e.RaiseConcern {
+		ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, r.ID)
+		if err != nil {
+			return out, err
+		}
+		out.ConcernRef = ref
 	}
-	c.MovedOutOfLonely = referral.LonelyClass(prev.Classification) && !referral.LonelyClass(res.Classification)
-	return c, nil
+	if e.Task != "" {
+		if err := db.addTask(ctx, tx, a, r.ID, e.Task); err != nil {
+			return out, err
+		}
+	}
+	if e.Outcome != nil {
+		ob, _ := json.Marshal(e.Outcome)
+		sets, args = append(sets, "outcome = ?"), append(args, string(ob))
+	}
+	if e.Change != nil {
+		cb, _ := json.Marshal(e.Change)
+		sets, args = append(sets, "loneliness_change = ?"), append(args, string(cb))
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET `+strings.Join(sets, ", ")+` WHERE site_id = ? AND id = ?`, append(args, a.Site, r.ID)...); err != nil {
+		return out, fmt.Errorf("move referral: %w", err)
+	}
+	return out, nil
 }
 
 func (db *DB) addTask(ctx context.Context, tx *sql.Tx, a kith.Actor, referralID, kind string) error {

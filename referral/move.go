@@ -1,0 +1,105 @@
+package referral
+
+import (
+	"slices"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/screening"
+)
+
+// Effects are what a move does, for the store to write in the move's
+// transaction beside the new state and its history row.
+type Effects struct {
+	// Assignee is set when the referral is assigned.
+	Assignee string
+	// Sent starts the provider's timers (and forgets any nudge).
+	Sent bool
+	// RerouteTo is the service a new referral goes to, linked both ways.
+	RerouteTo string
+	// RaiseConcern raises a safeguarding concern for the screening if it
+	// has none.
+	RaiseConcern bool
+	// Task is a task to open on the referral ("" for none).
+	Task string
+	// Outcome and Change are stored when the referral closes.
+	Outcome *Outcome
+	Change  *Change
+	// HistoryReason is the reason the history row records.
+	HistoryReason string
+}
+
+// NeedsScreening reports whether Plan needs the screening's result for m:
+// a close with a follow-up measure compares it with the first.
+func NeedsScreening(m Move) bool {
+	return m.To == Closed && m.Outcome != nil && m.Outcome.FollowUp != nil
+}
+
+// Plan checks a move of r and says what it does: a reroute opens a new
+// referral; an escalation raises a concern; a withdrawal of a referral
+// with red flags opens a coercion check; closing stores the outcome and
+// the change in loneliness. actorRef is who moves it (an assignment to
+// no one in particular goes to them); first is the screening's result,
+// needed only when NeedsScreening(m).
+func Plan(r Referral, m Move, actorRef string, first *screening.Result) (Effects, error) {
+	if err := Check(r.State, m); err != nil {
+		return Effects{}, err
+	}
+	e := Effects{HistoryReason: m.Reason}
+	switch m.To {
+	case Assigned:
+		e.Assignee = m.Assignee
+		if e.Assignee == "" {
+			e.Assignee = actorRef
+		}
+	case Sent:
+		e.Sent = true
+	case Rerouted:
+		e.RerouteTo = m.ServiceID
+	case Escalated:
+		e.RaiseConcern = true
+	case Withdrawn:
+		e.HistoryReason = m.WithdrawnBy + ": " + m.Reason
+		if r.RedFlags {
+			e.Task = TaskCoercionCheck
+		}
+	case Closed:
+		e.Outcome = m.Outcome
+		if NeedsScreening(m) {
+			c, err := FollowUpChange(first, m.Outcome.FollowUp)
+			if err != nil {
+				return Effects{}, err
+			}
+			e.Change = c
+		}
+	}
+	return e, nil
+}
+
+// FollowUpChange scores a follow-up loneliness measure and compares it
+// with the first, which must have used the same instrument.
+func FollowUpChange(first *screening.Result, fu *FollowUp) (*Change, error) {
+	if fu == nil {
+		return nil, nil
+	}
+	var prev screening.InstrumentResult
+	ok := false
+	if first != nil {
+		prev, ok = first.Instruments[fu.Instrument]
+	}
+	if !ok || !slices.Contains([]string{screening.UCLA3, screening.DJG6, screening.ONSLoneliness}, fu.Instrument) {
+		return nil, kith.Invalid(kith.FieldError{Field: "outcome.follow_up.instrument",
+			Message: "must be a loneliness instrument the screening used, so the change is meaningful"})
+	}
+	res, err := screening.ScoreInstrument(fu.Instrument, screening.InstrumentInput{Answers: fu.Answers, Answer: fu.Answer}, "outcome.follow_up")
+	if err != nil {
+		return nil, err
+	}
+	c := &Change{Instrument: fu.Instrument, FirstScore: prev.Score, FollowUpScore: res.Score,
+		FirstClass: prev.Classification, FollowUpClass: res.Classification}
+	if prev.Score != nil && res.Score != nil {
+		d := *res.Score - *prev.Score
+		c.Delta = &d
+	}
+	c.MovedOutOfLonely = LonelyClass(prev.Classification) && !LonelyClass(res.Classification)
+	return c, nil
+}
