@@ -22,7 +22,8 @@ import (
 
 // SiteStore keeps sites and their settings.
 type SiteStore interface {
-	CreateSite(ctx context.Context, a kith.Actor, id, name string, settings kith.SiteSettings) error
+	// CreateSite adds a site and its first pathway in one transaction.
+	CreateSite(ctx context.Context, a kith.Actor, s SiteToCreate) error
 	Site(ctx context.Context, id string) (kith.Site, error)
 	UpdateSiteSettings(ctx context.Context, a kith.Actor, name string, settings kith.SiteSettings) error
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 )
 
@@ -37,7 +38,7 @@ func benchDirectory(b *testing.B) *DB {
 			return
 		}
 		a := kith.Actor{Site: "bench", Kind: "system", ID: "bench"}
-		if benchErr = benchDB.CreateSite(ctx, a, "bench", "Bench", kith.SiteSettings{}); benchErr != nil {
+		if benchErr = benchDB.CreateSite(ctx, a, app.NewSite("bench", "Bench", kith.SiteSettings{})); benchErr != nil {
 			return
 		}
 		svcs := assets.GenerateServices(benchServices, 1)
@@ -157,7 +158,7 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		a := kith.Actor{Site: "s", Kind: "system", ID: "bench"}
-		if err := db.CreateSite(ctx, a, "s", "S", kith.SiteSettings{}); err != nil {
+		if err := db.CreateSite(ctx, a, app.NewSite("s", "S", kith.SiteSettings{})); err != nil {
 			b.Fatal(err)
 		}
 		batch := slices.Clone(svcs)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 )
 
 func TestMigrationsFromEmpty(t *testing.T) {
@@ -93,7 +94,7 @@ func TestAuditFailureRollsBackTheChange(t *testing.T) {
 		BEGIN SELECT RAISE(ABORT, 'audit unavailable'); END`); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, "x", "X", kith.SiteSettings{}); err == nil {
+	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, app.NewSite("x", "X", kith.SiteSettings{})); err == nil {
 		t.Fatal("CreateSite succeeded although its audit row failed")
 	}
 	if _, err := db.Site(ctx, "x"); kith.ErrorCode(err) != kith.ENOTFOUND {

@@ -8,58 +8,53 @@ import (
 	"fmt"
 
 	"github.com/kith-project/kith"
-	"github.com/kith-project/kith/pathways"
+	"github.com/kith-project/kith/app"
 )
 
-// CreateSite adds a site. A duplicate id is a conflict.
-func (db *DB) CreateSite(ctx context.Context, a kith.Actor, id, name string, settings kith.SiteSettings) error {
-	js, err := json.Marshal(settings)
+// CreateSite adds a site and, when given, its first pathway (version 1,
+// active). A duplicate id is a conflict.
+func (db *DB) CreateSite(ctx context.Context, a kith.Actor, s app.SiteToCreate) error {
+	js, err := json.Marshal(s.Settings)
 	if err != nil {
 		return fmt.Errorf("create site: %w", err)
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO sites (id, name, settings, created_at) VALUES (?, ?, ?, ?)`,
-			id, name, string(js), fmtTime(db.now()))
+			s.ID, s.Name, string(js), fmtTime(db.now()))
 		if isUnique(err) {
-			return kith.Errorf(kith.ECONFLICT, "A site with id %q already exists.", id)
+			return kith.Errorf(kith.ECONFLICT, "A site with id %q already exists.", s.ID)
 		}
 		if err != nil {
 			return fmt.Errorf("create site: %w", err)
 		}
-		a.Site = id
-		if err := db.insertAudit(ctx, tx, a, "create", "site", id); err != nil {
+		a.Site = s.ID
+		if err := db.insertAudit(ctx, tx, a, "create", "site", s.ID); err != nil {
 			return err
 		}
-		return db.seedDefaultPathway(ctx, tx, a)
+		if s.Pathway == nil {
+			return nil
+		}
+		return db.insertFirstPathway(ctx, tx, a, *s.Pathway)
 	})
 }
 
-// seedDefaultPathway gives a new site Kith's default pathway, version 1,
-// active, so screenings get recommendations from the first day.
-func (db *DB) seedDefaultPathway(ctx context.Context, tx *sql.Tx, a kith.Actor) error {
+// insertFirstPathway stores a new site's first pathway as version 1, active.
+func (db *DB) insertFirstPathway(ctx context.Context, tx *sql.Tx, a kith.Actor, p app.FirstPathway) error {
 	now := fmtTime(db.now())
-	doc, err := pathways.ParseDocument(pathways.DefaultDocument())
-	if err != nil {
-		return err
-	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
 	for _, q := range []struct {
 		sql  string
 		args []any
 	}{
-		{`INSERT INTO pathways (site_id, id, name, created_at) VALUES (?, 'default', ?, ?)`, []any{a.Site, doc.Name, now}},
-		{`INSERT INTO pathway_versions (site_id, pathway_id, version, document, created_at, created_by) VALUES (?, 'default', 1, ?, ?, ?)`,
-			[]any{a.Site, string(body), now, a.Ref()}},
-		{`INSERT INTO site_pathway (site_id, pathway_id, version, changed_at) VALUES (?, 'default', 1, ?)`, []any{a.Site, now}},
+		{`INSERT INTO pathways (site_id, id, name, created_at) VALUES (?, ?, ?, ?)`, []any{a.Site, p.ID, p.Name, now}},
+		{`INSERT INTO pathway_versions (site_id, pathway_id, version, document, created_at, created_by) VALUES (?, ?, 1, ?, ?, ?)`,
+			[]any{a.Site, p.ID, string(p.Document), now, a.Ref()}},
+		{`INSERT INTO site_pathway (site_id, pathway_id, version, changed_at) VALUES (?, ?, 1, ?)`, []any{a.Site, p.ID, now}},
 	} {
 		if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
-			return fmt.Errorf("seed default pathway: %w", err)
+			return fmt.Errorf("first pathway: %w", err)
 		}
 	}
-	return db.insertAudit(ctx, tx, a, "create", "pathway_version", "default@1")
+	return db.insertAudit(ctx, tx, a, "create", "pathway_version", p.ID+"@1")
 }
 
 // Site returns one site.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 )
 
 // openTestDB opens a new database in a temporary directory with one site,
@@ -18,7 +19,7 @@ func openTestDB(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, "s", "S", kith.SiteSettings{}); err != nil {
+	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, app.NewSite("s", "S", kith.SiteSettings{})); err != nil {
 		t.Fatal(err)
 	}
 	return db

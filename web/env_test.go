@@ -74,8 +74,8 @@ func newEnv(t *testing.T, cfgs ...web.Config) *env {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"alpha", "beta"} {
-		if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, id, "Site "+id,
-			kith.SiteSettings{SafeguardingPhone: "0113 496 0000", NavigatorPhone: "0113 496 0001"}); err != nil {
+		if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "test"}, app.NewSite(id, "Site "+id,
+			kith.SiteSettings{SafeguardingPhone: "0113 496 0000", NavigatorPhone: "0113 496 0001"})); err != nil {
 			t.Fatal(err)
 		}
 	}

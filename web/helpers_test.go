@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/kith-project/kith/web"
 )
@@ -29,7 +30,7 @@ func openFuzzDB(f *testing.F) *sqlite.DB {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { db.Close() })
-	if err := db.CreateSite(f.Context(), kith.Actor{Kind: "system", ID: "fuzz"}, "alpha", "Alpha", kith.SiteSettings{}); err != nil {
+	if err := db.CreateSite(f.Context(), kith.Actor{Kind: "system", ID: "fuzz"}, app.NewSite("alpha", "Alpha", kith.SiteSettings{})); err != nil {
 		f.Fatal(err)
 	}
 	return db
@@ -54,7 +55,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "bench"}, "alpha", "Alpha", kith.SiteSettings{SafeguardingPhone: "0113 496 0000"}); err != nil {
+	if err := db.CreateSite(ctx, kith.Actor{Kind: "system", ID: "bench"}, app.NewSite("alpha", "Alpha", kith.SiteSettings{SafeguardingPhone: "0113 496 0000"})); err != nil {
 		b.Fatal(err)
 	}
 	srv.SetReady()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
 	"golang.org/x/term"
@@ -143,7 +144,7 @@ func runSiteCreate(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer db.Close()
-	if err := db.CreateSite(ctx, cliActor(*id), *id, *name, kith.SiteSettings{SafeguardingPhone: *phone}); err != nil {
+	if err := db.CreateSite(ctx, cliActor(*id), app.NewSite(*id, *name, kith.SiteSettings{SafeguardingPhone: *phone})); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "site %s created\n", *id)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/internal/demodata"
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
@@ -33,9 +34,9 @@ var demoUsers = []struct {
 func seedDemo(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
 	a := kith.Actor{Site: demoSite, Kind: "system", ID: "demo-seed"}
 	if _, err := db.Site(ctx, demoSite); kith.ErrorCode(err) == kith.ENOTFOUND {
-		err := db.CreateSite(ctx, a, demoSite, demoName, kith.SiteSettings{
+		err := db.CreateSite(ctx, a, app.NewSite(demoSite, demoName, kith.SiteSettings{
 			SafeguardingPhone: demoSafeguardingPhone, SafeguardingEmail: "safeguarding@demo.kith.example", Colour: "#1d70b8",
-			NavigatorPhone: "0113 496 0456", NavigatorEmail: "navigators@demo.kith.example"})
+			NavigatorPhone: "0113 496 0456", NavigatorEmail: "navigators@demo.kith.example"}))
 		if err != nil && kith.ErrorCode(err) != kith.ECONFLICT {
 			return err
 		}

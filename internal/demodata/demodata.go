@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/internal/gen"
 	"github.com/kith-project/kith/referral"
@@ -219,7 +220,7 @@ func concernOutcome(ctx context.Context, db *sqlite.DB, a kith.Actor, rng *rand.
 func Seed(ctx context.Context, db *sqlite.DB, site, name string) error {
 	a := kith.Actor{Site: site, Kind: "system", ID: "demo-seed"}
 	if _, err := db.Site(ctx, site); kith.ErrorCode(err) == kith.ENOTFOUND {
-		if err := db.CreateSite(ctx, a, site, name, kith.SiteSettings{SafeguardingPhone: "0113 496 0000"}); err != nil {
+		if err := db.CreateSite(ctx, a, app.NewSite(site, name, kith.SiteSettings{SafeguardingPhone: "0113 496 0000"})); err != nil {
 			return err
 		}
 	} else if err != nil {
