@@ -349,6 +349,25 @@ func ftsQuery(q string) (string, bool) {
 // every row), keeps those within the radius, and sorts by distance unless
 // a text query ranks them.
 func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]SearchHit, int, error) {
+	where, args, err := searchWhere(site, s)
+	if err != nil {
+		return nil, 0, err
+	}
+	var cands []searchCandidate
+	err = db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		cands, err = searchCandidates(ctx, tx, s.SearchFilter, where, args)
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("search services: %w", err)
+	}
+	sortCandidates(cands, s.Q != "")
+	return db.searchPage(ctx, s, cands)
+}
+
+// searchWhere is the SQL condition of every filter but open_now.
+func searchWhere(site string, s Search) ([]string, []any, error) {
 	where := []string{"s.site_id = ?", "s.deleted_at IS NULL"}
 	args := []any{site}
 	f := s.SearchFilter
@@ -356,8 +375,7 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 		where = append(where, "s.public = 1")
 	}
 	if f.Category != "" {
-		where = append(where, "s.category = ?")
-		args = append(args, f.Category)
+		where, args = append(where, "s.category = ?"), append(args, f.Category)
 	}
 	if f.FreeOnly {
 		where = append(where, "s.free = 1")
@@ -372,80 +390,85 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 			args = append(args, t[0], t[1])
 		}
 	}
-	rankByText := false
 	if f.Q != "" {
 		match, ok := ftsQuery(f.Q)
 		if !ok {
-			return nil, 0, kith.Invalid(kith.FieldError{Field: "q", Message: "must contain a word to search for"})
+			return nil, nil, kith.Invalid(kith.FieldError{Field: "q", Message: "must contain a word to search for"})
 		}
-		where = append(where, "s.pk IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)")
-		args = append(args, match)
-		rankByText = true
+		where, args = append(where, "s.pk IN (SELECT rowid FROM services_fts WHERE services_fts MATCH ?)"), append(args, match)
 	}
-	type cand struct {
-		pk   int64
-		dist *float64
-		rank float64
+	return where, args, nil
+}
+
+// searchCandidate is a service a search found, at its nearest place.
+type searchCandidate struct {
+	pk   int64
+	dist *float64
+	rank float64
+}
+
+// searchCandidates reads the services matching where: with a location,
+// from the R*Tree box around it, keeping each service's nearest place
+// within the radius. (The CROSS JOINs make SQLite read the R*Tree first:
+// left to itself, the planner may walk every service of the site and
+// probe the tree for each, which on 100,000 services takes minutes.)
+func searchCandidates(ctx context.Context, tx *sql.Tx, f assets.SearchFilter, where []string, args []any) ([]searchCandidate, error) {
+	rankExpr := "0"
+	qargs := append([]any{}, args...)
+	if f.Q != "" {
+		rankExpr = "(SELECT bm25(services_fts) FROM services_fts WHERE services_fts MATCH ? AND rowid = s.pk)"
 	}
-	var cands []cand
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		var q string
-		qargs := append([]any{}, args...)
-		rankExpr := "0"
-		if rankByText {
-			rankExpr = "(SELECT bm25(services_fts) FROM services_fts WHERE services_fts MATCH ? AND rowid = s.pk)"
+	q := `SELECT s.pk, NULL, NULL, ` + rankExpr + ` FROM services s WHERE ` + strings.Join(where, " AND ")
+	if f.Lat != nil && f.Lon != nil {
+		minLat, maxLat, minLon, maxLon := assets.BoundingBox(*f.Lat, *f.Lon, f.RadiusKm)
+		q = `SELECT s.pk, l.latitude, l.longitude, ` + rankExpr + ` FROM service_locations_rtree r
+			CROSS JOIN service_locations l ON l.pk = r.id CROSS JOIN services s ON s.pk = l.service_pk
+			WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND ` + strings.Join(where, " AND ")
+		qargs = append([]any{minLat, maxLat, minLon, maxLon}, qargs...)
+	}
+	if f.Q != "" {
+		match, _ := ftsQuery(f.Q)
+		qargs = append([]any{match}, qargs...)
+	}
+	rows, err := tx.QueryContext(ctx, q, qargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cands []searchCandidate
+	best := map[int64]int{}
+	for rows.Next() {
+		var c searchCandidate
+		var lat, lon sql.NullFloat64
+		if err := rows.Scan(&c.pk, &lat, &lon, &c.rank); err != nil {
+			return nil, err
 		}
-		if f.Lat != nil && f.Lon != nil {
-			minLat, maxLat, minLon, maxLon := assets.BoundingBox(*f.Lat, *f.Lon, f.RadiusKm)
-			q = `SELECT s.pk, l.latitude, l.longitude, ` + rankExpr + ` FROM service_locations_rtree r
-				CROSS JOIN service_locations l ON l.pk = r.id CROSS JOIN services s ON s.pk = l.service_pk
-				WHERE r.min_lat >= ? AND r.max_lat <= ? AND r.min_lon >= ? AND r.max_lon <= ? AND ` + strings.Join(where, " AND ")
-			qargs = append([]any{minLat, maxLat, minLon, maxLon}, qargs...)
-		} else {
-			q = `SELECT s.pk, NULL, NULL, ` + rankExpr + ` FROM services s WHERE ` + strings.Join(where, " AND ")
-		}
-		if rankByText {
-			match, _ := ftsQuery(f.Q)
-			qargs = append([]any{match}, qargs...)
-		}
-		rows, err := tx.QueryContext(ctx, q, qargs...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		best := map[int64]int{}
-		for rows.Next() {
-			var pk int64
-			var lat, lon sql.NullFloat64
-			var rank float64
-			if err := rows.Scan(&pk, &lat, &lon, &rank); err != nil {
-				return err
-			}
-			var dist *float64
-			if lat.Valid && lon.Valid {
-				d := assets.DistanceKm(*f.Lat, *f.Lon, lat.Float64, lon.Float64)
-				if d > f.RadiusKm {
-					continue
-				}
-				dist = &d
-			}
-			if i, ok := best[pk]; ok {
-				if dist != nil && (cands[i].dist == nil || *dist < *cands[i].dist) {
-					cands[i].dist = dist
-				}
+		if lat.Valid && lon.Valid {
+			d := assets.DistanceKm(*f.Lat, *f.Lon, lat.Float64, lon.Float64)
+			if d > f.RadiusKm {
 				continue
 			}
-			best[pk] = len(cands)
-			cands = append(cands, cand{pk: pk, dist: dist, rank: rank})
+			c.dist = &d
 		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("search services: %w", err)
+		if i, ok := best[c.pk]; ok {
+			if c.dist != nil && (cands[i].dist == nil || *c.dist < *cands[i].dist) {
+				cands[i].dist = c.dist
+			}
+			continue
+		}
+		best[c.pk] = len(cands)
+		cands = append(cands, c)
 	}
+	return cands, rows.Err()
+}
+
+// sortCandidates orders a search's results: by text rank when a query
+// ranks them (bm25: lower is better), then nearest first (unlocated
+// last), then by row.
+func sortCandidates(cands []searchCandidate, byText bool) {
 	sort.SliceStable(cands, func(i, j int) bool {
-		if rankByText && cands[i].rank != cands[j].rank {
-			return cands[i].rank < cands[j].rank // bm25: lower is better
+		if byText && cands[i].rank != cands[j].rank {
+			return cands[i].rank < cands[j].rank
 		}
 		di, dj := math.Inf(1), math.Inf(1)
 		if cands[i].dist != nil {
@@ -459,12 +482,13 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 		}
 		return cands[i].pk < cands[j].pk
 	})
-	// (The CROSS JOINs above make SQLite read the R*Tree first: left to
-	// itself, the planner may walk every service of the site and probe the
-	// tree for each, which on 100,000 services takes minutes.)
-	// open_now needs each candidate's schedules, so it is the one filter
-	// applied after loading; the others ran in SQL.
-	load := func(c cand) (SearchHit, error) {
+}
+
+// searchPage loads the page of hits asked for. open_now needs each
+// candidate's schedules, so it is the one filter applied after loading;
+// the others ran in SQL.
+func (db *DB) searchPage(ctx context.Context, s Search, cands []searchCandidate) ([]SearchHit, int, error) {
+	load := func(c searchCandidate) (SearchHit, error) {
 		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, c.pk))
 		if err != nil {
 			return SearchHit{}, err
@@ -472,30 +496,29 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 		return SearchHit{Service: svc, DistanceKm: roundKm(c.dist), Stale: assets.Stale(svc.LastConfirmed, s.Now)}, nil
 	}
 	var hits []SearchHit
-	total := len(cands)
-	if f.OpenNow {
-		total = 0
-		for _, c := range cands {
-			h, err := load(c)
+	if !s.OpenNow {
+		for i := s.Page.Offset(); i < len(cands) && len(hits) < s.Page.Size; i++ {
+			h, err := load(cands[i])
 			if err != nil {
 				return nil, 0, err
 			}
-			if !assets.OpenAt(h.Schedules, s.Now) {
-				continue
-			}
-			total++
-			if total > s.Page.Offset() && len(hits) < s.Page.Size {
-				hits = append(hits, h)
-			}
+			hits = append(hits, h)
 		}
-		return hits, total, nil
+		return hits, len(cands), nil
 	}
-	for i := s.Page.Offset(); i < len(cands) && len(hits) < s.Page.Size; i++ {
-		h, err := load(cands[i])
+	total := 0
+	for _, c := range cands {
+		h, err := load(c)
 		if err != nil {
 			return nil, 0, err
 		}
-		hits = append(hits, h)
+		if !assets.OpenAt(h.Schedules, s.Now) {
+			continue
+		}
+		total++
+		if total > s.Page.Offset() && len(hits) < s.Page.Size {
+			hits = append(hits, h)
+		}
 	}
 	return hits, total, nil
 }

@@ -70,6 +70,24 @@ func pseudonym(key []byte, site, id string) string {
 	return "P" + hex.EncodeToString(m.Sum(nil))[:16]
 }
 
+// researchRelationships and researchInstruments are the extract's level
+// and classification columns, in order.
+var (
+	researchRelationships = []string{"risk_factor", "impact_factor", "means_of_abuse", "self_neglect", "carers", "fear_of_isolation", "chosen_isolation"}
+	researchInstruments   = []string{"ucla3", "djg6", "ons_loneliness", "lsns6", "easi", "csi", "cir"}
+)
+
+func researchHeader() []string {
+	header := []string{"person", "month", "agency", "action", "quadrant", "loneliness", "isolation", "choice_respected"}
+	for _, r := range researchRelationships {
+		header = append(header, "level_"+r)
+	}
+	for _, code := range researchInstruments {
+		header = append(header, code+"_classification")
+	}
+	return append(header, "pathway_version", "arm", "referral", "referral_state", "fhir_task_status", "snomed_code", "category", "achieved", "feels_safer", "loneliness_delta")
+}
+
 // ResearchRows is the pseudonymised research extract: one row per
 // screening and referral, with no name, contact detail, postcode or free
 // text; dates to the month.
@@ -78,92 +96,21 @@ func (db *DB) ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time
 	if err != nil {
 		return nil, err
 	}
-	rels := []string{"risk_factor", "impact_factor", "means_of_abuse", "self_neglect", "carers", "fear_of_isolation", "chosen_isolation"}
-	header := []string{"person", "month", "agency", "action", "quadrant", "loneliness", "isolation", "choice_respected"}
-	for _, r := range rels {
-		header = append(header, "level_"+r)
-	}
-	for _, code := range []string{"ucla3", "djg6", "ons_loneliness", "lsns6", "easi", "csi", "cir"} {
-		header = append(header, code+"_classification")
-	}
-	header = append(header, "pathway_version", "arm", "referral", "referral_state", "fhir_task_status", "snomed_code", "category", "achieved", "feels_safer", "loneliness_delta")
-	out := [][]string{header}
+	out := [][]string{researchHeader()}
 	err = db.readTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT s.id, s.created_at, s.agency, s.action, s.quadrant, s.loneliness, s.isolation, s.result,
-			coalesce(s.pathway_version, 0), coalesce(s.arm, '') FROM screenings s WHERE s.site_id = ? AND s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at`,
-			a.Site, fmtTime(from), fmtTime(to))
+		list, err := researchScreenings(ctx, tx, key, a.Site, from, to)
 		if err != nil {
 			return err
 		}
-		type scr struct {
-			row []string
-			id  string
-		}
-		var list []scr
-		for rows.Next() {
-			var id, created, agency, action, quadrant, lonely, isolated, result, arm string
-			var version int
-			if err := rows.Scan(&id, &created, &agency, &action, &quadrant, &lonely, &isolated, &result, &version, &arm); err != nil {
-				rows.Close()
-				return err
-			}
-			var st StoredScreening
-			if err := json.Unmarshal([]byte(result), &st); err != nil {
-				rows.Close()
-				return err
-			}
-			row := []string{pseudonym(key, a.Site, id), created[:7], agency, action, quadrant, lonely, isolated, strconv.FormatBool(st.ChoiceRespected)}
-			for _, r := range rels {
-				row = append(row, st.Relationships[r].Level)
-			}
-			for _, code := range []string{"ucla3", "djg6", "ons_loneliness", "lsns6", "easi", "csi", "cir"} {
-				row = append(row, st.Instruments[code].Classification)
-			}
-			v := ""
-			if version > 0 {
-				v = strconv.Itoa(version)
-			}
-			row = append(row, v, arm)
-			list = append(list, scr{row: row, id: id})
-		}
-		rows.Close()
 		for _, s := range list {
-			rrows, err := tx.QueryContext(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), r.outcome, r.loneliness_change FROM referrals r
-				LEFT JOIN services sv ON sv.site_id = r.site_id AND sv.id = r.service_id WHERE r.site_id = ? AND r.screening_id = ? ORDER BY r.created_at`, a.Site, s.id)
+			refs, err := researchReferrals(ctx, tx, key, a.Site, s.id)
 			if err != nil {
 				return err
 			}
-			n := 0
-			for rrows.Next() {
-				var id, state, cat string
-				var outcome, change sql.NullString
-				if err := rrows.Scan(&id, &state, &cat, &outcome, &change); err != nil {
-					rrows.Close()
-					return err
-				}
-				n++
-				snomed := SnomedReferredToSocialPrescribing
-				if state == string(referral.Declined) || state == string(referral.Withdrawn) {
-					snomed = SnomedSocialPrescribingDeclined
-				}
-				achieved, safer, delta := "", "", ""
-				if outcome.Valid {
-					var o referral.Outcome
-					_ = json.Unmarshal([]byte(outcome.String), &o)
-					achieved, safer = o.Achieved, o.FeelsSafer
-				}
-				if change.Valid {
-					var ch referral.Change
-					_ = json.Unmarshal([]byte(change.String), &ch)
-					if ch.Delta != nil {
-						delta = strconv.Itoa(*ch.Delta)
-					}
-				}
-				row := append(append([]string{}, s.row...), pseudonym(key, a.Site, id), state, referral.FHIRStatus(referral.State(state)), snomed, cat, achieved, safer, delta)
-				out = append(out, row)
+			for _, r := range refs {
+				out = append(out, append(append([]string{}, s.row...), r...))
 			}
-			rrows.Close()
-			if n == 0 {
+			if len(refs) == 0 {
 				out = append(out, append(append([]string{}, s.row...), "", "", "", "", "", "", "", ""))
 			}
 		}
@@ -173,6 +120,84 @@ func (db *DB) ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time
 		return nil, fmt.Errorf("research extract: %w", err)
 	}
 	return out, db.AuditRead(ctx, a, "export:research", "")
+}
+
+// researchScreening is a screening's columns of the research extract.
+type researchScreening struct {
+	row []string
+	id  string
+}
+
+func researchScreenings(ctx context.Context, tx *sql.Tx, key []byte, site string, from, to time.Time) ([]researchScreening, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.created_at, s.agency, s.action, s.quadrant, s.loneliness, s.isolation, s.result,
+		coalesce(s.pathway_version, 0), coalesce(s.arm, '') FROM screenings s WHERE s.site_id = ? AND s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at`,
+		site, fmtTime(from), fmtTime(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []researchScreening
+	for rows.Next() {
+		var id, created, agency, action, quadrant, lonely, isolated, result, arm string
+		var version int
+		if err := rows.Scan(&id, &created, &agency, &action, &quadrant, &lonely, &isolated, &result, &version, &arm); err != nil {
+			return nil, err
+		}
+		var st StoredScreening
+		if err := json.Unmarshal([]byte(result), &st); err != nil {
+			return nil, err
+		}
+		row := []string{pseudonym(key, site, id), created[:7], agency, action, quadrant, lonely, isolated, strconv.FormatBool(st.ChoiceRespected)}
+		for _, r := range researchRelationships {
+			row = append(row, st.Relationships[r].Level)
+		}
+		for _, code := range researchInstruments {
+			row = append(row, st.Instruments[code].Classification)
+		}
+		v := ""
+		if version > 0 {
+			v = strconv.Itoa(version)
+		}
+		list = append(list, researchScreening{row: append(row, v, arm), id: id})
+	}
+	return list, rows.Err()
+}
+
+// researchReferrals are the referral columns of a screening's rows.
+func researchReferrals(ctx context.Context, tx *sql.Tx, key []byte, site, screeningID string) ([][]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), r.outcome, r.loneliness_change FROM referrals r
+		LEFT JOIN services sv ON sv.site_id = r.site_id AND sv.id = r.service_id WHERE r.site_id = ? AND r.screening_id = ? ORDER BY r.created_at`, site, screeningID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		var id, state, cat string
+		var outcome, change sql.NullString
+		if err := rows.Scan(&id, &state, &cat, &outcome, &change); err != nil {
+			return nil, err
+		}
+		snomed := SnomedReferredToSocialPrescribing
+		if state == string(referral.Declined) || state == string(referral.Withdrawn) {
+			snomed = SnomedSocialPrescribingDeclined
+		}
+		achieved, safer, delta := "", "", ""
+		if outcome.Valid {
+			var o referral.Outcome
+			_ = json.Unmarshal([]byte(outcome.String), &o)
+			achieved, safer = o.Achieved, o.FeelsSafer
+		}
+		if change.Valid {
+			var ch referral.Change
+			_ = json.Unmarshal([]byte(change.String), &ch)
+			if ch.Delta != nil {
+				delta = strconv.Itoa(*ch.Delta)
+			}
+		}
+		out = append(out, []string{pseudonym(key, site, id), state, referral.FHIRStatus(referral.State(state)), snomed, cat, achieved, safer, delta})
+	}
+	return out, rows.Err()
 }
 
 // RetentionCandidates lists the screenings of a's site made before cutoff,

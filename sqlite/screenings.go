@@ -104,22 +104,8 @@ func (db *DB) prepareScreening(in NewScreening) (*preparedScreening, error) {
 // createScreening is one submission's part of a shared write transaction.
 func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in NewScreening, pre *preparedScreening) (StoredScreening, bool, error) {
 	if in.IdempotencyKey != "" {
-		var id string
-		var hash []byte
-		err := db.txRow(ctx, tx, sqlFindIdempotencyKey, a.Site, in.IdempotencyKey).Scan(&id, &hash)
-		switch {
-		case err == nil:
-			if !bytes.Equal(hash, in.RequestHash) {
-				return StoredScreening{}, false, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
-					Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
-			}
-			s, err := scanScreening(db.txRow(ctx, tx, sqlScreeningByID, a.Site, id))
-			if err != nil {
-				return StoredScreening{}, false, err
-			}
-			return s, false, db.insertAudit(ctx, tx, a, "replay", "screening", id)
-		case !errors.Is(err, sql.ErrNoRows):
-			return StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
+		if s, found, err := db.replayScreening(ctx, tx, a, in); found || err != nil {
+			return s, false, err
 		}
 	}
 	res := pre.res // a copy: a reference is set on it, not on what was prepared
@@ -156,21 +142,9 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	if err != nil {
 		return StoredScreening{}, false, fmt.Errorf("insert screening: %w", err)
 	}
-	codes := make([]string, 0, len(res.Relationships))
-	for code := range res.Relationships {
-		codes = append(codes, code)
-	}
-	sort.Strings(codes)
-	if len(codes) > 0 {
-		// One statement for all of them (every screening has the same
-		// relationships, so the statement's text is the same each time).
-		args := make([]any, 0, 4*len(codes))
-		for _, code := range codes {
-			args = append(args, a.Site, res.ID, code, res.Relationships[code].Level)
-		}
-		if _, err := tx.ExecContext(ctx, sqlInsertRelationships+strings.Repeat(", (?, ?, ?, ?)", len(codes)-1), args...); err != nil {
-			return StoredScreening{}, false, fmt.Errorf("insert screening relationships: %w", err)
-		}
+	codes, err := insertRelationships(ctx, tx, a.Site, &res)
+	if err != nil {
+		return StoredScreening{}, false, err
 	}
 	if err := countScreening(ctx, tx, a.Site, now, agency, in, &res, codes); err != nil {
 		return StoredScreening{}, false, err
@@ -184,6 +158,53 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 		}
 	}
 	return out, true, nil
+}
+
+// replayScreening finds the screening stored under the submission's
+// idempotency key (found), audited as a replay; the same key with a
+// different body is invalid.
+func (db *DB) replayScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in NewScreening) (StoredScreening, bool, error) {
+	var id string
+	var hash []byte
+	err := db.txRow(ctx, tx, sqlFindIdempotencyKey, a.Site, in.IdempotencyKey).Scan(&id, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return StoredScreening{}, false, nil
+	}
+	if err != nil {
+		return StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
+	}
+	if !bytes.Equal(hash, in.RequestHash) {
+		return StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+			Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
+	}
+	s, err := scanScreening(db.txRow(ctx, tx, sqlScreeningByID, a.Site, id))
+	if err != nil {
+		return StoredScreening{}, true, err
+	}
+	return s, true, db.insertAudit(ctx, tx, a, "replay", "screening", id)
+}
+
+// insertRelationships stores a screening's relationship levels and
+// returns their codes, sorted.
+func insertRelationships(ctx context.Context, tx *sql.Tx, site string, res *screening.Result) ([]string, error) {
+	codes := make([]string, 0, len(res.Relationships))
+	for code := range res.Relationships {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	if len(codes) == 0 {
+		return codes, nil
+	}
+	// One statement for all of them (every screening has the same
+	// relationships, so the statement's text is the same each time).
+	args := make([]any, 0, 4*len(codes))
+	for _, code := range codes {
+		args = append(args, site, res.ID, code, res.Relationships[code].Level)
+	}
+	if _, err := tx.ExecContext(ctx, sqlInsertRelationships+strings.Repeat(", (?, ?, ?, ?)", len(codes)-1), args...); err != nil {
+		return nil, fmt.Errorf("insert screening relationships: %w", err)
+	}
+	return codes, nil
 }
 
 // countScreening adds a new screening to the report aggregates, for its day
@@ -390,28 +411,7 @@ func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilte
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if len(out) == 0 {
-			return nil
-		}
-		ids := make([]any, 0, len(out)+1)
-		ids = append(ids, a.Site)
-		for _, s := range out {
-			ids = append(ids, s.ID)
-		}
-		lrows, err := tx.QueryContext(ctx, `SELECT screening_id, relationship, level FROM screening_relationships
-			WHERE site_id = ? AND screening_id IN (?`+strings.Repeat(",?", len(out)-1)+`)`, ids...)
-		if err != nil {
-			return err
-		}
-		defer lrows.Close()
-		for lrows.Next() {
-			var id, rel, level string
-			if err := lrows.Scan(&id, &rel, &level); err != nil {
-				return err
-			}
-			out[index[id]].Levels[rel] = level
-		}
-		return lrows.Err()
+		return readLevels(ctx, tx, a.Site, out, index)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("list screenings: %w", err)
@@ -420,6 +420,33 @@ func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilte
 		return nil, 0, err
 	}
 	return out, total, nil
+}
+
+// readLevels fills in the relationship levels of the listed screenings
+// (index: where each id is in out).
+func readLevels(ctx context.Context, tx *sql.Tx, site string, out []ScreeningSummary, index map[string]int) error {
+	if len(out) == 0 {
+		return nil
+	}
+	ids := make([]any, 0, len(out)+1)
+	ids = append(ids, site)
+	for _, s := range out {
+		ids = append(ids, s.ID)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT screening_id, relationship, level FROM screening_relationships
+		WHERE site_id = ? AND screening_id IN (?`+strings.Repeat(",?", len(out)-1)+`)`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, rel, level string
+		if err := rows.Scan(&id, &rel, &level); err != nil {
+			return err
+		}
+		out[index[id]].Levels[rel] = level
+	}
+	return rows.Err()
 }
 
 // LocatePostcode returns a postcode's centroid, or ok false when the
