@@ -1,0 +1,70 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kith-project/kith/app"
+	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/reports"
+)
+
+func testReports(t *testing.T, f *fixture) {
+	_, id := f.referral(t, minimal, 0)
+	f.send(t, id)
+	f.screen(t, concerning)
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	sum, err := f.st.Reports.Summary(f.ctx, f.lead, app.ReportFilter{From: today.AddDate(0, 0, -1), To: today.AddDate(0, 0, 2)}, nil)
+	must(t, "summary", err)
+	want := reports.Funnel{Screenings: 2, Concerns: 1, Referrals: 1, Sent: 1}
+	if sum.Funnel != want {
+		t.Fatalf("funnel %+v, want %+v", sum.Funnel, want)
+	}
+	if sum.Quadrants["isolated_and_lonely"] != 1 || sum.Prevalence["risk_factor"] == nil {
+		t.Fatalf("quadrants %v, prevalence %v", sum.Quadrants, sum.Prevalence)
+	}
+	other, err := f.st.Reports.Summary(f.ctx, f.other, app.ReportFilter{From: today.AddDate(0, 0, -1), To: today.AddDate(0, 0, 2)}, nil)
+	if err != nil || other.Funnel != (reports.Funnel{}) {
+		t.Fatalf("beta's summary counts alpha's screenings: %+v %v", other.Funnel, err)
+	}
+}
+
+func testRetention(t *testing.T, f *fixture) {
+	settings := f.siteSettings(t)
+	settings.RetentionDays = 400
+	must(t, "set retention", f.st.Sites.UpdateSiteSettings(f.ctx, f.lead, "Site alpha", settings))
+	sites, err := f.st.Exports.SitesWithRetention(f.ctx)
+	if err != nil || sites["alpha"] != 400 || sites["beta"] != 0 {
+		t.Fatalf("sites with retention: %v %v", sites, err)
+	}
+	open, openID := f.referral(t, minimal, 0)
+	closed, closedID := f.referral(t, minimal, 1)
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"})
+	must(t, "withdraw", err)
+	must(t, "note", f.st.Referrals.AddNote(f.ctx, f.nav, closedID, "Ada said her son visits on Sundays"))
+	before := time.Now().UTC().Add(time.Hour)
+	items, err := f.st.Exports.RetentionCandidates(f.ctx, sys(), before)
+	if err != nil || len(items) != 1 || items[0].ID != closed.ID || items[0].Request.Person.Name != "Ada Example" {
+		t.Fatalf("candidates (the screening with an open referral must wait): %+v %v", items, err)
+	}
+	if items, _ := f.st.Exports.RetentionCandidates(f.ctx, sys(), time.Now().UTC().Add(-time.Hour)); len(items) != 0 {
+		t.Fatalf("a screening newer than the cut-off is a candidate: %+v", items)
+	}
+	r, err := app.Redact(items[0])
+	must(t, "redact", err)
+	must(t, "store the redaction", f.st.Exports.Redact(f.ctx, sys(), r))
+	req, _ := f.st.Screenings.ScreeningRequest(f.ctx, f.lead, closed.ID)
+	if req.Person.Name != app.Removed || req.Person.Address != "" || req.Wishes != "" {
+		t.Fatalf("redacted request: %+v", req.Person)
+	}
+	ref, _ := f.st.Referrals.Referral(f.ctx, f.lead, closedID)
+	if len(ref.Notes) != 1 || ref.Notes[0].Note == "Ada said her son visits on Sundays" {
+		t.Fatalf("the referral's note survived retention: %+v", ref.Notes)
+	}
+	if items, _ := f.st.Exports.RetentionCandidates(f.ctx, sys(), before); len(items) != 0 {
+		t.Fatalf("a redacted screening is a candidate again: %+v", items)
+	}
+	if req, _ := f.st.Screenings.ScreeningRequest(f.ctx, f.lead, open.ID); req.Person.Name != "Ada Example" {
+		t.Fatalf("the screening with an open referral (%s) was redacted", openID)
+	}
+}

@@ -1,0 +1,189 @@
+package storetest
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
+	"github.com/kith-project/kith/referral"
+)
+
+// referral makes a screening and a referral from it to a new service.
+func (f *fixture) referral(t *testing.T, body string, svcIndex int) (app.StoredScreening, string) {
+	t.Helper()
+	s := f.screen(t, body)
+	svc := f.service(t, svcIndex)
+	id, err := f.st.Referrals.CreateReferral(f.ctx, f.nav, s.ID, svc.ID)
+	must(t, "create referral", err)
+	return s, id
+}
+
+// send moves a new referral through assigned and contacted to sent,
+// queueing msgs with the send.
+func (f *fixture) send(t *testing.T, id string, msgs ...app.Message) {
+	t.Helper()
+	for _, to := range []referral.State{referral.Assigned, referral.Contacted} {
+		_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: to})
+		must(t, "move to "+string(to), err)
+	}
+	_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Sent}, msgs...)
+	must(t, "send", err)
+}
+
+func testReferrals(t *testing.T, f *fixture) {
+	s, id := f.referral(t, minimal, 0)
+	r, err := f.st.Referrals.Referral(f.ctx, f.nav, id)
+	if err != nil || r.State != referral.New || r.ScreeningID != s.ID || r.PersonName != "Ada Example" || len(r.History) != 1 {
+		t.Fatalf("new referral: %+v %v", r, err)
+	}
+	_, err = f.st.Referrals.Referral(f.ctx, f.other, id)
+	wantCode(t, "another site's referral", err, kith.ENOTFOUND)
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Accepted})
+	wantCode(t, "an illegal move", err, kith.ECONFLICT)
+	f.send(t, id)
+	r, _ = f.st.Referrals.Referral(f.ctx, f.nav, id)
+	if r.State != referral.Sent || r.SentAt == nil || r.Assignee != f.nav.Ref() || len(r.History) != 4 || r.History[3].From != referral.Contacted {
+		t.Fatalf("sent referral: %+v", r)
+	}
+	sent, err := f.st.Referrals.SentReferrals(f.ctx)
+	if err != nil || len(sent) != 1 || sent[0].Site != "alpha" || sent[0].Referral.ID != id {
+		t.Fatalf("sent referrals: %+v %v", sent, err)
+	}
+	if ids, err := f.st.Referrals.ScreeningReferralIDs(f.ctx, "alpha", s.ID); err != nil || !slices.Equal(ids, []string{id}) {
+		t.Fatalf("screening's referrals: %v %v", ids, err)
+	}
+	// A nudge is recorded once per sending.
+	if ok, err := f.st.Referrals.MarkNudged(f.ctx, f.nav, id); err != nil || !ok {
+		t.Fatalf("first nudge: %v %v", ok, err)
+	}
+	if ok, _ := f.st.Referrals.MarkNudged(f.ctx, f.nav, id); ok {
+		t.Fatal("a second nudge of the same sending was recorded")
+	}
+	must(t, "note", f.st.Referrals.AddNote(f.ctx, f.nav, id, "left a card"))
+	// Three failed contact attempts raise a welfare check.
+	var welfare bool
+	for range referral.FailedAttemptsForWelfareCheck {
+		welfare, err = f.st.Referrals.AddAttempt(f.ctx, f.nav, id, "no_answer", "")
+		must(t, "attempt", err)
+	}
+	r, _ = f.st.Referrals.Referral(f.ctx, f.nav, id)
+	if !welfare || len(r.Notes) != 1 || len(r.Attempts) != 3 || len(r.Tasks) != 1 || r.Tasks[0].Kind != referral.TaskWelfareCheck {
+		t.Fatalf("after a note and three attempts: welfare %v, %+v", welfare, r)
+	}
+	// A reroute opens a new referral linked both ways.
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Declined, Reason: "service_full"})
+	must(t, "decline", err)
+	other := f.service(t, 1)
+	res, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Rerouted, ServiceID: other.ID})
+	if err != nil || res.NewReferralID == "" {
+		t.Fatalf("reroute: %+v %v", res, err)
+	}
+	next, _ := f.st.Referrals.Referral(f.ctx, f.nav, res.NewReferralID)
+	if r, _ = f.st.Referrals.Referral(f.ctx, f.nav, id); r.ReroutedTo != next.ID || next.ReroutedFrom != id || next.ServiceID != other.ID {
+		t.Fatalf("reroute links: %q -> %q, %q <- %q", id, r.ReroutedTo, next.ID, next.ReroutedFrom)
+	}
+}
+
+func testWorklist(t *testing.T, f *fixture) {
+	_, plain := f.referral(t, minimal, 0)
+	_, urgent := f.referral(t, concerning, 1)
+	_, waiting := f.referral(t, minimal, 2)
+	f.send(t, waiting)
+	page := func(fl app.ReferralFilter) []string {
+		t.Helper()
+		fl.Page, fl.Thresholds = kith.Page{Number: 1, Size: 10}, referral.Thresholds{}.OrDefault()
+		if fl.Now.IsZero() {
+			fl.Now = time.Now().UTC()
+		}
+		items, total, err := f.st.Referrals.ListReferrals(f.ctx, f.nav, fl)
+		must(t, "worklist", err)
+		var ids []string
+		for _, r := range items {
+			ids = append(ids, r.ID)
+		}
+		if total != len(ids) {
+			t.Fatalf("worklist total %d for %d items", total, len(ids))
+		}
+		return ids
+	}
+	// Safeguarding first, then oldest.
+	if got, want := page(app.ReferralFilter{}), []string{urgent, plain, waiting}; !slices.Equal(got, want) {
+		t.Fatalf("worklist now: %v, want %v", got, want)
+	}
+	// Three weeks on, the sent one is overdue and comes before the plain one.
+	later := time.Now().UTC().AddDate(0, 0, 21)
+	if got, want := page(app.ReferralFilter{Now: later}), []string{urgent, waiting, plain}; !slices.Equal(got, want) {
+		t.Fatalf("worklist in three weeks: %v, want %v", got, want)
+	}
+	yes, no := true, false
+	if got := page(app.ReferralFilter{Now: later, Overdue: &yes}); !slices.Equal(got, []string{waiting}) {
+		t.Fatalf("overdue: %v", got)
+	}
+	if got := page(app.ReferralFilter{Now: later, Overdue: &no}); !slices.Equal(got, []string{urgent, plain}) {
+		t.Fatalf("not overdue: %v", got)
+	}
+	if got := page(app.ReferralFilter{State: string(referral.Sent)}); !slices.Equal(got, []string{waiting}) {
+		t.Fatalf("by state: %v", got)
+	}
+	items, total, err := f.st.Referrals.ListReferrals(f.ctx, f.nav, app.ReferralFilter{Page: kith.Page{Number: 2, Size: 2}, Now: later})
+	if err != nil || total != 3 || len(items) != 1 || items[0].ID != plain {
+		t.Fatalf("second page of two: %d items of %d, %v", len(items), total, err)
+	}
+}
+
+func testConcerns(t *testing.T, f *fixture) {
+	s := f.screen(t, concerning)
+	if s.Safeguarding.Reference == "" {
+		t.Fatalf("a screening that raises a concern has no reference: %+v", s.Safeguarding)
+	}
+	c, err := f.st.Concerns.ScreeningConcern(f.ctx, f.nav, s.ID)
+	if err != nil || c.Reference != s.Safeguarding.Reference || c.ScreeningID != s.ID {
+		t.Fatalf("concern: %+v %v", c, err)
+	}
+	items, total, err := f.st.Concerns.ListConcerns(f.ctx, f.nav, kith.Page{Number: 1, Size: 10})
+	if err != nil || total != 1 || items[0].ID != c.ID {
+		t.Fatalf("list concerns: %d %v", total, err)
+	}
+	if _, total, _ := f.st.Concerns.ListConcerns(f.ctx, f.other, kith.Page{Number: 1, Size: 10}); total != 0 {
+		t.Fatalf("beta lists alpha's concerns: %d", total)
+	}
+	o := referral.ConcernOutcome{Enquiry: "no_enquiry", Instead: "community_referral"}
+	got, err := f.st.Concerns.RecordConcernOutcome(f.ctx, f.lead, c.ID, o)
+	if err != nil || got.Outcome == nil || got.Outcome.Instead != "community_referral" || got.OutcomeAt == nil {
+		t.Fatalf("record outcome: %+v %v", got, err)
+	}
+	_, err = f.st.Concerns.RecordConcernOutcome(f.ctx, f.other, c.ID, o)
+	wantCode(t, "another site's concern", err, kith.ENOTFOUND)
+	plain := f.screen(t, minimal)
+	_, err = f.st.Concerns.ScreeningConcern(f.ctx, f.nav, plain.ID)
+	wantCode(t, "a screening without a concern", err, kith.ENOTFOUND)
+}
+
+func testOutbox(t *testing.T, f *fixture) {
+	_, id := f.referral(t, minimal, 0)
+	f.send(t, id, app.Message{Kind: "provider_referral", To: "referrals@provider.example", Subject: "A referral", Body: "Open the link"})
+	msgs, err := f.st.Outbox.PendingMessages(f.ctx, "alpha", 10, 0)
+	if err != nil || len(msgs) != 1 || msgs[0].ReferralID != id || msgs[0].To != "referrals@provider.example" || msgs[0].Attempts != 0 {
+		t.Fatalf("pending: %+v %v", msgs, err)
+	}
+	if msgs, _ := f.st.Outbox.PendingMessages(f.ctx, "beta", 10, 0); len(msgs) != 0 {
+		t.Fatalf("beta's outbox holds alpha's message: %+v", msgs)
+	}
+	m := msgs[0]
+	for range 3 {
+		must(t, "failed send", f.st.Outbox.MarkSent(f.ctx, m.ID, errors.New("mailbox unavailable")))
+	}
+	if msgs, _ := f.st.Outbox.PendingMessages(f.ctx, "", 10, 0); len(msgs) != 1 || msgs[0].Attempts != 3 {
+		t.Fatalf("after three failures: %+v", msgs)
+	}
+	if msgs, _ := f.st.Outbox.PendingMessages(f.ctx, "", 10, 3); len(msgs) != 0 {
+		t.Fatalf("a message tried as often as allowed is still offered: %+v", msgs)
+	}
+	must(t, "sent", f.st.Outbox.MarkSent(f.ctx, m.ID, nil))
+	if msgs, _ := f.st.Outbox.PendingMessages(f.ctx, "", 10, 0); len(msgs) != 0 {
+		t.Fatalf("a sent message is pending: %+v", msgs)
+	}
+}
