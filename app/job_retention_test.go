@@ -1,0 +1,54 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/kith-project/kith/referral"
+)
+
+// Retention redacts, in each site with a period, the screenings older
+// than it whose referrals are all final; the rest are kept whole.
+func TestApplyRetention(t *testing.T) {
+	w := newWorld(t)
+	st, _ := w.app.Site(w.ctx, "alpha")
+	st.Settings.RetentionDays = 365
+	if err := w.app.UpdateSiteSettings(w.ctx, lead("alpha"), st.Name, st.Settings); err != nil {
+		t.Fatal(err)
+	}
+	final := w.sentReferral(t, "alpha", 0)
+	if _, err := w.app.Transition(w.ctx, nav("alpha"), final.ID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}); err != nil {
+		t.Fatal(err)
+	}
+	open := w.sentReferral(t, "alpha", 1)
+	beta := w.sentReferral(t, "beta", 0)
+	if _, err := w.app.Transition(w.ctx, nav("beta"), beta.ID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.app.ApplyRetention(w.ctx); err != nil || n != 0 {
+		t.Fatalf("retention on new records: %d %v", n, err)
+	}
+	w.clock.add(400 * 24 * time.Hour)
+	if n, err := w.app.ApplyRetention(w.ctx); err != nil || n != 1 {
+		t.Fatalf("retention after 400 days: %d screenings, %v; want 1", n, err)
+	}
+	name := func(site, screeningID string) string {
+		req, err := w.app.ScreeningRequest(w.ctx, lead(site), screeningID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req.Person.Name
+	}
+	if got := name("alpha", final.ScreeningID); got == "Ada Example" {
+		t.Error("the old screening with only final referrals kept the name")
+	}
+	if got := name("alpha", open.ScreeningID); got != "Ada Example" {
+		t.Errorf("the screening with an open referral lost its name: %q", got)
+	}
+	if got := name("beta", beta.ScreeningID); got != "Ada Example" {
+		t.Errorf("beta has no retention period but lost a name: %q", got)
+	}
+	if n, _ := w.app.ApplyRetention(w.ctx); n != 0 {
+		t.Errorf("a second run redacted %d again", n)
+	}
+}
