@@ -135,9 +135,10 @@ type DirectoryStore interface {
 	Service(ctx context.Context, site, id string) (assets.Service, error)
 	ListServices(ctx context.Context, site string, f ServiceFilter) ([]assets.Service, int, error)
 	SearchServices(ctx context.Context, site string, s Search) ([]SearchHit, int, error)
-	// Candidates are the live services in any of categories (all when
-	// empty) that can reach the person: a place within radiusKm, or no
-	// place at all (telephone and online services).
+	// Candidates are the live services in any of categories that reach
+	// the person (assets.Reaches): a place within radiusKm, or no place at
+	// all (telephone and online services), or any when the person's
+	// location is unknown.
 	Candidates(ctx context.Context, site string, categories []string, lat, lon *float64, radiusKm float64) ([]pathways.Candidate, error)
 	CountServicesInCategory(ctx context.Context, site, category string) (int, error)
 }

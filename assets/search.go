@@ -353,3 +353,20 @@ func Offerable(s Service, p Person) bool {
 	ok, _ := EligibleFor(s, p)
 	return ok
 }
+
+// Reaches decides whether a service can reach a person: with the person's
+// location unknown, any service does; otherwise one of its places is
+// within radiusKm (the nearest is returned), or it has no place at all
+// (by phone, online or at home). places are latitude and longitude pairs.
+func Reaches(places [][2]float64, placeless bool, lat, lon *float64, radiusKm float64) (nearestKm *float64, ok bool) {
+	if lat == nil || lon == nil {
+		return nil, true
+	}
+	for _, p := range places {
+		d := DistanceKm(*lat, *lon, p[0], p[1])
+		if d <= radiusKm && (nearestKm == nil || d < *nearestKm) {
+			nearestKm = &d
+		}
+	}
+	return nearestKm, nearestKm != nil || placeless
+}

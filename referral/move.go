@@ -103,3 +103,23 @@ func FollowUpChange(first *screening.Result, fu *FollowUp) (*Change, error) {
 	c.MovedOutOfLonely = LonelyClass(prev.Classification) && !LonelyClass(res.Classification)
 	return c, nil
 }
+
+// Opening is what a new referral carries from its screening.
+type Opening struct {
+	// Safeguarding puts the referral first in the worklist: the screening
+	// raised a concern or called for an emergency response.
+	Safeguarding bool
+	// RedFlags makes a withdrawal open a coercion check.
+	RedFlags bool
+}
+
+// OpenFrom decides whether a referral may be made from a screening: the person
+// agreed to one, or a navigator recorded a best-interest decision to refer.
+func OpenFrom(first *screening.Result, bestInterestRefers bool) (Opening, error) {
+	if first.Consent.Refer != screening.Yes && !bestInterestRefers {
+		return Opening{}, &kith.Error{Code: kith.ECONFLICT, Message: "The person has not agreed to a referral. A navigator may record a best-interest decision first.",
+			Fields: []kith.FieldError{{Field: "screening_id", Message: "the person has not agreed to a referral"}}}
+	}
+	a := first.Safeguarding.Action
+	return Opening{Safeguarding: a == screening.ActionRaiseConcern || a == screening.ActionEmergency, RedFlags: first.AbuseIndicated}, nil
+}

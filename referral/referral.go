@@ -148,3 +148,16 @@ func CheckAttempt(result, note string) error {
 	}
 	return nil
 }
+
+// WelfareCheckDue reports whether a referral's contact attempts (their
+// results) call for a welfare check: FailedAttemptsForWelfareCheck that
+// did not reach the person.
+func WelfareCheckDue(results []string) bool {
+	failed := 0
+	for _, r := range results {
+		if r != "reached" {
+			failed++
+		}
+	}
+	return failed >= FailedAttemptsForWelfareCheck
+}

@@ -155,7 +155,8 @@ func (db *DB) loadDirectory(ctx context.Context, site string) (*directorySnapsho
 	return snap, nil
 }
 
-// candidates is Candidates over a snapshot: the same rule, in memory.
+// candidates is Candidates over a snapshot: the rule (assets.Reaches)
+// in memory.
 func (snap *directorySnapshot) candidates(categories []string, lat, lon *float64, radiusKm float64) []pathways.Candidate {
 	n := 0
 	for i := range snap.services {
@@ -169,22 +170,8 @@ func (snap *directorySnapshot) candidates(categories []string, lat, lon *float64
 		if !slices.Contains(categories, s.svc.Category) {
 			continue
 		}
-		if lat == nil || lon == nil {
-			out = append(out, pathways.Candidate{Service: s.svc, Words: s.words})
-			continue
-		}
-		var best *float64
-		for _, p := range s.places {
-			d := assets.DistanceKm(*lat, *lon, p[0], p[1])
-			if d <= radiusKm && (best == nil || d < *best) {
-				best = &d
-			}
-		}
-		switch {
-		case best != nil:
-			out = append(out, pathways.Candidate{Service: s.svc, DistanceKm: roundKm(best), Words: s.words})
-		case s.placeless:
-			out = append(out, pathways.Candidate{Service: s.svc, Words: s.words})
+		if d, ok := assets.Reaches(s.places, s.placeless, lat, lon, radiusKm); ok {
+			out = append(out, pathways.Candidate{Service: s.svc, DistanceKm: roundKm(d), Words: s.words})
 		}
 	}
 	return out

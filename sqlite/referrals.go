@@ -71,8 +71,9 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 	return id, db.insertAudit(ctx, tx, a, "create", "referral", id)
 }
 
-// CreateReferral opens a referral from a screening to a service. The
-// person must have agreed to a referral.
+// CreateReferral opens a referral from a screening to a service, if
+// referral.Open allows it against the screening as it is in the
+// transaction.
 func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
 	var id string
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -84,12 +85,11 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 		if err != nil {
 			return err
 		}
-		if res.Consent.Refer != screening.Yes && !bi {
-			return &kith.Error{Code: kith.ECONFLICT, Message: "The person has not agreed to a referral. A navigator may record a best-interest decision first.",
-				Fields: []kith.FieldError{{Field: "screening_id", Message: "the person has not agreed to a referral"}}}
+		o, err := referral.OpenFrom(res, bi)
+		if err != nil {
+			return err
 		}
-		sg := res.Safeguarding.Action == screening.ActionRaiseConcern || res.Safeguarding.Action == screening.ActionEmergency
-		id, err = db.insertReferral(ctx, tx, a, screeningID, serviceID, sg, res.AbuseIndicated, "")
+		id, err = db.insertReferral(ctx, tx, a, screeningID, serviceID, o.Safeguarding, o.RedFlags, "")
 		if err != nil {
 			return err
 		}
@@ -433,12 +433,11 @@ func (db *DB) AddAttempt(ctx context.Context, a kith.Actor, id, result, note str
 			a.Site, id, fmtTime(db.now()), a.Ref(), result, note); err != nil {
 			return fmt.Errorf("add attempt: %w", err)
 		}
-		var failed int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM contact_attempts WHERE site_id = ? AND referral_id = ? AND result <> 'reached'`,
-			a.Site, id).Scan(&failed); err != nil {
+		results, err := attemptResults(ctx, tx, a.Site, id)
+		if err != nil {
 			return err
 		}
-		if failed >= referral.FailedAttemptsForWelfareCheck {
+		if referral.WelfareCheckDue(results) {
 			welfare = true
 			if err := db.addTask(ctx, tx, a, id, referral.TaskWelfareCheck); err != nil {
 				return err
@@ -447,6 +446,24 @@ func (db *DB) AddAttempt(ctx context.Context, a kith.Actor, id, result, note str
 		return db.insertAudit(ctx, tx, a, "contact_attempt", "referral", id)
 	})
 	return welfare, err
+}
+
+// attemptResults are the results of a referral's contact attempts.
+func attemptResults(ctx context.Context, tx *sql.Tx, site, id string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT result FROM contact_attempts WHERE site_id = ? AND referral_id = ?`, site, id)
+	if err != nil {
+		return nil, fmt.Errorf("contact attempts: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // ensureConcern returns the screening's concern reference, raising a
