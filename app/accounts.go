@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/pathways"
 )
 
 // Sites, users, tokens, sessions, keys and the audit trail. These use
@@ -17,12 +21,97 @@ func (a *App) Site(ctx context.Context, id string) (kith.Site, error) {
 	return a.st.Sites.Site(ctx, id)
 }
 
-// UpdateSiteSettings changes the actor's site's name and settings.
+// UpdateSiteSettings changes the actor's site's name and settings, if
+// CheckCategoryChange allows the change to its own categories.
 func (a *App) UpdateSiteSettings(ctx context.Context, act kith.Actor, name string, settings kith.SiteSettings) error {
 	if err := Authorize(act, Administer); err != nil {
 		return err
 	}
+	cur, err := a.st.Sites.Site(ctx, act.Site)
+	if err != nil {
+		return err
+	}
+	errs, err := a.CheckCategoryChange(ctx, act, cur.Settings.Categories, settings.Categories)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		for i := range errs {
+			errs[i].Field = "settings." + errs[i].Field
+		}
+		return kith.Invalid(errs...)
+	}
 	return a.st.Sites.UpdateSiteSettings(ctx, act, name, settings)
+}
+
+// CheckCategoryChange refuses a malformed category code, and the removal
+// of one still in use: services in it could no longer be saved, and a
+// pathway that offers it could no longer be compiled, which would stop
+// screenings. The errors name the field "categories".
+func (a *App) CheckCategoryChange(ctx context.Context, act kith.Actor, before, after []string) ([]kith.FieldError, error) {
+	if err := Authorize(act, Administer); err != nil {
+		return nil, err
+	}
+	const field = "categories"
+	var errs []kith.FieldError
+	for _, code := range after {
+		switch {
+		case assets.ValidCategory(code, nil):
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %q is already one of Kith's own kinds: leave it out", code)})
+		case !assets.ValidSiteCategory(code):
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %q must be lower_snake_case (small letters, digits and _), at most 60 characters", code)})
+		}
+	}
+	if len(errs) > 0 {
+		return errs, nil
+	}
+	for _, code := range before {
+		if slices.Contains(after, code) {
+			continue
+		}
+		n, err := a.st.Directory.CountServicesInCategory(ctx, act.Site, code)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %d service%s still in %q: move %s to another kind first",
+				n, map[bool]string{true: " is", false: "s are"}[n == 1], code, map[bool]string{true: "it", false: "them"}[n == 1])})
+		}
+	}
+	more, err := a.pathwaysStillCompile(ctx, act.Site, before, after)
+	return append(errs, more...), err
+}
+
+// pathwaysStillCompile refuses a category change that would stop the
+// site's active pathway (or its pilot) compiling.
+func (a *App) pathwaysStillCompile(ctx context.Context, site string, before, after []string) ([]kith.FieldError, error) {
+	act, ok, err := a.st.Pathways.ActivePathway(ctx, site)
+	if err != nil || !ok {
+		return nil, err
+	}
+	versions := []int{act.Version}
+	if act.PilotB != nil {
+		versions = append(versions, *act.PilotB)
+	}
+	var errs []kith.FieldError
+	for _, n := range versions {
+		pv, err := a.st.Pathways.PathwayVersion(ctx, site, act.PathwayID, n)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := pathways.ParseDocument(pv.Document)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := pathways.Compile(doc, before); err != nil {
+			continue // broken whatever the categories: not this change's doing
+		}
+		if _, err := pathways.Compile(doc, after); err != nil {
+			errs = append(errs, kith.FieldError{Field: "categories", Message: fmt.Sprintf(
+				"The site's own kinds of support: the pathway in use (%s version %d) offers a kind you removed: change the pathway first", act.PathwayID, n)})
+		}
+	}
+	return errs, nil
 }
 
 // CreateUser adds a person who signs in to the actor's site.

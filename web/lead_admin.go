@@ -8,9 +8,7 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
-	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/password"
-	"github.com/kith-project/kith/pathways"
 	"github.com/labstack/echo/v4"
 )
 
@@ -431,7 +429,7 @@ func (s *Server) leadSaveSettings(c echo.Context) error {
 		}
 		errs = append(errs, more...)
 	}
-	catErrs, err := s.checkCategories(c, site.Settings.Categories, st.Categories)
+	catErrs, err := s.app.CheckCategoryChange(ctx, a, site.Settings.Categories, st.Categories)
 	if err != nil {
 		return err
 	}
@@ -443,64 +441,4 @@ func (s *Server) leadSaveSettings(c echo.Context) error {
 		return err
 	}
 	return s.redirectWithNotice(c, leadSettingsPath, "Settings saved.")
-}
-
-// checkCategories refuses a malformed category code, and the removal of one
-// still in use: services in it could no longer be saved, and a pathway that
-// offers it could no longer be compiled, which would stop screenings.
-func (s *Server) checkCategories(c echo.Context, before, after []string) ([]kith.FieldError, error) {
-	const field = "categories"
-	var errs []kith.FieldError
-	for _, code := range after {
-		switch {
-		case assets.ValidCategory(code, nil):
-			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %q is already one of Kith's own kinds: leave it out", code)})
-		case !assets.ValidSiteCategory(code):
-			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %q must be lower_snake_case (small letters, digits and _), at most 60 characters", code)})
-		}
-	}
-	if len(errs) > 0 {
-		return errs, nil
-	}
-	ctx := c.Request().Context()
-	site := actor(c).Site
-	for _, code := range before {
-		if slices.Contains(after, code) {
-			continue
-		}
-		n, err := s.app.CountServicesInCategory(ctx, site, code)
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf("The site's own kinds of support: %d service%s still in %q: move %s to another kind first",
-				n, map[bool]string{true: " is", false: "s are"}[n == 1], code, map[bool]string{true: "it", false: "them"}[n == 1])})
-		}
-	}
-	act, ok, err := s.app.ActivePathway(ctx, actor(c))
-	if err != nil || !ok {
-		return errs, err
-	}
-	versions := []int{act.Version}
-	if act.PilotB != nil {
-		versions = append(versions, *act.PilotB)
-	}
-	for _, n := range versions {
-		pv, err := s.app.PathwayVersion(ctx, actor(c), act.PathwayID, n)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := pathways.ParseDocument(pv.Document)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := pathways.Compile(doc, before); err != nil {
-			continue // broken whatever the categories: not this change's doing
-		}
-		if _, err := pathways.Compile(doc, after); err != nil {
-			errs = append(errs, kith.FieldError{Field: field, Message: fmt.Sprintf(
-				"The site's own kinds of support: the pathway in use (%s version %d) offers a kind you removed: change the pathway first", act.PathwayID, n)})
-		}
-	}
-	return errs, nil
 }

@@ -670,3 +670,26 @@ func TestLeadSettingsTimersAndCosts(t *testing.T) {
 		t.Fatalf("saved settings: %+v %v", site.Settings, err)
 	}
 }
+
+// The API follows the settings page's rule: a site's own category still in
+// use cannot be removed (its services could no longer be saved).
+func TestSiteAPIKeepsCategoriesInUse(t *testing.T) {
+	e := newEnv(t)
+	lead := e.token("alpha", kith.RoleLead)
+	site := e.do("GET", "/api/v1/site", lead, nil).JSON(t)
+	settings := site["settings"].(map[string]any)
+	settings["categories"] = []string{"men_in_sheds", "warm_spaces"}
+	if r := e.do("PUT", "/api/v1/site", lead, map[string]any{"name": site["name"], "settings": settings}); r.Status != 200 {
+		t.Fatalf("add categories: %d %s", r.Status, r.Body)
+	}
+	if err := e.DB.CreateService(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"},
+		&assets.Service{Name: "Shed", Category: "men_in_sheds", Capacity: "open"}); err != nil {
+		t.Fatal(err)
+	}
+	settings["categories"] = []string{"warm_spaces"}
+	r := e.do("PUT", "/api/v1/site", lead, map[string]any{"name": site["name"], "settings": settings})
+	wantProblem(t, r, 422, "settings.categories")
+	if got := e.do("GET", "/api/v1/site", lead, nil).JSON(t)["settings"].(map[string]any)["categories"]; len(got.([]any)) != 2 {
+		t.Fatalf("categories after the refused change: %v", got)
+	}
+}
