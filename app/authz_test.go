@@ -46,14 +46,14 @@ func TestScopes(t *testing.T) {
 		t.Errorf("another visitor's screening: %v, want not found", err)
 	}
 	provider := kith.Actor{Site: "alpha", Kind: "provider", ID: r.ID}
-	got, st, err := w.app.ProviderReferral(w.ctx, provider)
-	if err != nil || got.ID != r.ID || st.ID != r.ScreeningID {
-		t.Fatalf("the provider's referral: %v", err)
+	got, err := w.app.ProviderReferral(w.ctx, provider)
+	if err != nil || got.Referral.ID != r.ID || got.PersonName != "Ada Example" || got.Wishes != "someone to talk to" {
+		t.Fatalf("the provider's copy: %+v %v", got, err)
 	}
 	if _, err := w.app.ScreeningRequest(w.ctx, provider, r.ScreeningID); kith.ErrorCode(err) != kith.EFORBIDDEN {
 		t.Errorf("a provider reading screenings as a navigator: %v", err)
 	}
-	if _, _, err := w.app.ProviderReferral(w.ctx, nav("alpha")); kith.ErrorCode(err) != kith.EFORBIDDEN {
+	if _, err := w.app.ProviderReferral(w.ctx, nav("alpha")); kith.ErrorCode(err) != kith.EFORBIDDEN {
 		t.Errorf("a navigator through the provider's door: %v", err)
 	}
 	var req screening.Request

@@ -136,29 +136,48 @@ func (a *App) RecordConcernOutcome(ctx context.Context, act kith.Actor, id strin
 	return a.st.Concerns.RecordConcernOutcome(ctx, act, id, o)
 }
 
-// ProviderReferral is what a provider, holding a checked link for one
-// referral (act.Kind "provider", act.ID the referral), may read: the
-// referral, what was submitted and the result. The link is the provider's
-// only authority; it reaches no other record.
-func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (referral.Referral, StoredScreening, error) {
+// ProviderCopy is all a provider, holding a checked link for one referral
+// (act.Kind "provider", act.ID the referral), may see of it: never the
+// safeguarding details, and the person's own words only when they agreed
+// to share them.
+type ProviderCopy struct {
+	Referral    referral.Referral
+	PersonName  string // with the name in Latin letters, when given
+	Wishes      string // empty unless the person agreed to share
+	Housebound  bool
+	SafeContact screening.SafeContact
+}
+
+// ProviderReferral is the provider's copy of its referral. The link is the
+// provider's only authority; it reaches no other record.
+func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (ProviderCopy, error) {
 	if act.Kind != "provider" || act.ID == "" {
-		return referral.Referral{}, StoredScreening{}, kith.Errorf(kith.EFORBIDDEN, "This link does not allow that.")
+		return ProviderCopy{}, kith.Errorf(kith.EFORBIDDEN, "This link does not allow that.")
 	}
 	r, err := a.referral(ctx, act, act.ID)
 	if err != nil {
-		return r, StoredScreening{}, err
+		return ProviderCopy{}, err
 	}
 	st, err := a.st.Screenings.Screening(ctx, act, r.ScreeningID, "")
-	return r, st, err
-}
-
-// ProviderRequest is what was submitted for the provider's referral's
-// screening (for the person's name, wishes and safe contact).
-func (a *App) ProviderRequest(ctx context.Context, act kith.Actor, r referral.Referral) (*screening.Request, error) {
-	if act.Kind != "provider" || act.ID != r.ID {
-		return nil, kith.Errorf(kith.EFORBIDDEN, "This link does not allow that.")
+	if err != nil {
+		return ProviderCopy{}, err
 	}
-	return a.st.Screenings.ScreeningRequest(ctx, act, r.ScreeningID)
+	req, err := a.st.Screenings.ScreeningRequest(ctx, act, r.ScreeningID)
+	if err != nil {
+		return ProviderCopy{}, err
+	}
+	out := ProviderCopy{Referral: r, SafeContact: st.SafeContact}
+	if p := req.Person; p != nil {
+		out.PersonName = p.Name
+		if p.NameLatin != "" {
+			out.PersonName += " (" + p.NameLatin + ")"
+		}
+		out.Housebound = p.Housebound != nil && *p.Housebound
+	}
+	if st.Consent.Share == screening.Yes {
+		out.Wishes = req.Wishes
+	}
+	return out, nil
 }
 
 // ProviderAnswer records a provider's accept, decline (with a reason) or

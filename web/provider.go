@@ -118,28 +118,16 @@ func (s *Server) providerActor(c echo.Context, cl signedlink.Claims) kith.Actor 
 }
 
 func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token string) (providerView, error) {
-	r, st, err := s.app.ProviderReferral(ctx, a)
+	pc, err := s.app.ProviderReferral(ctx, a)
 	if err != nil {
 		return providerView{}, err
 	}
-	req, err := s.app.ProviderRequest(ctx, a, r)
-	if err != nil {
-		return providerView{}, err
-	}
-	v := providerView{Token: token, ServiceName: r.ServiceName, State: r.State}
-	if req.Person != nil {
-		v.PersonName = req.Person.Name
-		if req.Person.NameLatin != "" {
-			v.PersonName += " (" + req.Person.NameLatin + ")"
-		}
-	}
-	if st.Consent.Share == "yes" {
-		v.Wishes = req.Wishes
-	}
-	if req.Person != nil && req.Person.Housebound != nil && *req.Person.Housebound {
+	r := pc.Referral
+	v := providerView{Token: token, ServiceName: r.ServiceName, State: r.State, PersonName: pc.PersonName, Wishes: pc.Wishes}
+	if pc.Housebound {
 		v.Support = append(v.Support, "Finds it hard to leave home: may need a home visit, transport or someone to go with them.")
 	}
-	sc := st.SafeContact
+	sc := pc.SafeContact
 	if sc.Phone {
 		v.SafeContact = append(v.SafeContact, "It is safe to phone.")
 	}
