@@ -136,3 +136,14 @@ func covered(field string, seen map[string]bool) bool {
 		p = p[:i]
 	}
 }
+
+// PublishOnImport decides whether an imported service is published on the
+// site's open feed. Open Referral documents do not say: a new service
+// (wasPublic nil) is published, and an existing one keeps the choice a
+// lead made.
+func PublishOnImport(wasPublic *bool) bool {
+	if wasPublic == nil {
+		return true
+	}
+	return *wasPublic
+}

@@ -137,21 +137,20 @@ func clearServiceIndex(ctx context.Context, tx *sql.Tx, pk int64) error {
 }
 
 // ImportServices writes every service in one transaction: all or nothing.
-// A service whose id exists in the site is updated, never duplicated.
-// Open Referral documents do not say whether to publish: a new service is
-// published on the site's open feed, and an existing one keeps the choice
-// a lead made.
+// A service whose id exists in the site is updated, never duplicated;
+// whether it is published is assets.PublishOnImport's decision.
 func (db *DB) ImportServices(ctx context.Context, a kith.Actor, svcs []assets.Service) (created, updated int, err error) {
 	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		for i := range svcs {
 			var public int
 			switch err := tx.QueryRowContext(ctx, `SELECT public FROM services WHERE site_id = ? AND id = ?`, a.Site, svcs[i].ID).Scan(&public); {
 			case errors.Is(err, sql.ErrNoRows):
-				svcs[i].Public = true
+				svcs[i].Public = assets.PublishOnImport(nil)
 			case err != nil:
 				return fmt.Errorf("import service %d: %w", i, err)
 			default:
-				svcs[i].Public = public == 1
+				was := public == 1
+				svcs[i].Public = assets.PublishOnImport(&was)
 			}
 			isNew, err := db.writeService(ctx, tx, a, &svcs[i], false, false)
 			if err != nil {
