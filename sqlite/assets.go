@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/pathways"
 )
@@ -265,7 +266,7 @@ func (db *DB) Service(ctx context.Context, site, id string) (assets.Service, err
 }
 
 // ListServices returns the site's live services, by name.
-func (db *DB) ListServices(ctx context.Context, site string, f ServiceFilter) ([]assets.Service, int, error) {
+func (db *DB) ListServices(ctx context.Context, site string, f app.ServiceFilter) ([]assets.Service, int, error) {
 	where := []string{"site_id = ?", "deleted_at IS NULL"}
 	args := []any{site}
 	if f.StaleBefore != "" {
@@ -347,7 +348,7 @@ func ftsQuery(q string) (string, bool) {
 // reads candidates from the R*Tree bounding box around the person (never
 // every row), keeps those within the radius, and sorts by distance unless
 // a text query ranks them.
-func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]SearchHit, int, error) {
+func (db *DB) SearchServices(ctx context.Context, site string, s app.Search) ([]app.SearchHit, int, error) {
 	where, args, err := searchWhere(site, s)
 	if err != nil {
 		return nil, 0, err
@@ -366,7 +367,7 @@ func (db *DB) SearchServices(ctx context.Context, site string, s Search) ([]Sear
 }
 
 // searchWhere is the SQL condition of every filter but open_now.
-func searchWhere(site string, s Search) ([]string, []any, error) {
+func searchWhere(site string, s app.Search) ([]string, []any, error) {
 	where := []string{"s.site_id = ?", "s.deleted_at IS NULL"}
 	args := []any{site}
 	f := s.SearchFilter
@@ -486,15 +487,15 @@ func sortCandidates(cands []searchCandidate, byText bool) {
 // searchPage loads the page of hits asked for. open_now needs each
 // candidate's schedules, so it is the one filter applied after loading;
 // the others ran in SQL.
-func (db *DB) searchPage(ctx context.Context, s Search, cands []searchCandidate) ([]SearchHit, int, error) {
-	load := func(c searchCandidate) (SearchHit, error) {
+func (db *DB) searchPage(ctx context.Context, s app.Search, cands []searchCandidate) ([]app.SearchHit, int, error) {
+	load := func(c searchCandidate) (app.SearchHit, error) {
 		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, c.pk))
 		if err != nil {
-			return SearchHit{}, err
+			return app.SearchHit{}, err
 		}
-		return SearchHit{Service: svc, DistanceKm: roundKm(c.dist), Stale: assets.Stale(svc.LastConfirmed, s.Now)}, nil
+		return app.SearchHit{Service: svc, DistanceKm: roundKm(c.dist), Stale: assets.Stale(svc.LastConfirmed, s.Now)}, nil
 	}
-	var hits []SearchHit
+	var hits []app.SearchHit
 	if !s.OpenNow {
 		for i := s.Page.Offset(); i < len(cands) && len(hits) < s.Page.Size; i++ {
 			h, err := load(cands[i])

@@ -84,7 +84,7 @@ func BenchmarkDirectorySearch(b *testing.B) {
 			i++
 			start := time.Now()
 			lat, lon := p[0], p[1]
-			_, _, err := db.SearchServices(ctx, "bench", Search{SearchFilter: assets.SearchFilter{Lat: &lat, Lon: &lon, RadiusKm: 10},
+			_, _, err := db.SearchServices(ctx, "bench", app.Search{SearchFilter: assets.SearchFilter{Lat: &lat, Lon: &lon, RadiusKm: 10},
 				Now: time.Now(), Page: kith.Page{Number: 1, Size: 20}})
 			if err != nil {
 				b.Fatal(err)
@@ -120,7 +120,7 @@ func TestIndexAgreesWithScan(t *testing.T) {
 	}
 	for _, p := range centres(40) {
 		lat, lon := p[0], p[1]
-		hits, total, err := db.SearchServices(ctx, "s", Search{SearchFilter: assets.SearchFilter{Lat: &lat, Lon: &lon, RadiusKm: 40},
+		hits, total, err := db.SearchServices(ctx, "s", app.Search{SearchFilter: assets.SearchFilter{Lat: &lat, Lon: &lon, RadiusKm: 40},
 			Now: time.Now(), Page: kith.Page{Number: 1, Size: 100}})
 		if err != nil {
 			t.Fatal(err)

@@ -143,7 +143,7 @@ func researchScreenings(ctx context.Context, tx *sql.Tx, key []byte, site string
 		if err := rows.Scan(&id, &created, &agency, &action, &quadrant, &lonely, &isolated, &result, &version, &arm); err != nil {
 			return nil, err
 		}
-		var st StoredScreening
+		var st app.StoredScreening
 		if err := json.Unmarshal([]byte(result), &st); err != nil {
 			return nil, err
 		}

@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/screening"
 )
 
-func newTestScreening(key, agency string) NewScreening {
+func newTestScreening(key, agency string) app.NewScreening {
 	req := &screening.Request{Observer: &screening.Observer{Agency: agency}, ClientRef: key}
-	return NewScreening{IdempotencyKey: key, RequestHash: []byte(key + agency), Request: req, Result: &screening.Result{}}
+	return app.NewScreening{IdempotencyKey: key, RequestHash: []byte(key + agency), Request: req, Result: &screening.Result{}}
 }
 
 // holdWriter keeps the writer busy until release is called, so that the

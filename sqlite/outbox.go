@@ -6,9 +6,10 @@ import (
 	"fmt"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 )
 
-func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m Message) error {
+func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m app.Message) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		site, fmtTime(db.now()), m.Kind, m.To, m.Subject, m.Body, nullString(m.ReferralID))
 	if err != nil {
@@ -20,7 +21,7 @@ func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m Messa
 // PendingMessages returns up to limit unsent messages of site (every site
 // when empty), oldest first, leaving out those tried maxAttempts times or
 // more (none left out when 0).
-func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]Message, error) {
+func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]app.Message, error) {
 	q := `SELECT id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), attempts FROM outbox WHERE sent_at IS NULL`
 	args := []any{}
 	if site != "" {
@@ -36,9 +37,9 @@ func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttemp
 		return nil, fmt.Errorf("pending messages: %w", err)
 	}
 	defer rows.Close()
-	var out []Message
+	var out []app.Message
 	for rows.Next() {
-		var m Message
+		var m app.Message
 		var created string
 		if err := rows.Scan(&m.ID, &m.Site, &created, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.Attempts); err != nil {
 			return nil, err
@@ -63,7 +64,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, sendErr error) error {
 }
 
 // RecordBestInterest stores a best-interest decision about a referral.
-func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error {
+func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b app.BestInterest) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		if _, _, err := loadScreening(ctx, tx, a.Site, screeningID); err != nil {
 			return err

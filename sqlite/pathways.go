@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/pathways"
 )
 
@@ -54,8 +55,8 @@ func (db *DB) PathwayVersion(ctx context.Context, site, id string, version int) 
 }
 
 // ListPathways returns the site's pathways.
-func (db *DB) ListPathways(ctx context.Context, site string, p kith.Page) ([]PathwaySummary, int, error) {
-	var out []PathwaySummary
+func (db *DB) ListPathways(ctx context.Context, site string, p kith.Page) ([]app.PathwaySummary, int, error) {
+	var out []app.PathwaySummary
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pathways WHERE site_id = ?`, site).Scan(&total); err != nil {
@@ -71,7 +72,7 @@ func (db *DB) ListPathways(ctx context.Context, site string, p kith.Page) ([]Pat
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var s PathwaySummary
+			var s app.PathwaySummary
 			var active, pilot sql.NullInt64
 			if err := rows.Scan(&s.ID, &s.Name, &s.LatestVersion, &active, &pilot); err != nil {
 				return err

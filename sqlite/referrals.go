@@ -26,7 +26,7 @@ func loadScreening(ctx context.Context, tx *sql.Tx, site, id string) (*screening
 	if err != nil {
 		return nil, nil, fmt.Errorf("load screening: %w", err)
 	}
-	var st StoredScreening
+	var st app.StoredScreening
 	var req screening.Request
 	if err := json.Unmarshal([]byte(resJSON), &st); err != nil {
 		return nil, nil, fmt.Errorf("decode screening: %w", err)
@@ -238,7 +238,7 @@ func (db *DB) referralDetail(ctx context.Context, tx *sql.Tx, site string, r *re
 // worklist, in referral.Less order: safeguarding first, then expired or
 // overdue (f.Thresholds.Overdue working days since sent, as of f.Now),
 // then oldest. The order, the Overdue filter and the page are the query's.
-func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter) ([]referral.Referral, int, error) {
+func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
 	const overdue = `(r.state = 'sent' AND r.sent_at IS NOT NULL AND kith_working_days(r.sent_at, ?) >= ?)`
 	th := f.Thresholds.OrDefault()
 	now := fmtTime(f.Now)
@@ -308,8 +308,8 @@ func (db *DB) ScreeningReferralIDs(ctx context.Context, site, screeningID string
 // Transition moves a referral as referral.Plan says, against the row as it
 // is in the transaction, and records who, when, from, to, reason and note
 // with the move's effects and messages in the same transaction.
-func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
-	var out TransitionResult
+func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...app.Message) (app.TransitionResult, error) {
+	var out app.TransitionResult
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id))
 		if err != nil {
@@ -343,8 +343,8 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 }
 
 // applyMove writes a move's new state and its effects.
-func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects) (TransitionResult, error) {
-	var out TransitionResult
+func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects) (app.TransitionResult, error) {
+	var out app.TransitionResult
 	now := fmtTime(db.now())
 	sets := []string{"state = ?", "state_at = ?", "updated_at = ?"}
 	args := []any{string(to), now, now}
@@ -512,8 +512,8 @@ func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, scree
 
 const concernColumns = `SELECT id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk, location_of_risk, source_of_risk, outcome, outcome_at FROM concerns`
 
-func scanConcern(row rowScanner) (Concern, error) {
-	var c Concern
+func scanConcern(row rowScanner) (app.Concern, error) {
+	var c app.Concern
 	var created, types string
 	var outcome, outcomeAt sql.NullString
 	if err := row.Scan(&c.ID, &c.Reference, &c.ScreeningID, &c.ReferralID, &created, &types, &c.LocationOfRisk, &c.SourceOfRisk, &outcome, &outcomeAt); err != nil {
@@ -538,7 +538,7 @@ func scanConcern(row rowScanner) (Concern, error) {
 
 // ScreeningConcern returns the concern a screening raised; not found when
 // it raised none.
-func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (Concern, error) {
+func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (app.Concern, error) {
 	c, err := scanConcern(db.read.QueryRowContext(ctx, concernColumns+` WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID))
 	if err != nil {
 		return c, err
@@ -547,8 +547,8 @@ func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID st
 }
 
 // ListConcerns returns the site's concerns, newest first.
-func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Concern, int, error) {
-	var out []Concern
+func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]app.Concern, int, error) {
+	var out []app.Concern
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM concerns WHERE site_id = ?`, a.Site).Scan(&total); err != nil {
@@ -575,8 +575,8 @@ func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Co
 }
 
 // RecordConcernOutcome stores what the council reported back.
-func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (Concern, error) {
-	var c Concern
+func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (app.Concern, error) {
+	var c app.Concern
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if c, err = scanConcern(tx.QueryRowContext(ctx, concernColumns+` WHERE site_id = ? AND id = ?`, a.Site, id)); err != nil {
@@ -633,7 +633,7 @@ func (p prefixScanner) Scan(dest ...any) error {
 }
 
 // MarkNudged records that the provider was nudged, once per sending.
-func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error) {
+func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...app.Message) (bool, error) {
 	var changed bool
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE referrals SET nudged_at = ? WHERE site_id = ? AND id = ? AND state = 'sent' AND nudged_at IS NULL`,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/reports"
@@ -112,7 +113,7 @@ func periodRanges(from, to time.Time) [][2]string {
 type aggQuery struct {
 	site   string
 	ranges [][2]string
-	f      ReportFilter
+	f      app.ReportFilter
 }
 
 // each runs SELECT cols, sums over table for the filter's periods, grouped
@@ -166,7 +167,7 @@ func (q aggQuery) each(ctx context.Context, tx *sql.Tx, table, cols, sums string
 // points in the period, not with the number of screenings. The tests'
 // oracle (summaryByScan, in a test file) computes the same from the rows;
 // RebuildReports recounts the aggregates.
-func (db *DB) Summary(ctx context.Context, a kith.Actor, f ReportFilter, costs []kith.CostItem) (reports.Summary, error) {
+func (db *DB) Summary(ctx context.Context, a kith.Actor, f app.ReportFilter, costs []kith.CostItem) (reports.Summary, error) {
 	rf := reports.Filter{From: f.From.Format(time.DateOnly), To: f.To.AddDate(0, 0, -1).Format(time.DateOnly),
 		PathwayVersion: f.PathwayVersion, Arm: f.Arm, GapRadiusKm: f.GapRadiusKm}
 	day := func(t time.Time) bool { return t.Equal(t.UTC().Truncate(24 * time.Hour)) }

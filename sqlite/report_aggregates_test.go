@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/internal/demodata"
 	"github.com/kith-project/kith/sqlite"
 )
@@ -45,9 +46,9 @@ func generated(t *testing.T, n int) (*sqlite.DB, kith.Actor) {
 	return db, kith.Actor{Site: "s1", Kind: "user", ID: "1", Role: kith.RoleLead}
 }
 
-func filters() map[string]sqlite.ReportFilter {
+func filters() map[string]app.ReportFilter {
 	v := func(n int) *int { return &n }
-	return map[string]sqlite.ReportFilter{
+	return map[string]app.ReportFilter{
 		"whole year":                {From: day("2025-01-01"), To: day("2026-01-01")},
 		"wider than the data":       {From: day("2024-11-17"), To: day("2026-02-03")},
 		"mid-month to mid-month":    {From: day("2025-03-17"), To: day("2025-09-12")},

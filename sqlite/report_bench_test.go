@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 )
 
 // BenchmarkSummary times the summary on a database made by `kith demo
@@ -31,7 +32,7 @@ func BenchmarkSummary(b *testing.B) {
 	defer db.Close()
 	a := kith.Actor{Site: "demo", Kind: "user", ID: "bench", Role: kith.RoleLead}
 	today := time.Now().UTC().Truncate(24 * time.Hour)
-	for name, f := range map[string]ReportFilter{
+	for name, f := range map[string]app.ReportFilter{
 		"last365days": {From: today.AddDate(-1, 0, 1), To: today.AddDate(0, 0, 1)},
 		"arm_a":       {From: today.AddDate(-1, 0, 1), To: today.AddDate(0, 0, 1), Arm: "a"},
 	} {
@@ -73,7 +74,7 @@ func TestSummaryMatchesScanOnBenchDB(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f := ReportFilter{From: today.AddDate(0, 0, 1-days), To: today.AddDate(0, 0, 1)}
+	f := app.ReportFilter{From: today.AddDate(0, 0, 1-days), To: today.AddDate(0, 0, 1)}
 	began := time.Now()
 	want, err := db.summaryByScan(ctx, a, f, nil)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -46,14 +47,14 @@ const (
 // synced. Racing retries are serialised by that one writer, which sees
 // what earlier submissions in the same transaction wrote, so exactly one
 // row is written per key.
-func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening) (StoredScreening, bool, error) {
+func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in app.NewScreening) (app.StoredScreening, bool, error) {
 	// What needs no lock is done before the submission queues for the
 	// writer: its id, its time and its JSON.
 	pre, err := db.prepareScreening(in)
 	if err != nil {
-		return StoredScreening{}, false, err
+		return app.StoredScreening{}, false, err
 	}
-	var out StoredScreening
+	var out app.StoredScreening
 	var created bool
 	write := db.screenings.do
 	if db.batch != nil {
@@ -68,7 +69,7 @@ func (db *DB) CreateScreening(ctx context.Context, a kith.Actor, in NewScreening
 		return err
 	})
 	if err != nil {
-		return StoredScreening{}, false, err
+		return app.StoredScreening{}, false, err
 	}
 	return out, created, nil
 }
@@ -83,7 +84,7 @@ type preparedScreening struct {
 	reqJSON    []byte
 }
 
-func (db *DB) prepareScreening(in NewScreening) (*preparedScreening, error) {
+func (db *DB) prepareScreening(in app.NewScreening) (*preparedScreening, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return nil, fmt.Errorf("new screening id: %w", err)
@@ -91,7 +92,7 @@ func (db *DB) prepareScreening(in NewScreening) (*preparedScreening, error) {
 	p := &preparedScreening{res: *in.Result, now: db.now()}
 	p.res.ID = id.String()
 	if !p.res.Safeguarding.ConcernAboutPerson {
-		if p.resultJSON, err = json.Marshal(StoredScreening{Result: &p.res, CreatedAt: p.now, Location: in.Location, Pathway: in.Outcome}); err != nil {
+		if p.resultJSON, err = json.Marshal(app.StoredScreening{Result: &p.res, CreatedAt: p.now, Location: in.Location, Pathway: in.Outcome}); err != nil {
 			return nil, fmt.Errorf("encode screening result: %w", err)
 		}
 	}
@@ -102,7 +103,7 @@ func (db *DB) prepareScreening(in NewScreening) (*preparedScreening, error) {
 }
 
 // createScreening is one submission's part of a shared write transaction.
-func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in NewScreening, pre *preparedScreening) (StoredScreening, bool, error) {
+func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in app.NewScreening, pre *preparedScreening) (app.StoredScreening, bool, error) {
 	if in.IdempotencyKey != "" {
 		if s, found, err := db.replayScreening(ctx, tx, a, in); found || err != nil {
 			return s, false, err
@@ -116,14 +117,14 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 		// with a reference the visitor can quote.
 		n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 		if err != nil {
-			return StoredScreening{}, false, err
+			return app.StoredScreening{}, false, err
 		}
 		res.Safeguarding.Reference = fmt.Sprintf("SG-%s-%06d", now.Format("2006"), n)
-		if resultJSON, err = json.Marshal(StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome}); err != nil {
-			return StoredScreening{}, false, fmt.Errorf("encode screening result: %w", err)
+		if resultJSON, err = json.Marshal(app.StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome}); err != nil {
+			return app.StoredScreening{}, false, fmt.Errorf("encode screening result: %w", err)
 		}
 	}
-	out := StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome, JSON: resultJSON}
+	out := app.StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome, JSON: resultJSON}
 	agency := ""
 	if in.Request.Observer != nil {
 		agency = in.Request.Observer.Agency
@@ -140,21 +141,21 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 		res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
 		agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm))
 	if err != nil {
-		return StoredScreening{}, false, fmt.Errorf("insert screening: %w", err)
+		return app.StoredScreening{}, false, fmt.Errorf("insert screening: %w", err)
 	}
 	codes, err := insertRelationships(ctx, tx, a.Site, &res)
 	if err != nil {
-		return StoredScreening{}, false, err
+		return app.StoredScreening{}, false, err
 	}
 	if err := countScreening(ctx, tx, a.Site, now, agency, in, &res, codes); err != nil {
-		return StoredScreening{}, false, err
+		return app.StoredScreening{}, false, err
 	}
 	if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
-		return StoredScreening{}, false, err
+		return app.StoredScreening{}, false, err
 	}
 	if res.Safeguarding.Reference != "" {
 		if err := db.insertConcern(ctx, tx, a, res.ID, "", res.Safeguarding.Reference, &res, in.Request); err != nil {
-			return StoredScreening{}, false, err
+			return app.StoredScreening{}, false, err
 		}
 	}
 	return out, true, nil
@@ -163,23 +164,23 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 // replayScreening finds the screening stored under the submission's
 // idempotency key (found), audited as a replay; the same key with a
 // different body is invalid.
-func (db *DB) replayScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in NewScreening) (StoredScreening, bool, error) {
+func (db *DB) replayScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in app.NewScreening) (app.StoredScreening, bool, error) {
 	var id string
 	var hash []byte
 	err := db.txRow(ctx, tx, sqlFindIdempotencyKey, a.Site, in.IdempotencyKey).Scan(&id, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		return StoredScreening{}, false, nil
+		return app.StoredScreening{}, false, nil
 	}
 	if err != nil {
-		return StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
+		return app.StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
 	}
 	if !bytes.Equal(hash, in.RequestHash) {
-		return StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+		return app.StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
 			Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
 	}
 	s, err := scanScreening(db.txRow(ctx, tx, sqlScreeningByID, a.Site, id))
 	if err != nil {
-		return StoredScreening{}, true, err
+		return app.StoredScreening{}, true, err
 	}
 	return s, true, db.insertAudit(ctx, tx, a, "replay", "screening", id)
 }
@@ -213,7 +214,7 @@ func insertRelationships(ctx context.Context, tx *sql.Tx, site string, res *scre
 // trigger): the screening by agency, concern and classes; every
 // relationship by level; and, for a located screening, the relationships at
 // medium or high by point, for the gaps.
-func countScreening(ctx context.Context, tx *sql.Tx, site string, now time.Time, agency string, in NewScreening, res *screening.Result, codes []string) error {
+func countScreening(ctx context.Context, tx *sql.Tx, site string, now time.Time, agency string, in app.NewScreening, res *screening.Result, codes []string) error {
 	created := fmtTime(now)
 	periods := [2]string{"d" + created[:10], "m" + created[:7]}
 	concern := 0
@@ -293,8 +294,8 @@ func (db *DB) nextCounter(ctx context.Context, tx *sql.Tx, site, name string) (i
 
 type rowScanner interface{ Scan(...any) error }
 
-func scanScreening(row rowScanner) (StoredScreening, error) {
-	var out StoredScreening
+func scanScreening(row rowScanner) (app.StoredScreening, error) {
+	var out app.StoredScreening
 	var result, created string
 	var lat, lon sql.NullFloat64
 	if err := row.Scan(&result, &created, &lat, &lon); err != nil {
@@ -312,7 +313,7 @@ func scanScreening(row rowScanner) (StoredScreening, error) {
 
 // Screening returns one screening of the actor's site, and audits the read;
 // submittedBy, when not empty, limits it to that actor's submissions.
-func (db *DB) Screening(ctx context.Context, a kith.Actor, id, submittedBy string) (StoredScreening, error) {
+func (db *DB) Screening(ctx context.Context, a kith.Actor, id, submittedBy string) (app.StoredScreening, error) {
 	q := `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
 	args := []any{a.Site, id}
 	if submittedBy != "" {
@@ -352,7 +353,7 @@ func (db *DB) ScreeningRequest(ctx context.Context, a kith.Actor, id string) (*s
 
 // ListScreenings returns the site's screenings matching f, newest first,
 // and audits the listing.
-func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilter) ([]ScreeningSummary, int, error) {
+func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f app.ScreeningFilter) ([]app.ScreeningSummary, int, error) {
 	where := []string{"s.site_id = ?"}
 	args := []any{a.Site}
 	if f.Action != "" {
@@ -381,7 +382,7 @@ func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilte
 		args = append(args, fmtTime(f.To))
 	}
 	cond := strings.Join(where, " AND ")
-	var out []ScreeningSummary
+	var out []app.ScreeningSummary
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM screenings s WHERE `+cond, args...).Scan(&total); err != nil {
@@ -396,7 +397,7 @@ func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilte
 		defer rows.Close()
 		index := map[string]int{}
 		for rows.Next() {
-			var s ScreeningSummary
+			var s app.ScreeningSummary
 			var created string
 			if err := rows.Scan(&s.ID, &created, &s.ScoringVersion, &s.Action, &s.Reference, &s.Quadrant, &s.Loneliness, &s.Isolation, &s.Agency); err != nil {
 				return err
@@ -424,7 +425,7 @@ func (db *DB) ListScreenings(ctx context.Context, a kith.Actor, f ScreeningFilte
 
 // readLevels fills in the relationship levels of the listed screenings
 // (index: where each id is in out).
-func readLevels(ctx context.Context, tx *sql.Tx, site string, out []ScreeningSummary, index map[string]int) error {
+func readLevels(ctx context.Context, tx *sql.Tx, site string, out []app.ScreeningSummary, index map[string]int) error {
 	if len(out) == 0 {
 		return nil
 	}
@@ -463,7 +464,7 @@ func (db *DB) LocatePostcode(ctx context.Context, pc string) (lat, lon float64, 
 }
 
 // LoadPostcodes inserts or replaces postcode centroids in one transaction.
-func (db *DB) LoadPostcodes(ctx context.Context, pcs []Postcode) error {
+func (db *DB) LoadPostcodes(ctx context.Context, pcs []app.Postcode) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO postcodes (postcode, latitude, longitude) VALUES (?, ?, ?)
 			ON CONFLICT (postcode) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude`)
@@ -482,6 +483,6 @@ func (db *DB) LoadPostcodes(ctx context.Context, pcs []Postcode) error {
 
 // ScreeningByID reads a screening without an actor or audit: for the
 // operator's own checks of a backup, never for a request.
-func (db *DB) ScreeningByID(ctx context.Context, site, id string) (StoredScreening, error) {
+func (db *DB) ScreeningByID(ctx context.Context, site, id string) (app.StoredScreening, error) {
 	return scanScreening(db.read.QueryRowContext(ctx, `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`, site, id))
 }

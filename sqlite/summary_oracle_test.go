@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/reports"
@@ -39,11 +40,11 @@ type repReferral struct {
 // period's rows and counting in Go: exact and simple, but it grows with the
 // data (seconds over a million screenings). Summary answers from
 // aggregates instead; this stays as the oracle the tests hold them to.
-func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f ReportFilter, costs []kith.CostItem) (reports.Summary, error) {
+func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f app.ReportFilter, costs []kith.CostItem) (reports.Summary, error) {
 	out := reports.Summary{From: f.From.Format(time.DateOnly), To: f.To.AddDate(0, 0, -1).Format(time.DateOnly), PathwayVersion: f.PathwayVersion, Arm: f.Arm}
 	var scr []repScreening
 	var refs []*repReferral
-	var concerns []Concern
+	var concerns []app.Concern
 	prevalence := map[string]map[string]int{}
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		where := "site_id = ? AND created_at >= ? AND created_at < ?"
@@ -181,7 +182,7 @@ func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f ReportFilter, c
 	return out, nil
 }
 
-func funnel(scr []repScreening, refs []*repReferral, concerns []Concern) (reports.Funnel, reports.StepTimes) {
+func funnel(scr []repScreening, refs []*repReferral, concerns []app.Concern) (reports.Funnel, reports.StepTimes) {
 	f := reports.Funnel{Screenings: len(scr), Concerns: len(concerns), Referrals: len(refs)}
 	created := map[string]time.Time{}
 	for _, s := range scr {
@@ -235,12 +236,12 @@ func funnel(scr []repScreening, refs []*repReferral, concerns []Concern) (report
 type group struct {
 	screenings []repScreening
 	referrals  []*repReferral
-	concerns   []Concern
+	concerns   []app.Concern
 }
 
 // split groups the data by a key of each screening; screenings whose key
 // is "" are left out.
-func split(scr []repScreening, refs []*repReferral, concerns []Concern, key func(repScreening) string) map[string]*group {
+func split(scr []repScreening, refs []*repReferral, concerns []app.Concern, key func(repScreening) string) map[string]*group {
 	groups := map[string]*group{}
 	of := map[string]string{}
 	for _, s := range scr {
@@ -267,7 +268,7 @@ func split(scr []repScreening, refs []*repReferral, concerns []Concern, key func
 	return groups
 }
 
-func byAgency(scr []repScreening, refs []*repReferral, concerns []Concern) []reports.AgencyFunnel {
+func byAgency(scr []repScreening, refs []*repReferral, concerns []app.Concern) []reports.AgencyFunnel {
 	groups := split(scr, refs, concerns, func(s repScreening) string {
 		if s.agency == "" {
 			return "not_recorded"
@@ -286,7 +287,7 @@ func byAgency(scr []repScreening, refs []*repReferral, concerns []Concern) []rep
 	return out
 }
 
-func concernOutcomes(concerns []Concern) (reports.Safeguarding, reports.MSPOutcomes) {
+func concernOutcomes(concerns []app.Concern) (reports.Safeguarding, reports.MSPOutcomes) {
 	sg := reports.Safeguarding{Concerns: len(concerns), Enquiry: map[string]int{}, InsteadOfEnquiry: map[string]int{}}
 	msp := reports.MSPOutcomes{Asked: map[string]int{}, Achieved: map[string]int{}, RiskAssessment: map[string]int{}, RiskOutcome: map[string]int{}}
 	for _, c := range concerns {
@@ -509,7 +510,7 @@ func (db *DB) gaps(ctx context.Context, site string, scr []repScreening, radiusK
 }
 
 // arms puts the two arms of a pilot side by side on the same measures.
-func arms(scr []repScreening, refs []*repReferral, concerns []Concern) []reports.ArmSummary {
+func arms(scr []repScreening, refs []*repReferral, concerns []app.Concern) []reports.ArmSummary {
 	groups := split(scr, refs, concerns, func(s repScreening) string { return s.arm })
 	var out []reports.ArmSummary
 	for _, arm := range []string{"a", "b"} {

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
-	"github.com/kith-project/kith/sqlite"
 )
 
 // realistic is a screening with several indicators and four instruments,
@@ -81,9 +81,9 @@ func BenchmarkSubmitScreeningWithDirectory(b *testing.B) {
 	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
 		b.Fatalf("import: %v", err)
 	}
-	var pcs []sqlite.Postcode
+	var pcs []app.Postcode
 	for _, p := range assets.DemoPostcodes() {
-		pcs = append(pcs, sqlite.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
+		pcs = append(pcs, app.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
 	}
 	if err := e.DB.LoadPostcodes(context.Background(), pcs); err != nil {
 		b.Fatal(err)

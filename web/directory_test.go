@@ -17,8 +17,8 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
-	"github.com/kith-project/kith/sqlite"
 )
 
 const hsdsTestdata = "../assets/testdata/hsds"
@@ -27,9 +27,9 @@ const hsdsTestdata = "../assets/testdata/hsds"
 func demoDirectory(t *testing.T, e *env) string {
 	t.Helper()
 	lead := e.token("alpha", kith.RoleLead)
-	var pcs []sqlite.Postcode
+	var pcs []app.Postcode
 	for _, p := range assets.DemoPostcodes() {
-		pcs = append(pcs, sqlite.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
+		pcs = append(pcs, app.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
 	}
 	if err := e.DB.LoadPostcodes(context.Background(), pcs); err != nil {
 		t.Fatal(err)

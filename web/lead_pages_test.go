@@ -19,9 +19,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/pathways"
-	"github.com/kith-project/kith/sqlite"
 )
 
 // leadBrowser signs a new lead of alpha in and returns the client.
@@ -165,7 +165,7 @@ func TestLeadImportListsEveryProblem(t *testing.T) {
 			if n := strings.Count(got, `<tr class="govuk-table__row">`) - 1; n != len(problems) {
 				t.Errorf("the table lists %d problems, want %d", n, len(problems))
 			}
-			if _, total, _ := e.DB.ListServices(context.Background(), "alpha", sqlite.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); total != 0 {
+			if _, total, _ := e.DB.ListServices(context.Background(), "alpha", app.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); total != 0 {
 				t.Fatalf("a refused file imported %d services", total)
 			}
 		})

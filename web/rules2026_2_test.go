@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/screening"
-	"github.com/kith-project/kith/sqlite"
 )
 
 // practitionerCase is one of screening/testdata/practitioner_cases.json: a
@@ -239,7 +239,7 @@ func TestFirstVersionResultsUnchanged(t *testing.T) {
 	res.Safeguarding.WhatToDoNow = "Talk to your manager or the safeguarding advice line today."
 	res.NextSteps = []string{"Talk to your manager or the safeguarding advice line today.", "They have not agreed to share, so seek advice without naming the person."}
 	stored, _, err := e.DB.CreateScreening(ctx, kith.Actor{Site: "alpha", Kind: "user", ID: "earlier", Role: kith.RoleNavigator},
-		sqlite.NewScreening{RequestHash: []byte("earlier"), Request: req, Result: res, Location: sqlite.Location{Source: "unknown"}})
+		app.NewScreening{RequestHash: []byte("earlier"), Request: req, Result: res, Location: app.Location{Source: "unknown"}})
 	if err != nil {
 		t.Fatal(err)
 	}

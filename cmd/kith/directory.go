@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/postcode"
 	"github.com/kith-project/kith/sqlite"
@@ -102,7 +103,7 @@ func runPostcodesLoad(ctx context.Context, args []string, getenv func(string) st
 
 // readPostcodes parses the ONSPD columns it needs. Rows without a
 // location (the ONSPD marks them 99.999999) are skipped, not guessed.
-func readPostcodes(r io.Reader) ([]sqlite.Postcode, error) {
+func readPostcodes(r io.Reader) ([]app.Postcode, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -118,7 +119,7 @@ func readPostcodes(r io.Reader) ([]sqlite.Postcode, error) {
 			return nil, fmt.Errorf("postcodes load: the CSV has no %q column (ONS Postcode Directory columns pcds, lat, long)", want)
 		}
 	}
-	var out []sqlite.Postcode
+	var out []app.Postcode
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -139,7 +140,7 @@ func readPostcodes(r io.Reader) ([]sqlite.Postcode, error) {
 		if !assets.InUK(lat, lon) {
 			continue
 		}
-		out = append(out, sqlite.Postcode{Postcode: pc, Latitude: lat, Longitude: lon})
+		out = append(out, app.Postcode{Postcode: pc, Latitude: lat, Longitude: lon})
 	}
 	return out, nil
 }

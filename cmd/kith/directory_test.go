@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/sqlite"
 )
 
@@ -40,7 +41,7 @@ func TestAssetsImportAndPostcodesLoad(t *testing.T) {
 	if lat, _, ok, err := d.LocatePostcode(context.Background(), "LS1 4AP"); err != nil || !ok || lat != 53.7966 {
 		t.Fatalf("LS1 4AP = %v %v %v", lat, ok, err)
 	}
-	if _, total, err := d.ListServices(context.Background(), "north", sqlite.ServiceFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil || total != 1 {
+	if _, total, err := d.ListServices(context.Background(), "north", app.ServiceFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil || total != 1 {
 		t.Fatalf("services = %d %v", total, err)
 	}
 	os.WriteFile(csv, []byte("postcode,lat\nLS1 4AP,53\n"), 0o644)

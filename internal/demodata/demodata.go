@@ -74,21 +74,21 @@ func Generate(ctx context.Context, db *sqlite.DB, site string, o Options) (Resul
 	real := db.Now
 	defer func() { db.Now = real }()
 	a := kith.Actor{Site: site, Kind: "system", ID: "demo-generate", Role: kith.RoleLead}
-	services, _, err := db.ListServices(ctx, site, sqlite.ServiceFilter{Page: kith.Page{Number: 1, Size: 100}})
+	services, _, err := db.ListServices(ctx, site, app.ServiceFilter{Page: kith.Page{Number: 1, Size: 100}})
 	if err != nil {
 		return out, err
 	}
 	if len(services) == 0 {
 		return out, fmt.Errorf("demo data: site %s has no services to refer to", site)
 	}
-	located := map[string]sqlite.Location{}
-	locate := func(pc string) sqlite.Location {
+	located := map[string]app.Location{}
+	locate := func(pc string) app.Location {
 		if l, ok := located[pc]; ok {
 			return l
 		}
-		loc := sqlite.Location{Source: "unknown"}
+		loc := app.Location{Source: "unknown"}
 		if lat, lon, ok, err := db.LocatePostcode(ctx, pc); err == nil && ok {
-			loc = sqlite.Location{Latitude: &lat, Longitude: &lon, Source: "postcode"}
+			loc = app.Location{Latitude: &lat, Longitude: &lon, Source: "postcode"}
 		}
 		located[pc] = loc
 		return loc
@@ -105,7 +105,7 @@ func Generate(ctx context.Context, db *sqlite.DB, site string, o Options) (Resul
 		}
 		canon, _ := json.Marshal(req)
 		hash := sha256.Sum256(canon)
-		in := sqlite.NewScreening{RequestHash: hash[:], Request: req, Result: res, Location: locate(req.Person.Postcode)}
+		in := app.NewScreening{RequestHash: hash[:], Request: req, Result: res, Location: locate(req.Person.Postcode)}
 		if o.Pilot {
 			in.PathwayID, in.PathwayVersion = "default", 1
 			if at.After(start.Add(end.Sub(start) / 2)) {
@@ -233,14 +233,14 @@ func Seed(ctx context.Context, db *sqlite.DB, site, name string) error {
 // site when it has no services yet.
 func SeedDirectory(ctx context.Context, db *sqlite.DB, a kith.Actor, site string) error {
 	pcs := assets.DemoPostcodes()
-	rows := make([]sqlite.Postcode, 0, len(pcs))
+	rows := make([]app.Postcode, 0, len(pcs))
 	for _, p := range pcs {
-		rows = append(rows, sqlite.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
+		rows = append(rows, app.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
 	}
 	if err := db.LoadPostcodes(ctx, rows); err != nil {
 		return err
 	}
-	if _, n, err := db.ListServices(ctx, site, sqlite.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); err != nil {
+	if _, n, err := db.ListServices(ctx, site, app.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); err != nil {
 		return err
 	} else if n == 0 {
 		if _, _, err := db.ImportServices(ctx, a, assets.DemoServicesAt(db.Now())); err != nil {
