@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/assets"
@@ -173,9 +174,13 @@ func (a *App) Authenticate(ctx context.Context, secret string) (kith.Token, erro
 	return a.st.Tokens.Authenticate(ctx, secret)
 }
 
-// CreateSession signs a user in and returns the session's secret.
+// SessionLifetime is how long a sign-in lasts: a working day and a bit.
+const SessionLifetime = 12 * time.Hour
+
+// CreateSession signs a user in for SessionLifetime and returns the
+// session's secret.
 func (a *App) CreateSession(ctx context.Context, act kith.Actor, userID int64) (string, error) {
-	return a.st.Sessions.CreateSession(ctx, act, userID)
+	return a.st.Sessions.CreateSession(ctx, act, userID, a.Now().Add(SessionLifetime))
 }
 
 // SessionUser is the user a live session belongs to.

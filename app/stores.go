@@ -47,7 +47,8 @@ type TokenStore interface {
 
 // SessionStore keeps sign-in sessions (only a hash of each secret).
 type SessionStore interface {
-	CreateSession(ctx context.Context, a kith.Actor, userID int64) (string, error)
+	// CreateSession signs a user in until expires.
+	CreateSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
 	SessionUser(ctx context.Context, secret string) (kith.User, error)
 	DeleteSession(ctx context.Context, a kith.Actor, secret string) error
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/screening"
@@ -148,4 +149,10 @@ func (o *ConcernOutcome) Check() []kith.FieldError {
 		}
 	}
 	return errs
+}
+
+// ConcernReference is the reference a visitor or navigator quotes for the
+// nth concern a site raised, in the year of at: SG-2026-000042.
+func ConcernReference(at time.Time, n int64) string {
+	return fmt.Sprintf("SG-%s-%06d", at.Format("2006"), n)
 }

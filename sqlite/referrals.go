@@ -485,7 +485,7 @@ func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, scree
 	if err != nil {
 		return "", err
 	}
-	ref = fmt.Sprintf("SG-%s-%06d", db.now().Format("2006"), n)
+	ref = referral.ConcernReference(db.now(), n)
 	return ref, db.insertConcern(ctx, tx, a, screeningID, referralID, ref, res, req)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
+	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -119,7 +120,7 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 		if err != nil {
 			return app.StoredScreening{}, false, err
 		}
-		res.Safeguarding.Reference = fmt.Sprintf("SG-%s-%06d", now.Format("2006"), n)
+		res.Safeguarding.Reference = referral.ConcernReference(now, n)
 		if resultJSON, err = json.Marshal(app.StoredScreening{Result: &res, CreatedAt: now, Location: in.Location, Pathway: in.Outcome}); err != nil {
 			return app.StoredScreening{}, false, fmt.Errorf("encode screening result: %w", err)
 		}

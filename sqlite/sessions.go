@@ -11,13 +11,10 @@ import (
 	"github.com/kith-project/kith"
 )
 
-// SessionLifetime is how long a sign-in lasts: a working day and a bit.
-const SessionLifetime = 12 * time.Hour
-
-// CreateSession signs a user in and returns a new session secret for the
-// cookie. A new secret is made at every sign-in, so a session id planted
-// before sign-in is worthless.
-func (db *DB) CreateSession(ctx context.Context, a kith.Actor, userID int64) (string, error) {
+// CreateSession signs a user in until expires and returns a new session
+// secret for the cookie. A new secret is made at every sign-in, so a
+// session id planted before sign-in is worthless.
+func (db *DB) CreateSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error) {
 	secret, hash, err := newSecret("")
 	if err != nil {
 		return "", err
@@ -28,7 +25,7 @@ func (db *DB) CreateSession(ctx context.Context, a kith.Actor, userID int64) (st
 			return fmt.Errorf("expire sessions: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, site_id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			hash, a.Site, userID, fmtTime(now), fmtTime(now.Add(SessionLifetime))); err != nil {
+			hash, a.Site, userID, fmtTime(now), fmtTime(expires)); err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
 		return db.insertAudit(ctx, tx, a, "sign_in", "user", strconv.FormatInt(userID, 10))

@@ -84,7 +84,7 @@ func testSessions(t *testing.T, f *fixture) {
 	u, err := f.st.Users.CreateUser(f.ctx, f.lead, "lead@example.org", kith.RoleLead, "hash")
 	must(t, "create user", err)
 	a := kith.Actor{Site: "alpha", Kind: "user", ID: "1", Role: kith.RoleLead}
-	secret, err := f.st.Sessions.CreateSession(f.ctx, a, u.ID)
+	secret, err := f.st.Sessions.CreateSession(f.ctx, a, u.ID, time.Now().UTC().Add(time.Hour))
 	must(t, "create session", err)
 	got, err := f.st.Sessions.SessionUser(f.ctx, secret)
 	if err != nil || got.ID != u.ID || got.Role != kith.RoleLead {
