@@ -34,10 +34,23 @@ func (a *App) ConcernReturnRows(ctx context.Context, act kith.Actor, from, to ti
 	return a.st.Exports.ConcernReturnRows(ctx, act, from, to)
 }
 
-// ResearchRows are the rows of the pseudonymised research extract.
+// ResearchRows are the rows of the pseudonymised research extract
+// (reports.ResearchRows), under the site's own pseudonym key; the read is
+// audited before the rows are returned.
 func (a *App) ResearchRows(ctx context.Context, act kith.Actor, from, to time.Time) ([][]string, error) {
 	if err := Authorize(act, Administer); err != nil {
 		return nil, err
 	}
-	return a.st.Exports.ResearchRows(ctx, act, from, to)
+	key, err := a.st.Secrets.Secret(ctx, "pseudonym:"+act.Site)
+	if err != nil {
+		return nil, err
+	}
+	list, err := a.st.Exports.ResearchData(ctx, act, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.st.Audit.AuditRead(ctx, act, "export:research", ""); err != nil {
+		return nil, err
+	}
+	return reports.ResearchRows(key, act.Site, list), nil
 }

@@ -171,7 +171,9 @@ type ReportStore interface {
 // ExportStore reads the rows of the CSV exports and applies retention.
 type ExportStore interface {
 	ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error)
-	ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error)
+	// ResearchData reads the screenings made in [from, to), oldest first,
+	// each with its referrals, for the research extract.
+	ResearchData(ctx context.Context, a kith.Actor, from, to time.Time) ([]reports.ResearchScreening, error)
 	// RetentionCandidates lists screenings of a's site made before cutoff
 	// whose referrals are all final (or which have none) and whose data is
 	// not yet redacted.

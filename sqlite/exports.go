@@ -2,26 +2,16 @@ package sqlite
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/kith-project/kith/app"
-
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
-)
-
-// SNOMED CT codes for social prescribing, carried on referral rows.
-const (
-	SnomedReferredToSocialPrescribing = "871731000000106"
-	SnomedSocialPrescribingDeclined   = "871711000000103"
+	"github.com/kith-project/kith/reports"
 )
 
 // ConcernReturnRows are the site's concerns in the Safeguarding Adults
@@ -61,57 +51,18 @@ func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time
 	return out, db.AuditRead(ctx, a, "export:concerns", "")
 }
 
-// pseudonym is stable per site: the same screening always gets the same
-// pseudonym in that site's extracts, and it cannot be reversed without the
-// site's key.
-func pseudonym(key []byte, site, id string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(site + "\x00" + id))
-	return "P" + hex.EncodeToString(m.Sum(nil))[:16]
-}
-
-// researchRelationships and researchInstruments are the extract's level
-// and classification columns, in order.
-var (
-	researchRelationships = []string{"risk_factor", "impact_factor", "means_of_abuse", "self_neglect", "carers", "fear_of_isolation", "chosen_isolation"}
-	researchInstruments   = []string{"ucla3", "djg6", "ons_loneliness", "lsns6", "easi", "csi", "cir"}
-)
-
-func researchHeader() []string {
-	header := []string{"person", "month", "agency", "action", "quadrant", "loneliness", "isolation", "choice_respected"}
-	for _, r := range researchRelationships {
-		header = append(header, "level_"+r)
-	}
-	for _, code := range researchInstruments {
-		header = append(header, code+"_classification")
-	}
-	return append(header, "pathway_version", "arm", "referral", "referral_state", "fhir_task_status", "snomed_code", "category", "achieved", "feels_safer", "loneliness_delta")
-}
-
-// ResearchRows is the pseudonymised research extract: one row per
-// screening and referral, with no name, contact detail, postcode or free
-// text; dates to the month.
-func (db *DB) ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error) {
-	key, err := db.Secret(ctx, "pseudonym:"+a.Site)
-	if err != nil {
-		return nil, err
-	}
-	out := [][]string{researchHeader()}
-	err = db.readTx(ctx, func(tx *sql.Tx) error {
-		list, err := researchScreenings(ctx, tx, key, a.Site, from, to)
-		if err != nil {
+// ResearchData reads what the research extract is made of: the site's
+// screenings made in [from, to), oldest first, each with its referrals.
+func (db *DB) ResearchData(ctx context.Context, a kith.Actor, from, to time.Time) ([]reports.ResearchScreening, error) {
+	var list []reports.ResearchScreening
+	err := db.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if list, err = researchScreenings(ctx, tx, a.Site, from, to); err != nil {
 			return err
 		}
-		for _, s := range list {
-			refs, err := researchReferrals(ctx, tx, key, a.Site, s.id)
-			if err != nil {
+		for i := range list {
+			if list[i].Referrals, err = researchReferrals(ctx, tx, a.Site, list[i].ID); err != nil {
 				return err
-			}
-			for _, r := range refs {
-				out = append(out, append(append([]string{}, s.row...), r...))
-			}
-			if len(refs) == 0 {
-				out = append(out, append(append([]string{}, s.row...), "", "", "", "", "", "", "", ""))
 			}
 		}
 		return nil
@@ -119,16 +70,10 @@ func (db *DB) ResearchRows(ctx context.Context, a kith.Actor, from, to time.Time
 	if err != nil {
 		return nil, fmt.Errorf("research extract: %w", err)
 	}
-	return out, db.AuditRead(ctx, a, "export:research", "")
+	return list, nil
 }
 
-// researchScreening is a screening's columns of the research extract.
-type researchScreening struct {
-	row []string
-	id  string
-}
-
-func researchScreenings(ctx context.Context, tx *sql.Tx, key []byte, site string, from, to time.Time) ([]researchScreening, error) {
+func researchScreenings(ctx context.Context, tx *sql.Tx, site string, from, to time.Time) ([]reports.ResearchScreening, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT s.id, s.created_at, s.agency, s.action, s.quadrant, s.loneliness, s.isolation, s.result,
 		coalesce(s.pathway_version, 0), coalesce(s.arm, '') FROM screenings s WHERE s.site_id = ? AND s.created_at >= ? AND s.created_at < ? ORDER BY s.created_at`,
 		site, fmtTime(from), fmtTime(to))
@@ -136,66 +81,50 @@ func researchScreenings(ctx context.Context, tx *sql.Tx, key []byte, site string
 		return nil, err
 	}
 	defer rows.Close()
-	var list []researchScreening
+	var list []reports.ResearchScreening
 	for rows.Next() {
-		var id, created, agency, action, quadrant, lonely, isolated, result, arm string
-		var version int
-		if err := rows.Scan(&id, &created, &agency, &action, &quadrant, &lonely, &isolated, &result, &version, &arm); err != nil {
+		var s reports.ResearchScreening
+		var created, result string
+		if err := rows.Scan(&s.ID, &created, &s.Agency, &s.Action, &s.Quadrant, &s.Loneliness, &s.Isolation, &result, &s.PathwayVersion, &s.Arm); err != nil {
 			return nil, err
 		}
 		var st app.StoredScreening
 		if err := json.Unmarshal([]byte(result), &st); err != nil {
 			return nil, err
 		}
-		row := []string{pseudonym(key, site, id), created[:7], agency, action, quadrant, lonely, isolated, strconv.FormatBool(st.ChoiceRespected)}
-		for _, r := range researchRelationships {
-			row = append(row, st.Relationships[r].Level)
-		}
-		for _, code := range researchInstruments {
-			row = append(row, st.Instruments[code].Classification)
-		}
-		v := ""
-		if version > 0 {
-			v = strconv.Itoa(version)
-		}
-		list = append(list, researchScreening{row: append(row, v, arm), id: id})
+		s.Month, s.Result = created[:7], st.Result
+		list = append(list, s)
 	}
 	return list, rows.Err()
 }
 
-// researchReferrals are the referral columns of a screening's rows.
-func researchReferrals(ctx context.Context, tx *sql.Tx, key []byte, site, screeningID string) ([][]string, error) {
+func researchReferrals(ctx context.Context, tx *sql.Tx, site, screeningID string) ([]reports.ResearchReferral, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), r.outcome, r.loneliness_change FROM referrals r
 		LEFT JOIN services sv ON sv.site_id = r.site_id AND sv.id = r.service_id WHERE r.site_id = ? AND r.screening_id = ? ORDER BY r.created_at`, site, screeningID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out [][]string
+	var out []reports.ResearchReferral
 	for rows.Next() {
-		var id, state, cat string
+		var r reports.ResearchReferral
 		var outcome, change sql.NullString
-		if err := rows.Scan(&id, &state, &cat, &outcome, &change); err != nil {
+		if err := rows.Scan(&r.ID, &r.State, &r.Category, &outcome, &change); err != nil {
 			return nil, err
 		}
-		snomed := SnomedReferredToSocialPrescribing
-		if state == string(referral.Declined) || state == string(referral.Withdrawn) {
-			snomed = SnomedSocialPrescribingDeclined
-		}
-		achieved, safer, delta := "", "", ""
 		if outcome.Valid {
-			var o referral.Outcome
-			_ = json.Unmarshal([]byte(outcome.String), &o)
-			achieved, safer = o.Achieved, o.FeelsSafer
-		}
-		if change.Valid {
-			var ch referral.Change
-			_ = json.Unmarshal([]byte(change.String), &ch)
-			if ch.Delta != nil {
-				delta = strconv.Itoa(*ch.Delta)
+			r.Outcome = &referral.Outcome{}
+			if err := json.Unmarshal([]byte(outcome.String), r.Outcome); err != nil {
+				return nil, fmt.Errorf("decode outcome: %w", err)
 			}
 		}
-		out = append(out, []string{pseudonym(key, site, id), state, referral.FHIRStatus(referral.State(state)), snomed, cat, achieved, safer, delta})
+		if change.Valid {
+			r.Change = &referral.Change{}
+			if err := json.Unmarshal([]byte(change.String), r.Change); err != nil {
+				return nil, fmt.Errorf("decode loneliness change: %w", err)
+			}
+		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
 }

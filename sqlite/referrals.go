@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kith-project/kith/app"
-
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
