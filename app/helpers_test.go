@@ -98,7 +98,7 @@ func (w *world) sentReferral(t *testing.T, site string, svcIndex int) referral.R
 		t.Fatal(err)
 	}
 	for _, to := range []referral.State{referral.Assigned, referral.Contacted, referral.Sent} {
-		if _, err := w.app.Transition(w.ctx, nav(site), r.ID, referral.Move{To: to}); err != nil {
+		if _, err := w.app.Transition(w.ctx, nav(site), r.ID, referral.Move{To: to}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -79,13 +79,49 @@ func (a *App) ListReferrals(ctx context.Context, act kith.Actor, f ReferralFilte
 	return items, total, nil
 }
 
-// Transition moves a referral (referral.Plan says what the move does) and
-// queues the messages that go with it in the same transaction.
-func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error) {
+// Transition moves a referral (referral.Plan says what the move does).
+// Sending it emails the provider, when the service has an address, with
+// the link providerLink makes (the web layer signs it; it is called only
+// then), in the same transaction as the move.
+func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m referral.Move, providerLink func() (string, error)) (TransitionResult, error) {
 	if err := Authorize(act, Navigate); err != nil {
 		return TransitionResult{}, err
 	}
+	var queue []Message
+	if m.To == referral.Sent {
+		msg, ok, err := a.providerMessage(ctx, act, id, providerLink)
+		if err != nil {
+			return TransitionResult{}, err
+		}
+		if ok {
+			queue = append(queue, msg)
+		}
+	}
 	return a.st.Referrals.Transition(ctx, act, id, m, queue...)
+}
+
+// providerMessage is the email that carries the provider's link, if the
+// service has an address (otherwise the navigator passes the link on from
+// the referral page). It names no one and holds nothing the person did not
+// agree to share: the page behind the link does that, after the link is
+// checked.
+func (a *App) providerMessage(ctx context.Context, act kith.Actor, id string, providerLink func() (string, error)) (Message, bool, error) {
+	r, err := a.st.Referrals.Referral(ctx, act, id)
+	if err != nil {
+		return Message{}, false, err
+	}
+	svc, err := a.st.Directory.Service(ctx, act.Site, r.ServiceID)
+	if err != nil || ServiceEmail(svc) == "" || providerLink == nil {
+		return Message{}, false, err
+	}
+	link, err := providerLink()
+	if err != nil {
+		return Message{}, false, err
+	}
+	return Message{Kind: "provider_referral", To: ServiceEmail(svc), Subject: "A referral to " + svc.Name,
+		Body: "A community navigator has referred someone to " + svc.Name + ".\n\n" +
+			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" +
+			"The link is for your organisation only and works for 30 days. Please do not forward it.\n"}, true, nil
 }
 
 // AddNote records a navigator's note on a referral.

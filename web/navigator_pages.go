@@ -90,10 +90,7 @@ func (s *Server) referralAction(c echo.Context) error {
 				FeltListenedTo: c.FormValue("felt_listened_to"), FeltInvolved: c.FormValue("felt_involved"), FeelsSafer: c.FormValue("feels_safer")}
 		}
 		if err = s.validate(&m); err == nil {
-			var queue []app.Message
-			if queue, err = s.queueForMove(c, id, m.To); err == nil {
-				_, err = s.app.Transition(ctx, a, id, m, queue...)
-			}
+			_, err = s.app.Transition(ctx, a, id, m, s.linkFor(c, id))
 		}
 	case "note":
 		note := strings.TrimSpace(c.FormValue("note"))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
-	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/signedlink"
 	"github.com/labstack/echo/v4"
@@ -32,52 +31,10 @@ func (s *Server) providerLink(c echo.Context, site, referralID string) (string, 
 	return s.baseURL(c) + "/provider/" + tok, nil
 }
 
-// serviceEmail is where a provider's referrals go.
-func serviceEmail(svc assets.Service) string {
-	if svc.Email != "" {
-		return svc.Email
-	}
-	for _, ct := range svc.Contacts {
-		if ct.Email != "" {
-			return ct.Email
-		}
-	}
-	return svc.Organization.Email
-}
-
-// providerMessage is the email that carries the provider's link. It names
-// no one and holds nothing the person did not agree to share: the page
-// behind the link does that, after the link is checked.
-func providerMessage(svc assets.Service, link string) app.Message {
-	return app.Message{Kind: "provider_referral", To: serviceEmail(svc), Subject: "A referral to " + svc.Name,
-		Body: "A community navigator has referred someone to " + svc.Name + ".\n\n" +
-			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" +
-			"The link is for your organisation only and works for 30 days. Please do not forward it.\n"}
-}
-
-// queueForMove builds the messages a move sends, written in the same
-// transaction as the move.
-func (s *Server) queueForMove(c echo.Context, id string, to referral.State) ([]app.Message, error) {
-	if to != referral.Sent {
-		return nil, nil
-	}
-	a := actor(c)
-	r, err := s.app.Referral(c.Request().Context(), a, id)
-	if err != nil {
-		return nil, err
-	}
-	svc, err := s.app.Service(c.Request().Context(), a.Site, r.ServiceID)
-	if err != nil {
-		return nil, err
-	}
-	if serviceEmail(svc) == "" {
-		return nil, nil // the navigator sends the link from the referral page
-	}
-	link, err := s.providerLink(c, a.Site, id)
-	if err != nil {
-		return nil, err
-	}
-	return []app.Message{providerMessage(svc, link)}, nil
+// linkFor makes the signed link to a referral for its provider, when the
+// application asks for it.
+func (s *Server) linkFor(c echo.Context, referralID string) func() (string, error) {
+	return func() (string, error) { return s.providerLink(c, actor(c).Site, referralID) }
 }
 
 // providerView is all a provider sees: never safeguarding details, and

@@ -100,12 +100,7 @@ func (s *Server) transitionReferral(c echo.Context) error {
 	if _, err := s.bindJSON(c, &m); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	queue, err := s.queueForMove(c, c.Param("id"), m.To)
-	if err != nil {
-		return err
-	}
-	if _, err := s.app.Transition(ctx, actor(c), c.Param("id"), m, queue...); err != nil {
+	if _, err := s.app.Transition(c.Request().Context(), actor(c), c.Param("id"), m, s.linkFor(c, c.Param("id"))); err != nil {
 		return err
 	}
 	return s.getReferralStatus(c, http.StatusOK)
