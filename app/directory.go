@@ -74,6 +74,3 @@ func (a *App) ConfirmService(ctx context.Context, act kith.Actor, id string) (as
 	}
 	return a.st.Directory.ConfirmService(ctx, act, id, a.Now())
 }
-
-// StaleCutoff is the day before which a service's details count as stale.
-func (a *App) StaleCutoff() string { return assets.StaleCutoff(a.Now()) }

@@ -43,7 +43,7 @@ func (a *App) ApplyTimers(ctx context.Context) error {
 			}
 		case r.Timer.Nudge:
 			var queue []Message
-			if svc, err := a.st.Directory.Service(ctx, d.Site, r.ServiceID); err == nil && ServiceEmail(svc) != "" {
+			if svc, err := a.st.Directory.Service(ctx, d.Site, r.ServiceID); err == nil && serviceEmail(svc) != "" {
 				queue = append(queue, nudgeMessage(svc, r, th))
 			}
 			if _, err := a.st.Referrals.MarkNudged(ctx, sys, r.ID, queue...); err != nil {
@@ -56,14 +56,14 @@ func (a *App) ApplyTimers(ctx context.Context) error {
 
 // nudgeMessage reminds a provider of a referral waiting for its answer.
 func nudgeMessage(svc assets.Service, r referral.Referral, th referral.Thresholds) Message {
-	return Message{Kind: "provider_nudge", To: ServiceEmail(svc), Subject: "Reminder: a referral to " + svc.Name + " is waiting",
+	return Message{Kind: "provider_nudge", To: serviceEmail(svc), Subject: "Reminder: a referral to " + svc.Name + " is waiting",
 		Body: "A referral to " + svc.Name + " sent " + r.SentAt.Format("2 January 2006") + " is still waiting for your answer.\n\n" +
 			"Please use the link in the first email to accept or decline it. After " + strconv.Itoa(th.Expire) +
 			" working days it goes back to the navigator.\n"}
 }
 
-// ServiceEmail is where a provider's referrals go.
-func ServiceEmail(svc assets.Service) string {
+// serviceEmail is where a provider's referrals go.
+func serviceEmail(svc assets.Service) string {
 	if svc.Email != "" {
 		return svc.Email
 	}

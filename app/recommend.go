@@ -15,8 +15,8 @@ import (
 	"github.com/kith-project/kith/screening"
 )
 
-// RecommendRadiusKm is how far the service looks for community support.
-const RecommendRadiusKm = 15
+// recommendRadiusKm is how far the service looks for community support.
+const recommendRadiusKm = 15
 
 // pathwayCache holds compiled pathway versions. Versions never change once
 // saved, so a compiled one is good for the life of the process.
@@ -89,7 +89,7 @@ func (a *App) runPathway(ctx context.Context, site string, p *pathways.Pathway, 
 		for _, o := range out.Offers {
 			cats = append(cats, o.Category)
 		}
-		cands, err := a.st.Directory.Candidates(ctx, site, cats, loc.Latitude, loc.Longitude, RecommendRadiusKm)
+		cands, err := a.st.Directory.Candidates(ctx, site, cats, loc.Latitude, loc.Longitude, recommendRadiusKm)
 		if err != nil {
 			return nil, nil, err
 		}

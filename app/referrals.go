@@ -15,11 +15,11 @@ func (a *App) thresholds(ctx context.Context, site string) (referral.Thresholds,
 	if err != nil {
 		return referral.Thresholds{}, err
 	}
-	return SiteThresholds(st), nil
+	return siteThresholds(st), nil
 }
 
-// SiteThresholds are the referral timers a site's settings ask for.
-func SiteThresholds(st kith.Site) referral.Thresholds {
+// siteThresholds are the referral timers a site's settings ask for.
+func siteThresholds(st kith.Site) referral.Thresholds {
 	t := st.Settings.Timers
 	return referral.Thresholds{Nudge: t.NudgeAfter, Overdue: t.OverdueAfter, Expire: t.ExpireAfter}.OrDefault()
 }
@@ -111,14 +111,14 @@ func (a *App) providerMessage(ctx context.Context, act kith.Actor, id string, pr
 		return Message{}, false, err
 	}
 	svc, err := a.st.Directory.Service(ctx, act.Site, r.ServiceID)
-	if err != nil || ServiceEmail(svc) == "" || providerLink == nil {
+	if err != nil || serviceEmail(svc) == "" || providerLink == nil {
 		return Message{}, false, err
 	}
 	link, err := providerLink()
 	if err != nil {
 		return Message{}, false, err
 	}
-	return Message{Kind: "provider_referral", To: ServiceEmail(svc), Subject: "A referral to " + svc.Name,
+	return Message{Kind: "provider_referral", To: serviceEmail(svc), Subject: "A referral to " + svc.Name,
 		Body: "A community navigator has referred someone to " + svc.Name + ".\n\n" +
 			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" +
 			"The link is for your organisation only and works for 30 days. Please do not forward it.\n"}, true, nil
