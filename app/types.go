@@ -1,5 +1,7 @@
 package app
 
+// The types the stores take and return, beside the domain's own.
+
 import (
 	"encoding/json"
 	"time"
@@ -10,7 +12,6 @@ import (
 	"github.com/kith-project/kith/screening"
 )
 
-// The types the stores take and return, beside the domain's own.
 // Message is an email waiting in (or sent from) the outbox.
 type Message struct {
 	ID         int64      `json:"id"`
