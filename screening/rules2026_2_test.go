@@ -241,7 +241,6 @@ func TestRoutes(t *testing.T) {
 		{"no response", []func(*Request){indicators("no_response_at_visit"), needs(Unsure), consent(NotAsked)}, []string{RouteWelfareCheck}, "welfare check", nil},
 		{"discuss carries routes", []func(*Request){indicators("attorney_suspected"), safe("", "", ""), needs(No)}, []string{RouteOPG}, "Talk to your manager", nil},
 		{"emergency carries routes", []func(*Request){indicators("home_taken_over"), needs(Yes), s42(func(s *S42) { s.ImmediateDanger = bp(true) })}, []string{RoutePolice, RouteModernSlavery}, "Call 999 now", nil},
-		{"none carries no routes", []func(*Request){indicators("scam_contact"), safe("", "", "")}, []string{RouteTradingStandards}, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,14 +249,6 @@ func TestRoutes(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := routeCodes(res)
-			if tt.name == "none carries no routes" {
-				// scam_contact alone is a means_of_abuse sign but not a red
-				// flag: nothing indicated, action none, and no routes.
-				if res.Safeguarding.Action != ActionNone || len(got) != 0 {
-					t.Errorf("action %s, routes %q", res.Safeguarding.Action, got)
-				}
-				return
-			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("routes (-want +got):\n%s\nsteps:\n%s", diff, strings.Join(res.NextSteps, "\n"))
 			}
@@ -277,6 +268,15 @@ func TestRoutes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Routes run beside a safeguarding action, so "none" carries none:
+// scam_contact alone is a means_of_abuse sign but not a red flag.
+func TestNoneCarriesNoRoutes(t *testing.T) {
+	res := mustAssess(t, with(indicators("scam_contact"), safe("", "", "")))
+	if got := routeCodes(res); res.Safeguarding.Action != ActionNone || len(got) != 0 {
+		t.Errorf("action %s, routes %q", res.Safeguarding.Action, got)
 	}
 }
 

@@ -166,6 +166,7 @@ type decision struct {
 	basis           bool
 	needs           bool // care and support needs yes or unsure
 	unsafeToTell    bool
+	headline        string // the action's sentence, without 999 or mental health
 	choiceRespected bool
 	nextSteps       []string
 }
@@ -215,7 +216,8 @@ func decide(c *checked, rels map[string]RelationshipResult, loneliness Status, o
 		d.Routes = routes(c, &d, opts)
 	}
 	d.Reasons = reasons(c, &d, because)
-	d.WhatToDoNow = headline(c, &d, opts)
+	d.headline = headline(c, &d, opts)
+	d.WhatToDoNow = whatToDoNow(c, &d)
 	d.choiceRespected = respectsChoice(c, loneliness, d.indicated)
 	d.nextSteps = nextSteps(c, &d, opts)
 	return d
@@ -574,29 +576,39 @@ const tradingStandardsStep = "Ask Trading Standards (through the Citizens Advice
 
 const mentalHealthNow = "Get urgent mental health help today: call NHS 111 and choose the mental health option, or 999 if their life is at risk now."
 
-// headline is what the visitor is told first.
+// headline is the action's own sentence, before any word about urgent
+// mental health help: what the visitor does about the safeguarding
+// decision. For an emergency it follows "Call 999 now."
 func headline(c *checked, d *decision, opts Options) string {
-	var h string
 	switch {
 	case d.Action == ActionEmergency && d.ConcernAboutPerson:
-		h = "Call 999 now. Then raise a safeguarding concern with " + team(opts) + "."
+		return "Then raise a safeguarding concern with " + team(opts) + "."
 	case d.Action == ActionEmergency && c.s42.ownOrganisation:
-		h = "Call 999 now. They do not appear to have care and support needs, so then tell " + team(opts) + " what happened: your own organisation may be involved."
+		return "They do not appear to have care and support needs, so then tell " + team(opts) + " what happened: your own organisation may be involved."
 	case d.Action == ActionEmergency:
-		h = "Call 999 now. They do not appear to have care and support needs, so then tell your own organisation's safeguarding lead (in the police, the police safeguarding lead)."
+		return "They do not appear to have care and support needs, so then tell your own organisation's safeguarding lead (in the police, the police safeguarding lead)."
 	case d.Action == ActionRaiseConcern && d.ConcernAboutPerson:
-		h = "Raise a safeguarding concern now: call " + team(opts) + "."
+		return "Raise a safeguarding concern now: call " + team(opts) + "."
 	case d.Action == ActionRaiseConcern:
 		// Only others are at risk: the route for whoever is at risk first.
-		h = d.OthersAtRiskRoutes[0]
+		return d.OthersAtRiskRoutes[0]
 	case d.Action == ActionDiscuss && d.indicated && !d.basis:
-		h = "Talk to your manager or the safeguarding advice line today, without naming the person: " + noBasisWords(c) + "."
+		return "Talk to your manager or the safeguarding advice line today, without naming the person: " + noBasisWords(c) + "."
 	case d.Action == ActionDiscuss && c.s42.ownOrganisation:
-		h = "Talk to " + team(opts) + " or its safeguarding advice line today, not to your own organisation: it may be involved."
+		return "Talk to " + team(opts) + " or its safeguarding advice line today, not to your own organisation: it may be involved."
 	case d.Action == ActionDiscuss:
-		h = "Talk to your manager or the safeguarding advice line today."
-	default:
-		h = "No safeguarding concern. Carry on, and offer community support as agreed."
+		return "Talk to your manager or the safeguarding advice line today."
+	}
+	return "No safeguarding concern. Carry on, and offer community support as agreed."
+}
+
+// whatToDoNow is what the visitor is told first: 999 for an emergency,
+// urgent mental health help where they talked of ending their life (alone,
+// when nothing else is indicated), then the headline.
+func whatToDoNow(c *checked, d *decision) string {
+	h := d.headline
+	if d.Action == ActionEmergency {
+		h = "Call 999 now. " + h
 	}
 	if c.hasAny("suicidal_thoughts") {
 		if d.Action == ActionNone {
@@ -636,12 +648,7 @@ func nextSteps(c *checked, d *decision, opts Options) []string {
 	add(suicidal && d.Action == ActionNone, "They have talked about ending their life or harming themselves. "+mentalHealthNow)
 	add(d.Action == ActionEmergency, "Call 999 now. Stay with them if it is safe for you; do not put yourself at risk.")
 	add(d.ConcernAboutPerson, "Raise a safeguarding concern with "+team(opts)+" now, and note the reference number you are given.")
-	switch {
-	case d.Action == ActionEmergency && !d.ConcernAboutPerson:
-		add(true, strings.TrimPrefix(d.WhatToDoNow, "Call 999 now. "))
-	case d.Action == ActionDiscuss:
-		add(true, strings.TrimPrefix(d.WhatToDoNow, mentalHealthNow+" "))
-	}
+	add(d.Action == ActionEmergency && !d.ConcernAboutPerson || d.Action == ActionDiscuss, d.headline)
 	// Whoever else is at risk, then the routes beside the action.
 	for _, r := range d.OthersAtRiskRoutes {
 		add(true, r)
