@@ -146,7 +146,11 @@ func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token, ref
 	}
 	sc := st.SafeContact
 	if sc.Phone {
-		v.SafeContact = append(v.SafeContact, "It is safe to phone.")
+		if req.Person != nil && req.Person.Phone != "" {
+			v.SafeContact = append(v.SafeContact, "It is safe to phone: "+req.Person.Phone+".")
+		} else {
+			v.SafeContact = append(v.SafeContact, "It is safe to phone.")
+		}
 	}
 	if sc.Visit {
 		v.SafeContact = append(v.SafeContact, "It is safe to visit.")
