@@ -301,12 +301,6 @@ func buildConcern(d *document, l Letter) {
 	}
 	d.Meta = append(d.Meta, field("Site", free(l.Site.Name)))
 
-	orNone := func(items []text) block {
-		if len(items) == 0 {
-			return para(plain("None recorded."))
-		}
-		return list(items)
-	}
 	person := rows(nameRows(l.Person)...)
 	if addr := freeAll(l.Person.Address); len(addr) > 0 {
 		person.Rows = append(person.Rows, field("Address", addr...))
@@ -360,7 +354,12 @@ func buildConcern(d *document, l Letter) {
 		{Heading: plain("Types of risk"), Blocks: []block{orNone(risks)}},
 		{Heading: plain("Basis for sharing"), Blocks: []block{orNone(labelled(c.ShareBasis, basisLabels))}},
 		{Heading: plain("What the visitor noticed"), Blocks: []block{orNone(freeAll(c.Noticed))}},
-		{Heading: plain("Others at risk"), Blocks: []block{orNone(labelled(c.OthersAtRisk, othersLabels))}},
+		{Heading: plain("Others at risk"), Blocks: othersAtRisk(c)},
+		{Heading: plain("Where and who"), Blocks: []block{rows(
+			field("Location of risk", orNotYetKnown(plain(locationLabels[c.LocationOfRisk]))),
+			field("Source of risk", orNotYetKnown(plain(sourceLabels[c.SourceOfRisk]))),
+		)}},
+		{Heading: plain("Other routes the visitor was given"), Blocks: []block{orNone(freeAll(c.Routes))}},
 		{Heading: plain("Safe contact"), Blocks: safeContact(l.SafeContact, plain("the person"))},
 		{Heading: plain("The person’s wishes"), Blocks: wishes},
 		{Heading: plain("Raised by"), Blocks: []block{rows(observer...)}},
@@ -368,6 +367,33 @@ func buildConcern(d *document, l Letter) {
 	if len(team) > 0 {
 		d.Sections = append(d.Sections, section{Heading: plain("Adult safeguarding team"), Blocks: []block{block{Kind: paraBlock, Lines: team}}})
 	}
+}
+
+// orNone is a list, or "None recorded." when it is empty.
+func orNone(items []text) block {
+	if len(items) == 0 {
+		return para(plain("None recorded."))
+	}
+	return list(items)
+}
+
+// othersAtRisk names who else may be at risk and, where the service worked
+// it out from the answers, why.
+func othersAtRisk(c *Concern) []block {
+	out := []block{orNone(labelled(c.OthersAtRisk, othersLabels))}
+	if reasons := freeAll(c.OthersReasons); len(c.OthersAtRisk) > 0 && len(reasons) > 0 {
+		out = append(out, para(plain("Why:")), list(reasons))
+	}
+	return out
+}
+
+// orNotYetKnown marks what the visitor did not say, for the safeguarding
+// team to complete: it is never invented.
+func orNotYetKnown(t text) text {
+	if t.empty() {
+		return plain("Not yet known: to be completed by the safeguarding team")
+	}
+	return t
 }
 
 func orNotRecorded(t text) text {
@@ -403,13 +429,25 @@ var (
 	// A capacity concern justifies sharing; it never records that the person
 	// lacks capacity, so the label says concern.
 	basisLabels = map[string]string{
-		"consent":                      "The person consented to sharing",
-		"others_at_risk":               "Others are at risk",
-		"capacity_concern":             "A concern about the person’s capacity to make this decision",
-		"crime_suspected":              "A serious crime is suspected, or sharing could prevent one",
-		"coercion":                     "Signs of coercion or control",
-		"staff_or_provider_implicated": "Staff or a care provider may be involved",
-		"risk_to_life":                 "Risk to life",
+		"consent":                       "The person consented to sharing",
+		"others_at_risk":                "Others are at risk",
+		"capacity_concern":              "A concern about the person’s capacity to make this decision",
+		"crime_suspected":               "A serious crime is suspected, or sharing could prevent one",
+		"consent_not_safely_obtainable": "It was not safe or not possible to ask the person, and abuse or neglect is indicated",
+		"coercion":                      "Signs of coercion or control",
+		"staff_or_provider_implicated":  "Staff or a care provider may be involved",
+		"high_risk_domestic_abuse":      "A high domestic abuse risk (the MARAC threshold)",
+		"risk_to_life":                  "Risk to life",
+	}
+	locationLabels = map[string]string{
+		"own_home": "The person’s own home", "in_the_community": "In the community (not a community service)",
+		"community_service": "A community service", "care_home_nursing": "A care home with nursing",
+		"care_home_residential": "A residential care home", "hospital_acute": "An acute hospital",
+		"hospital_mental_health": "A mental health hospital", "hospital_community": "A community hospital", "other": "Somewhere else",
+	}
+	sourceLabels = map[string]string{
+		"service_provider": "A paid care or support provider", "other_known_to_individual": "Someone known to the person",
+		"other_unknown_to_individual": "Someone not known to the person",
 	}
 	othersLabels = map[string]string{"child": "A child", "adult": "Another adult", "public": "The public"}
 	agencyLabels = map[string]string{

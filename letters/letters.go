@@ -96,8 +96,17 @@ type Concern struct {
 	// ("others_at_risk", "coercion"...).
 	ShareBasis []string
 	Noticed    []string // the wording of the indicators the visitor noticed
-	// OthersAtRisk are "child", "adult" and/or "public".
-	OthersAtRisk []string
+	// OthersAtRisk are "child", "adult" and/or "public", answered or
+	// inferred; OthersReasons says why for each, in words.
+	OthersAtRisk  []string
+	OthersReasons []string
+	// Routes are the steps beside the concern (the police, a domestic abuse
+	// service, the Office of the Public Guardian ...), in words.
+	Routes []string
+	// LocationOfRisk and SourceOfRisk are the national return's codes as
+	// the visitor gave them; empty is not yet known, for the team to
+	// complete.
+	LocationOfRisk, SourceOfRisk string
 	// The s.42 limbs as the visitor recorded them. UnableToProtectSelf is
 	// reported, never a gate: the council applies the test.
 	CareAndSupportNeeds string   // yes, no or unsure

@@ -97,6 +97,10 @@ func concernLetter() Letter {
 			Reasons:     []string{"Abuse or neglect is indicated and the person has care and support needs.", "There is a basis to share: the person consented, and there are signs of coercion."},
 			TypesOfRisk: []string{"financial_or_material", "psychological"},
 			ShareBasis:  []string{"consent", "coercion"},
+			// 2026.2: the location as the visitor gave it, the source not yet
+			// known, and the routes beside the concern.
+			LocationOfRisk: "own_home",
+			Routes:         []string{"Tell the Office of the Public Guardian (0300 456 0300): it investigates attorneys and deputies who may be misusing their power."},
 			Noticed: []string{
 				"Someone controls who they see",
 				"Money problems they cannot explain",

@@ -171,7 +171,21 @@ func doWith(t *testing.T, client *http.Client, method, url, token string, body a
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkContract(t, req, res.StatusCode, res.Header, b)
 	return response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// checkContract fails the test when a response under /api/v1 is not what
+// web/openapi.json documents (openapi_check_test.go).
+func checkContract(t *testing.T, req *http.Request, status int, header http.Header, body []byte) {
+	t.Helper()
+	c, err := loadContract()
+	if err == nil {
+		err = c.check(req, status, header, body)
+	}
+	if err != nil {
+		t.Errorf("OpenAPI contract: %s %s answered %d: %v\nbody: %.2000s", req.Method, req.URL.Path, status, err, body)
+	}
 }
 
 // browser is an HTTP client with a cookie jar that does not follow redirects.

@@ -230,6 +230,7 @@ func postForm(t *testing.T, client *http.Client, u string, v url.Values) respons
 			break
 		}
 	}
+	checkContract(t, res.Request, res.StatusCode, res.Header, b)
 	return response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 

@@ -167,6 +167,9 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 		l.Reference = con.Reference
 		l.Wishes, l.DesiredOutcomes = req.Wishes, req.DesiredOutcomes
 		l.Concern = concernForLetter(con.Reference, st.Result, req)
+		// As the safeguarding team has them now: what the visitor gave, or
+		// what the team completed.
+		l.Concern.LocationOfRisk, l.Concern.SourceOfRisk = con.LocationOfRisk, con.SourceOfRisk
 	}
 	return l, nil
 }
@@ -188,8 +191,16 @@ func concernForLetter(ref string, res *screening.Result, req *screening.Request)
 			c.Noticed = append(c.Noticed, ind.Wording)
 		}
 	}
-	if req.S42 != nil {
+	if len(sg.OthersAtRisk) > 0 {
+		for _, o := range sg.OthersAtRisk {
+			c.OthersAtRisk, c.OthersReasons = append(c.OthersAtRisk, o.Who), append(c.OthersReasons, o.Reason)
+		}
+	} else if req.S42 != nil {
+		// A result stored under 2026.1 has only what the visitor answered.
 		c.OthersAtRisk = req.S42.OthersAtRiskWho
+	}
+	for _, r := range sg.Routes {
+		c.Routes = append(c.Routes, r.Step)
 	}
 	if o := req.Observer; o != nil {
 		c.Observer = letters.Observer{Role: o.Role, Organisation: o.Organisation, Agency: o.Agency}
