@@ -182,6 +182,7 @@ type ProviderCopy struct {
 	Wishes      string // empty unless the person agreed to share
 	Housebound  bool
 	SafeContact screening.SafeContact
+	Phone       string // the person's number, only where phoning is safe
 }
 
 // ProviderReferral is the provider's copy of its referral. The link is the
@@ -209,6 +210,9 @@ func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (ProviderCop
 			out.PersonName += " (" + p.NameLatin + ")"
 		}
 		out.Housebound = p.Housebound != nil && *p.Housebound
+		if st.SafeContact.Phone {
+			out.Phone = p.Phone
+		}
 	}
 	if st.Consent.Share == screening.Yes {
 		out.Wishes = req.Wishes

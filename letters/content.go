@@ -157,8 +157,12 @@ func safeContact(sc SafeContact, who text) []block {
 	if t := free(sc.Times); !t.empty() {
 		times = t
 	}
+	phoneLine := yesNo(sc.Phone, "Yes, it is safe to phone", "No, do not phone")
+	if sc.Phone && sc.PhoneNumber != "" {
+		phoneLine = join(plain("Yes, it is safe to phone: "), phone(sc.PhoneNumber))
+	}
 	bs := []block{rows(
-		field("Phone", yesNo(sc.Phone, "Yes, it is safe to phone", "No, do not phone")),
+		field("Phone", phoneLine),
 		field("Post", yesNo(sc.Post, "Yes, it is safe to write to their home", "No, do not write to their home")),
 		field("Visit", yesNo(sc.Visit, "Yes, it is safe to visit their home", "No, do not visit their home")),
 		field("Safe times", times),

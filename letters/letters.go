@@ -70,7 +70,9 @@ type Service struct {
 // means not safe: unanswered is treated as not safe, as in the design.
 type SafeContact struct {
 	Phone, Post, Visit bool
-	Times              string // safe times, in words
+	// PhoneNumber is the person's number, shown only where Phone is true.
+	PhoneNumber string
+	Times       string // safe times, in words
 	// HasDoNotContact says someone must not be contacted or told. Their name
 	// is deliberately not a field: letters never carry it.
 	HasDoNotContact bool

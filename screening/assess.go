@@ -118,6 +118,9 @@ func (c *checked) normalize() {
 	if c.req.Person.Postcode != "" {
 		c.req.Person.Postcode = c.postcode
 	}
+	if c.req.Person.Phone != "" {
+		c.req.Person.Phone = c.phone
+	}
 	*c.req.Consent = c.consent
 	if c.req.Indicators == nil {
 		c.req.Indicators = []string{}

@@ -32,14 +32,17 @@ type Request struct {
 // Person is who was screened. Housebound, anxiety about going out, language
 // and interests are for the pathways that suggest community support.
 type Person struct {
-	Name                 string   `json:"name" validate:"required,max=200"`
-	NameLatin            string   `json:"name_latin,omitempty" validate:"max=200"`
-	Postcode             string   `json:"postcode,omitempty" validate:"max=16"`
-	Latitude             *float64 `json:"latitude,omitempty" validate:"omitempty,gte=-90,lte=90"`
-	Longitude            *float64 `json:"longitude,omitempty" validate:"omitempty,gte=-180,lte=180"`
-	Address              string   `json:"address,omitempty" validate:"max=1000"`
-	Age                  *int     `json:"age,omitempty" validate:"omitempty,gte=0,lte=130"`
-	Language             string   `json:"language,omitempty" validate:"max=50"`
+	Name      string   `json:"name" validate:"required,max=200"`
+	NameLatin string   `json:"name_latin,omitempty" validate:"max=200"`
+	Postcode  string   `json:"postcode,omitempty" validate:"max=16"`
+	Latitude  *float64 `json:"latitude,omitempty" validate:"omitempty,gte=-90,lte=90"`
+	Longitude *float64 `json:"longitude,omitempty" validate:"omitempty,gte=-180,lte=180"`
+	Address   string   `json:"address,omitempty" validate:"max=1000"`
+	Age       *int     `json:"age,omitempty" validate:"omitempty,gte=0,lte=130"`
+	Language  string   `json:"language,omitempty" validate:"max=50"`
+	// Phone is the person's own number, for a navigator to call back only
+	// where safe_contact says phoning is safe.
+	Phone                string   `json:"phone,omitempty" validate:"max=30"`
 	Housebound           *bool    `json:"housebound,omitempty"`
 	AnxiousAboutGoingOut *bool    `json:"anxious_about_going_out,omitempty"`
 	Interests            []string `json:"interests,omitempty" validate:"max=20,dive,max=200"`
@@ -141,6 +144,7 @@ type checked struct {
 	has        []bool    // by index into Indicators
 	scored     []*scored // by index into Instruments; nil when not asked
 	postcode   string
+	phone      string
 	seenAlone  bool
 	s42        s42Answers
 	consent    Consent
@@ -193,6 +197,13 @@ func (c *checked) checkPerson(p *problems) {
 			p.add("person.postcode", "%q is not a well-formed UK postcode", per.Postcode)
 		}
 		c.postcode = pc
+	}
+	if strings.TrimSpace(per.Phone) != "" {
+		ph, ok := NormalizeUKPhone(per.Phone)
+		if !ok {
+			p.add("person.phone", "must be a UK phone number, like 07700 900123 or 0113 496 0000")
+		}
+		c.phone = ph
 	}
 	switch {
 	case per.Latitude != nil && per.Longitude == nil:

@@ -137,6 +137,9 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 	}
 	if req.Person != nil {
 		l.Person = letters.Person{Name: req.Person.Name, NameLatin: req.Person.NameLatin, Address: addressLines(req.Person.Address)}
+		if st.SafeContact.Phone {
+			l.SafeContact.PhoneNumber = req.Person.Phone
+		}
 	}
 	if st.Consent.Share == screening.Yes {
 		l.Wishes = req.Wishes

@@ -86,7 +86,11 @@ func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token stri
 	}
 	sc := pc.SafeContact
 	if sc.Phone {
-		v.SafeContact = append(v.SafeContact, "It is safe to phone.")
+		if pc.Phone != "" {
+			v.SafeContact = append(v.SafeContact, "It is safe to phone: "+pc.Phone+".")
+		} else {
+			v.SafeContact = append(v.SafeContact, "It is safe to phone.")
+		}
 	}
 	if sc.Visit {
 		v.SafeContact = append(v.SafeContact, "It is safe to visit.")

@@ -153,6 +153,11 @@ func (s *Server) submitScreenForm(c echo.Context) error {
 			if len(errs) == 0 {
 				return err
 			}
+			// The screening rules' own checks too, so that every problem
+			// is shown at once, not one round at a time.
+			if _, err := screening.Assess(req, screening.Options{}); err != nil {
+				errs = mergeFieldErrors(errs, kith.FieldErrors(err))
+			}
 		}
 	}
 	if len(errs) == 0 {
@@ -165,16 +170,69 @@ func (s *Server) submitScreenForm(c echo.Context) error {
 		}
 	}
 	for i := range errs {
-		errs[i].Message = fieldLabel(errs[i].Field) + ": " + errs[i].Message
+		errs[i].Message = formMessage(f, errs[i])
 	}
 	return s.render(c, http.StatusUnprocessableEntity, "screen", pageData{Title: "Screen a person", Errors: errs, Data: newScreenForm(f)})
+}
+
+// mergeFieldErrors adds to errs those of more about fields not yet named.
+func mergeFieldErrors(errs, more []kith.FieldError) []kith.FieldError {
+	seen := map[string]bool{}
+	for _, e := range errs {
+		seen[e.Field] = true
+	}
+	for _, e := range more {
+		if !seen[e.Field] {
+			seen[e.Field] = true
+			errs = append(errs, e)
+		}
+	}
+	return errs
+}
+
+// unansweredMessages say, in the GOV.UK way, what to do about a question
+// left blank, naming it in the words the form uses.
+var unansweredMessages = map[string]string{
+	"person.name":                      "Enter the person's name",
+	"person.postcode":                  "Enter the person's postcode, or use your location",
+	"consent.share":                    "Say whether the person agrees to you sharing what you found",
+	"s42.immediate_danger":             "Say whether anyone is in danger right now",
+	"s42.care_and_support_needs":       "Say whether the person seems to need care and support",
+	"s42.unable_to_protect_self":       "Say whether they could protect themselves",
+	"s42.others_at_risk":               "Say whether anyone else is at risk",
+	"s42.others_at_risk_who":           "Say who else is at risk: a child, another adult or the public",
+	"s42.capacity_concern":             "Say whether you are worried they may not understand the decisions about this",
+	"s42.crime_suspected":              "Say whether you think a crime has been committed",
+	"s42.staff_or_provider_implicated": "Say whether a member of staff or a care provider is involved in the harm",
+	"s42.visitor_concerned":            "Say whether you are still worried about the person",
+	"seen_alone":                       "Say whether you talked with the person on their own",
+	"safe_contact":                     "Say whether it is safe to phone, write to or visit them: you noticed a sign that someone may be controlling or harming them",
+}
+
+// invalidMessages say what to do about an answer the rules refuse.
+var invalidMessages = map[string]string{
+	"person.postcode": "Enter a real UK postcode, like LS1 4AP",
+	"person.phone":    "Enter a UK phone number, like 07700 900123 or 0113 496 0000",
+	"person.age":      "Enter their age as a whole number, like 78",
+}
+
+// formMessage turns a rule's message about a field into one for the
+// visitor: what to do, naming the question in plain words.
+func formMessage(f formState, fe kith.FieldError) string {
+	if m, ok := unansweredMessages[fe.Field]; ok && strings.TrimSpace(f.Get(fe.Field)) == "" {
+		return m
+	}
+	if m, ok := invalidMessages[fe.Field]; ok {
+		return m
+	}
+	return fieldLabel(fe.Field) + ": " + fe.Message
 }
 
 // fieldLabel names a field the way the form does.
 func fieldLabel(field string) string {
 	labels := map[string]string{
 		"person.name": "Name", "person.name_latin": "Name in English letters", "person.postcode": "Postcode",
-		"person.address": "Address", "person.age": "Age", "person.language": "Preferred language",
+		"person.address": "Address", "person.age": "Age", "person.phone": "Phone number", "person.language": "Preferred language",
 		"person.latitude": "Location", "person.longitude": "Location",
 		"consent.share": "Agreement to share", "consent.refer": "Agreement to a referral", "consent.feedback": "Agreement to be contacted about how it went",
 		"s42.care_and_support_needs": "Care and support needs", "s42.unable_to_protect_self": "Able to protect themselves",
@@ -239,7 +297,7 @@ func requestFromForm(f formState) (*screening.Request, []kith.FieldError) {
 	p := &screening.Person{
 		Name: strings.TrimSpace(f.Get("person.name")), NameLatin: strings.TrimSpace(f.Get("person.name_latin")),
 		Postcode: strings.TrimSpace(f.Get("person.postcode")), Address: strings.TrimSpace(f.Get("person.address")),
-		Language: strings.TrimSpace(f.Get("person.language")),
+		Language: strings.TrimSpace(f.Get("person.language")), Phone: strings.TrimSpace(f.Get("person.phone")),
 	}
 	if v := strings.TrimSpace(f.Get("person.age")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -262,7 +320,12 @@ func requestFromForm(f formState) (*screening.Request, []kith.FieldError) {
 			}
 		}
 	}
-	p.Housebound = yesNo(f, "person.housebound", &errs)
+	// The form asks "Can they leave home without help?", so Yes means not
+	// housebound.
+	if out := yesNo(f, "person.leaves_home_without_help", &errs); out != nil {
+		hb := !*out
+		p.Housebound = &hb
+	}
 	p.AnxiousAboutGoingOut = yesNo(f, "person.anxious_about_going_out", &errs)
 	req.Person = p
 	req.Consent = &screening.Consent{Share: f.Get("consent.share"), Refer: f.Get("consent.refer"), Feedback: f.Get("consent.feedback")}
@@ -388,6 +451,28 @@ type recommendationView struct {
 	Name       string   `json:"name"`
 	DistanceKm *float64 `json:"distance_km"`
 	Reasons    []string `json:"reasons"`
+}
+
+// Distance is the distance in words, or "" when it is not known.
+func (r recommendationView) Distance() string {
+	if r.DistanceKm == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*r.DistanceKm, 'f', 1, 64) + " km"
+}
+
+// shownRecommendations is how many recommendations the result page lists
+// before "show more".
+const shownRecommendations = 5
+
+// FirstRecommendations are those listed at once; MoreRecommendations the
+// rest, behind "show more".
+func (v resultView) FirstRecommendations() []recommendationView {
+	return v.RecommendationViews[:min(len(v.RecommendationViews), shownRecommendations)]
+}
+
+func (v resultView) MoreRecommendations() []recommendationView {
+	return v.RecommendationViews[min(len(v.RecommendationViews), shownRecommendations):]
 }
 
 func newResultView(st app.StoredScreening) resultView {
