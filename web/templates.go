@@ -58,6 +58,9 @@ var templateFuncs = template.FuncMap{
 		return m
 	},
 	"add": func(a, b int) int { return a + b },
+	// required is the message for a required question left blank.
+	"required": requiredMessage,
+	"lower":    strings.ToLower,
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0
