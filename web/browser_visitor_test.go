@@ -309,3 +309,61 @@ func TestBrowserSharedPhoneNeverSendsAsAnotherUser(t *testing.T) {
 		t.Fatalf("site alpha has %v screenings after its author signed in, want 1", got)
 	}
 }
+
+// Every yes/no question answered through the form in a real browser, all
+// Yes and then all No, reads back through the API as it was answered.
+func TestBrowserEveryYesNoStoredAsAnswered(t *testing.T) {
+	e := browserEnv(t)
+	lead := e.token("alpha", kith.RoleLead)
+	ctx := newBrowser(t, 360, 740)
+	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
+	for round, answer := range []string{"yes", "no"} {
+		opt := func(id string) string {
+			if round == 1 {
+				return id + "-1"
+			}
+			return id
+		}
+		do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+		v := &visit{t: t, ctx: ctx}
+		v.tap(opt("#s42-immediate-danger"))
+		v.next("danger")
+		v.fill("#person-name", "Yan Yesno")
+		v.fill("#person-postcode", "LS1 4AP")
+		v.tap(opt("#person-leaves-home-without-help"), opt("#safe-contact-phone"), opt("#safe-contact-post"), opt("#safe-contact-visit"))
+		v.next("person")
+		v.next("seen")
+		v.tap(opt("#s42-care-and-support-needs"), opt("#s42-unable-to-protect-self"), opt("#s42-others-at-risk"))
+		if answer == "yes" {
+			v.tap("#s42-others-at-risk-who")
+		}
+		v.tap(opt("#s42-capacity-concern"), opt("#s42-crime-suspected"), opt("#s42-staff-or-provider-implicated"),
+			opt("#s42-visitor-concerned"), opt("#seen-alone"), "#harm-details summary", opt("#s42-own-organisation-implicated"))
+		v.next("safeguarding")
+		v.next("questions")
+		v.tap(opt("#consent-share"))
+		v.next("agreement")
+		v.submit()
+		do(t, ctx, chromedp.WaitVisible("#next-step-heading"))
+		loc := evalJS[string](t, ctx, `location.pathname`)
+		sa := e.do("GET", "/api/v1"+loc+"/subject-access", lead, nil).JSON(t)
+		req := sa["screening"].(map[string]any)["as_submitted"].(map[string]any)
+		yes := answer == "yes"
+		for path, want := range map[string]any{
+			"person.housebound": !yes, "s42.immediate_danger": yes, "s42.care_and_support_needs": answer,
+			"s42.unable_to_protect_self": answer, "s42.others_at_risk": yes, "s42.capacity_concern": yes,
+			"s42.crime_suspected": yes, "s42.staff_or_provider_implicated": yes, "s42.visitor_concerned": yes,
+			"s42.own_organisation_implicated": yes, "seen_alone": yes, "safe_contact.phone": answer,
+			"safe_contact.post": answer, "safe_contact.visit": answer, "consent.share": answer,
+		} {
+			var got any = req
+			for _, part := range strings.Split(path, ".") {
+				m, _ := got.(map[string]any)
+				got = m[part]
+			}
+			if got != want {
+				t.Errorf("all %s: %s is stored as %v, want %v", answer, path, got, want)
+			}
+		}
+	}
+}

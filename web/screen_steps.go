@@ -24,16 +24,16 @@ const (
 	stepCheck        = "check"
 )
 
-type screenStepInfo struct{ Code, Title string }
+type screenStepInfo struct{ Code, Title, Summary string }
 
 var screenSteps = []screenStepInfo{
-	{stepDanger, "Is anyone in danger right now?"},
-	{stepPerson, "The person, and how to contact them safely"},
-	{stepSeen, "What did you notice?"},
-	{stepSafeguarding, "Safeguarding questions"},
-	{stepQuestions, "Short questions you may ask"},
-	{stepAgreement, "What the person wants"},
-	{stepCheck, "Check your answers"},
+	{stepDanger, "Is anyone in danger right now?", "Danger now"},
+	{stepPerson, "The person, and how to contact them safely", "The person"},
+	{stepSeen, "What did you notice?", "What you noticed"},
+	{stepSafeguarding, "Safeguarding questions", "Safeguarding"},
+	{stepQuestions, "Short questions you may ask", "Short questions"},
+	{stepAgreement, "What the person wants", "What the person wants, and about you"},
+	{stepCheck, "Check your answers", "Check your answers"},
 }
 
 func stepIndex(code string) int {
@@ -161,7 +161,7 @@ func screenSummary(f formState) []summarySection {
 	var out []summarySection
 	add := func(step string, rows []summaryRow) {
 		if len(rows) > 0 {
-			out = append(out, summarySection{Title: screenStepTitle(step), Rows: rows})
+			out = append(out, summarySection{Title: screenSteps[stepIndex(step)].Summary, Rows: rows})
 		}
 	}
 	add(stepDanger, []summaryRow{answerRow(f, stepDanger, "Anyone in danger right now", "s42.immediate_danger", true)})

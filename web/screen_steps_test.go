@@ -11,7 +11,7 @@ import (
 	"github.com/kith-project/kith"
 )
 
-var shownStepRe = regexp.MustCompile(`<section class="kith-step" id="step-([a-z]+)" data-step="[a-z]+" aria-labelledby="[^"]+">`)
+var shownStepRe = regexp.MustCompile(`<section class="kith-step" id="step-([a-z]+)" data-step="[a-z]+" data-summary-title="[^"]+" aria-labelledby="[^"]+">`)
 
 // shownStep is the question page a response shows (the only section
 // without the hidden attribute).

@@ -106,6 +106,8 @@ async function showQueue() {
   list.replaceChildren();
   region.hidden = waiting.length === 0 && sent.length === 0;
   const stuck = waiting.filter((i) => i.problem);
+  // "Saved on this phone" is about a screening still waiting.
+  if (!waiting.length) document.getElementById("saved-offline")?.remove();
   text.textContent = waiting.length
     ? `Waiting to send (${waiting.length}). Screenings are kept on this phone and sent when there is signal.`
     : "Nothing is waiting to send.";
@@ -447,7 +449,7 @@ function buildCheck(form, pages) {
       if (page.dataset.step === "seen") rows.push(["What you noticed", ["Nothing ticked"]]);
       else continue;
     }
-    out.append(el("h2", { class: "govuk-heading-m" }, page.querySelector("h1").textContent.trim()));
+    out.append(el("h2", { class: "govuk-heading-m" }, page.dataset.summaryTitle));
     const dl = el("dl", { class: "govuk-summary-list govuk-!-margin-bottom-9" });
     for (const [key, values] of rows) {
       const value = el("dd", { class: "govuk-summary-list__value" });
