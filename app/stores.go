@@ -209,6 +209,7 @@ type Stores struct {
 	Reports    ReportStore
 	Exports    ExportStore
 	Health     HealthStore
+	Reviews    ReviewStore
 	// Lock is taken by the job runner before each job's run.
 	Lock Locker
 }

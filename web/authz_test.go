@@ -185,6 +185,7 @@ var pageRole = map[string]string{
 	"GET /oruk/{site}": "public", "GET /oruk/{site}/": "public", "GET /oruk/{site}/services": "public", "GET /oruk/{site}/services/{id}": "public",
 	"GET /oruk/{site}/taxonomies": "public", "GET /oruk/{site}/taxonomy_terms": "public",
 	"GET /reports": "lead", "GET /reports/{table}": "lead",
+	"GET /screenings/to-check": "navigator", "POST /screenings/{id}/review": "navigator",
 }
 
 // TestPageAuthorisationMatrix opens every page route signed out and as each

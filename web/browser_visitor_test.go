@@ -367,3 +367,36 @@ func TestBrowserEveryYesNoStoredAsAnswered(t *testing.T) {
 		}
 	}
 }
+
+// A screening marked to check (its answers may be stored the wrong way
+// round) is listed for navigators; on its page the navigator records what
+// the visitor said, and the page then says how to read the answers.
+func TestBrowserNavigatorChecksAMarkedScreening(t *testing.T) {
+	e := browserEnv(t)
+	visitor := e.token("alpha", kith.RoleVisitor)
+	sid := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", nil)).JSON(t)["id"].(string)
+	if err := e.DB.MarkScreeningForReview(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, sid,
+		[]string{"person.housebound", "s42.unable_to_protect_self"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t, 360, 740)
+	browserSignIn(t, ctx, e.URL, "navigator@example.org", "a long password")
+	do(t, ctx, chromedp.Navigate(e.URL+"/"), chromedp.WaitVisible(`main a[href="/screenings/to-check"]`), chromedp.Click(`main a[href="/screenings/to-check"]`),
+		chromedp.WaitVisible("table"))
+	checkAccessibility(t, ctx, "/screenings/to-check")
+	do(t, ctx, chromedp.Click(`table a[href^="/screenings/"]`), chromedp.WaitVisible("#review"))
+	if w := evalJS[string](t, ctx, `document.getElementById("review").textContent`); !strings.Contains(w, "Can they leave home without help?") || !strings.Contains(w, "Could the person protect themselves?") {
+		t.Errorf("review warning %q", w)
+	}
+	checkAccessibility(t, ctx, "/screenings/{id} marked to check")
+	do(t, ctx, chromedp.Click(`form[action$="/review"] button`), chromedp.WaitVisible(".govuk-error-summary"))
+	checkAccessibility(t, ctx, "/screenings/{id} review with an error")
+	do(t, ctx, chromedp.Click("#outcome-1"), chromedp.Click(`form[action$="/review"] button`), chromedp.WaitVisible("#review"))
+	if w := evalJS[string](t, ctx, `document.getElementById("review").textContent`); !strings.Contains(w, "read each Yes as No") {
+		t.Errorf("after checking: %q", w)
+	}
+	do(t, ctx, chromedp.Navigate(e.URL+"/screenings/to-check"), chromedp.WaitVisible("h1"))
+	if body := evalJS[string](t, ctx, `document.querySelector("main").textContent`); !strings.Contains(body, "There are no screenings to check") {
+		t.Errorf("the checked screening is still listed: %s", body)
+	}
+}

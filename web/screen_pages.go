@@ -521,15 +521,29 @@ func optionValue(v any) string {
 }
 
 func (s *Server) screeningResultPage(c echo.Context) error {
-	id := c.Param("id")
+	return s.renderScreeningResult(c, http.StatusOK, c.Param("id"), nil)
+}
+
+// renderScreeningResult shows a screening's result, with any mark to
+// check its answers (and problems with checking it).
+func (s *Server) renderScreeningResult(c echo.Context, status int, id string, errs []kith.FieldError) error {
 	if len(id) > 64 {
 		return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
 	}
-	stored, err := s.app.Screening(c.Request().Context(), actor(c), id)
+	ctx := c.Request().Context()
+	stored, err := s.app.Screening(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "screening_result", pageData{Title: "What to do next", Data: newResultView(stored)})
+	v := newResultView(stored)
+	r, found, err := s.app.ScreeningReviewOf(ctx, actor(c), stored)
+	if err != nil {
+		return err
+	}
+	if found {
+		v.Review = newReviewView(r, actor(c).Role)
+	}
+	return s.render(c, status, "screening_result", pageData{Title: "What to do next", Errors: errs, Data: v})
 }
 
 // resultView is a stored screening arranged for its page.
@@ -537,6 +551,7 @@ type resultView struct {
 	app.StoredScreening
 	RelationshipRows    []relationshipRow
 	RecommendationViews []recommendationView
+	Review              *reviewView // when its answers are marked to check
 }
 
 type relationshipRow struct {

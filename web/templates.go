@@ -118,6 +118,7 @@ var sitePages = []struct {
 	{"/screen", "Screen a person", app.Screen},
 	{"/worklist", "Worklist", app.Navigate},
 	{"/directory", "Directory", app.Navigate},
+	{"/screenings/to-check", "Screenings to check", app.Navigate},
 	{"/reports", "Reports", app.Administer},
 	{"/lead/directory", "Directory admin", app.Administer},
 	{"/lead/pathways", "Pathways", app.Administer},
