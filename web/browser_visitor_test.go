@@ -18,6 +18,7 @@ type visit struct {
 	t    *testing.T
 	ctx  context.Context
 	taps int
+	axe  bool // check each page with axe-core as it is reached
 }
 
 func (v *visit) tap(sels ...string) {
@@ -38,6 +39,10 @@ func (v *visit) fill(sel, text string) {
 func (v *visit) next(step string) {
 	v.t.Helper()
 	v.tap("#step-" + step + ` button[value="continue"]`)
+	if v.axe {
+		do(v.t, v.ctx, chromedp.WaitNotVisible("#step-"+step))
+		checkAccessibility(v.t, v.ctx, "/screen after "+step)
+	}
 }
 
 // routine fills a routine screening (no red flags, the one loneliness
@@ -75,7 +80,7 @@ func TestBrowserRoutineScreeningInTwentyTaps(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
 	checkAccessibility(t, ctx, "/screen: danger")
 	shot(t, ctx, "screen-danger-360.png")
-	v := &visit{t: t, ctx: ctx}
+	v := &visit{t: t, ctx: ctx, axe: true}
 	v.routine("Ada Tapper")
 	checkAccessibility(t, ctx, "/screen: check your answers")
 	shot(t, ctx, "screen-check-answers-360.png")
@@ -87,6 +92,7 @@ func TestBrowserRoutineScreeningInTwentyTaps(t *testing.T) {
 	}
 	v.submit()
 	do(t, ctx, chromedp.WaitVisible("#next-step-heading"))
+	checkAccessibility(t, ctx, "result page")
 	t.Logf("a routine screening took %d taps at 360 px", v.taps)
 	if v.taps > 20 {
 		t.Errorf("a routine screening took %d taps, more than 20", v.taps)
