@@ -2,12 +2,18 @@ package postgres_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/internal/pgtest"
 	"github.com/kith-project/kith/postgres"
+	"github.com/kith-project/kith/screening"
 )
 
 // Instances starting together on an empty database migrate it once: the
@@ -92,5 +98,134 @@ func TestJobLockAcrossInstances(t *testing.T) {
 			t.Fatal("a lock was not given up when its holder closed")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// newScreening scores a request as the service would, ready to store.
+func newScreening(t *testing.T, body, key string) app.NewScreening {
+	t.Helper()
+	var req screening.Request
+	if err := json.Unmarshal([]byte(body), &req); err != nil {
+		t.Fatal(err)
+	}
+	res, err := screening.Assess(&req, screening.Options{SafeguardingPhone: "0113 496 0000", SiteName: "Alpha"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256([]byte(body))
+	return app.NewScreening{IdempotencyKey: key, RequestHash: h[:], Request: &req, Result: res, Location: app.Location{Source: "unknown"}}
+}
+
+const raceBody = `{"person": {"name": "Ada Example", "postcode": "LS1 4AP"}, "consent": {"share": "yes", "refer": "yes"},
+  "s42": {"care_and_support_needs": "yes", "unable_to_protect_self": "yes", "immediate_danger": false, "others_at_risk": false,
+          "capacity_concern": false, "crime_suspected": false, "staff_or_provider_implicated": false, "visitor_concerned": true},
+  "indicators": ["discloses_abuse", "lives_alone"]}`
+
+// twoInstances opens two DBs on one new database with one site, "alpha".
+func twoInstances(t *testing.T) (*postgres.DB, *postgres.DB) {
+	t.Helper()
+	url := pgtest.NewDatabase(t)
+	ctx := context.Background()
+	var dbs [2]*postgres.DB
+	for i := range dbs {
+		db, err := postgres.Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	if err := dbs[0].CreateSite(ctx, kith.Actor{Kind: "cli", ID: "test"}, app.NewSite("alpha", "Alpha", kith.SiteSettings{})); err != nil {
+		t.Fatal(err)
+	}
+	return dbs[0], dbs[1]
+}
+
+// One idempotency key sent many times at once through two instances makes
+// one screening (and one concern, with one reference); every sender is
+// answered with it.
+func TestIdempotencyKeyRacedOnTwoInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	visitor := kith.Actor{Site: "alpha", Kind: "user", ID: "3", Role: kith.RoleVisitor}
+	const n = 16
+	ids, created, errs := make([]string, n), make([]bool, n), make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			s, c, err := db.CreateScreening(ctx, visitor, newScreening(t, raceBody, "race-1"))
+			if err == nil {
+				ids[i] = s.ID
+			}
+			created[i], errs[i] = c, err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	made := 0
+	for i := 0; i < n; i++ {
+		if errs[i] != nil {
+			t.Fatalf("sender %d: %v", i, errs[i])
+		}
+		if created[i] {
+			made++
+		}
+		if ids[i] != ids[0] {
+			t.Fatalf("sender %d got screening %s, sender 0 %s", i, ids[i], ids[0])
+		}
+	}
+	if made != 1 {
+		t.Fatalf("%d senders were told they created the screening, want 1", made)
+	}
+	nav := kith.Actor{Site: "alpha", Kind: "user", ID: "2", Role: kith.RoleNavigator}
+	if _, total, err := a.ListScreenings(ctx, nav, app.ScreeningFilter{Page: kith.Page{Number: 1, Size: 10}}); err != nil || total != 1 {
+		t.Fatalf("screenings stored: %d (%v), want 1", total, err)
+	}
+	// The losers gave back the concern numbers they took: the next concern is SG-...-000002.
+	s, _, err := b.CreateScreening(ctx, visitor, newScreening(t, raceBody, "race-2"))
+	if err != nil || !strings.HasSuffix(s.Safeguarding.Reference, "-000002") {
+		t.Fatalf("next concern reference %q (%v), want the second", s.Safeguarding.Reference, err)
+	}
+}
+
+// Concerns raised at once through two instances get distinct references.
+func TestConcernReferencesDistinctAcrossInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	visitor := kith.Actor{Site: "alpha", Kind: "user", ID: "3", Role: kith.RoleVisitor}
+	const n = 12
+	refs := make([]string, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, _, err := db.CreateScreening(ctx, visitor, newScreening(t, raceBody, ""))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			refs[i] = s.Safeguarding.Reference
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if r == "" || seen[r] {
+			t.Fatalf("references %v: empty or repeated", refs)
+		}
+		seen[r] = true
 	}
 }
