@@ -411,4 +411,3 @@ func (db *DB) ScreeningByID(ctx context.Context, site, id string) (app.StoredScr
 	}
 	return decodeScreening(result)
 }
-
