@@ -311,7 +311,7 @@ func (db *DB) ListServices(ctx context.Context, site string, f app.ServiceFilter
 		if !ok {
 			return nil, 0, errNoWords
 		}
-		w.add("search @@ plainto_tsquery('english', ?)", words)
+		w.add("search @@ plainto_tsquery('kith_english', ?)", words)
 	}
 	var out []assets.Service
 	var total int

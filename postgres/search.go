@@ -41,7 +41,7 @@ func searchWhere(site string, s app.Search) (*where, error) {
 		if !ok {
 			return nil, errNoWords
 		}
-		w.add("s.search @@ plainto_tsquery('english', ?)", words)
+		w.add("s.search @@ plainto_tsquery('kith_english', ?)", words)
 	}
 	return w, nil
 }
@@ -67,7 +67,7 @@ func (db *DB) SearchServices(ctx context.Context, site string, s app.Search) ([]
 	if s.Q != "" {
 		words, _ := textQuery(s.Q)
 		w.args = append(w.args, words)
-		rank = "ts_rank(s.search, plainto_tsquery('english', $" + fmt.Sprint(len(w.args)) + "))"
+		rank = "ts_rank(s.search, plainto_tsquery('kith_english', $" + fmt.Sprint(len(w.args)) + "))"
 	}
 	q := `SELECT s.pk, NULL::float8, NULL::float8, ` + rank + ` FROM services s WHERE ` + w.String()
 	f := s.SearchFilter

@@ -163,9 +163,18 @@ CREATE TABLE screening_relationships (
 );
 CREATE INDEX screening_relationships_filter ON screening_relationships (site_id, relationship, level);
 
+-- Directory text search: English stemming with accents folded (unaccent,
+-- from contrib), so "cafe" finds "Café" as SQLite's FTS5 does with
+-- remove_diacritics, and no stop words (FTS5 has none: a search for "the"
+-- finds what has "the" in it).
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH DICTIONARY kith_english_stem (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH CONFIGURATION kith_english (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION kith_english
+	ALTER MAPPING FOR hword, hword_part, word, asciihword, asciiword WITH unaccent, kith_english_stem;
+
 -- The directory. doc holds the whole service as JSON; the columns beside
--- it are what searches filter and sort on. search is the text index
--- (English stemming, accents folded by unaccent when installed later; the
+-- it are what searches filter and sort on. search is the text index (the
 -- GIN index serves @@ queries).
 CREATE TABLE services (
 	pk             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -188,7 +197,7 @@ CREATE TABLE services (
 	updated_at     timestamptz NOT NULL,
 	deleted_at     timestamptz,
 	search         tsvector GENERATED ALWAYS AS (
-		setweight(to_tsvector('english', name), 'A') || setweight(to_tsvector('english', description), 'B')) STORED,
+		setweight(to_tsvector('kith_english', name), 'A') || setweight(to_tsvector('kith_english', description), 'B')) STORED,
 	UNIQUE (site_id, id)
 );
 CREATE INDEX services_site_category ON services (site_id, category);
