@@ -17,7 +17,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // once this is the whole suite and the test below runs storetest.Run.
 var passing = []string{
 	"Sites", "Users", "Tokens", "Sessions", "Secrets", "Audit", "Health", "Lock", "Postcodes",
-	"Screenings", "ScreeningIdempotency", "Directory", "Pathways",
+	"Screenings", "ScreeningIdempotency", "Directory", "Pathways", "Referrals", "ReferralWorklist",
+	"Concerns", "Outbox",
 }
 
 // openStores opens a fresh, migrated database for t.

@@ -275,6 +275,8 @@ CREATE TABLE referrals (
 );
 CREATE INDEX referrals_site_state ON referrals (site_id, state, created_at);
 CREATE INDEX referrals_site_screening ON referrals (site_id, screening_id);
+-- The worklist's overdue test is sent_at before an instant (referral.OverdueIfSentBefore).
+CREATE INDEX referrals_site_sent ON referrals (site_id, sent_at) WHERE state = 'sent';
 
 CREATE TABLE referral_history (
 	id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -334,7 +336,9 @@ CREATE TABLE outbox (
 	referral_id text,
 	sent_at     timestamptz,
 	attempts    integer NOT NULL DEFAULT 0,
-	last_error  text NOT NULL DEFAULT ''
+	last_error  text NOT NULL DEFAULT '',
+	-- Set while an instance holds the message to send it.
+	claimed_until timestamptz
 );
 CREATE INDEX outbox_pending ON outbox (id) WHERE sent_at IS NULL;
 
