@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -11,8 +13,10 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
+	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/internal/pgtest"
 	"github.com/kith-project/kith/postgres"
+	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -121,6 +125,11 @@ const raceBody = `{"person": {"name": "Ada Example", "postcode": "LS1 4AP"}, "co
           "capacity_concern": false, "crime_suspected": false, "staff_or_provider_implicated": false, "visitor_concerned": true},
   "indicators": ["discloses_abuse", "lives_alone"]}`
 
+const plainBody = `{"person": {"name": "Ada Example", "postcode": "LS1 4AP"}, "consent": {"share": "yes", "refer": "yes"},
+  "s42": {"care_and_support_needs": "no", "unable_to_protect_self": "no", "immediate_danger": false, "others_at_risk": false,
+          "capacity_concern": false, "crime_suspected": false, "staff_or_provider_implicated": false, "visitor_concerned": false},
+  "indicators": ["lives_alone", "no_regular_visitors"], "instruments": {"ucla3": {"answers": [3, 3, 2]}}}`
+
 // twoInstances opens two DBs on one new database with one site, "alpha".
 func twoInstances(t *testing.T) (*postgres.DB, *postgres.DB) {
 	t.Helper()
@@ -227,5 +236,148 @@ func TestConcernReferencesDistinctAcrossInstances(t *testing.T) {
 			t.Fatalf("references %v: empty or repeated", refs)
 		}
 		seen[r] = true
+	}
+}
+
+// sentReferral makes a screening, a service and a referral to it, moved
+// through to sent, on db.
+func sentReferral(t *testing.T, db *postgres.DB, msgs ...app.Message) string {
+	t.Helper()
+	ctx := context.Background()
+	lead := kith.Actor{Site: "alpha", Kind: "user", ID: "1", Role: kith.RoleLead}
+	nav := kith.Actor{Site: "alpha", Kind: "user", ID: "2", Role: kith.RoleNavigator}
+	visitor := kith.Actor{Site: "alpha", Kind: "user", ID: "3", Role: kith.RoleVisitor}
+	s, _, err := db.CreateScreening(ctx, visitor, newScreening(t, plainBody, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := assets.DemoServicesAt(time.Now().UTC())[0]
+	svc.ID = ""
+	if err := db.CreateService(ctx, lead, &svc); err != nil {
+		t.Fatal(err)
+	}
+	id, err := db.CreateReferral(ctx, nav, s.ID, svc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []referral.State{referral.Assigned, referral.Contacted, referral.Sent} {
+		var queue []app.Message
+		if to == referral.Sent {
+			queue = msgs
+		}
+		if _, err := db.Transition(ctx, nav, id, referral.Move{To: to}, queue...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return id
+}
+
+// The same move sent at once through two instances is made once: one
+// history row, and the others refused as the referral has moved on.
+func TestReferralMoveRacedOnTwoInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	id := sentReferral(t, a)
+	nav := kith.Actor{Site: "alpha", Kind: "user", ID: "2", Role: kith.RoleNavigator}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = db.Transition(ctx, nav, id, referral.Move{To: referral.Accepted})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case kith.ErrorCode(err) != kith.ECONFLICT:
+			t.Fatalf("a raced move failed otherwise than as a conflict: %v", err)
+		}
+	}
+	r, err := a.Referral(ctx, nav, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accepted := 0
+	for _, e := range r.History {
+		if e.To == referral.Accepted {
+			accepted++
+		}
+	}
+	if ok != 1 || accepted != 1 || r.State != referral.Accepted {
+		t.Fatalf("%d moves succeeded, %d history rows to accepted, state %s: want 1, 1, accepted", ok, accepted, r.State)
+	}
+}
+
+// Two instances sending the outbox at once each claim different messages:
+// every message is handed out once, and a message claimed and not marked
+// is not handed to the other instance.
+func TestOutboxClaimedOnceAcrossInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	const n = 40
+	var msgs []app.Message
+	for i := 0; i < n; i++ {
+		msgs = append(msgs, app.Message{Kind: "provider_referral", To: fmt.Sprintf("p%d@provider.example", i), Subject: "A referral", Body: "Open the link"})
+	}
+	sentReferral(t, a, msgs...)
+	seen := make(chan int64, 2*n)
+	var wg sync.WaitGroup
+	for _, db := range []*postgres.DB{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				got, err := db.PendingMessages(ctx, "", 3, 0)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(got) == 0 {
+					return
+				}
+				for _, m := range got {
+					seen <- m.ID
+					if err := db.MarkSent(ctx, m.ID, nil); err != nil {
+						t.Error(err)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(seen)
+	count := map[int64]int{}
+	for id := range seen {
+		count[id]++
+	}
+	for id, c := range count {
+		if c != 1 {
+			t.Fatalf("message %d handed out %d times", id, c)
+		}
+	}
+	if len(count) != n {
+		t.Fatalf("%d messages handed out, want %d", len(count), n)
+	}
+	// A claim holds against the other instance until it is marked.
+	sentReferral(t, a, msgs[0])
+	held, _ := a.PendingMessages(ctx, "", 10, 0)
+	if other, _ := b.PendingMessages(ctx, "", 10, 0); len(held) != 1 || len(other) != 0 {
+		t.Fatalf("claimed %d, the other instance then got %d: want 1 and 0", len(held), len(other))
+	}
+	if err := a.MarkSent(ctx, held[0].ID, errors.New("mailbox unavailable")); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := b.PendingMessages(ctx, "", 10, 0); len(again) != 1 || again[0].Attempts != 1 {
+		t.Fatalf("after a failed send the message is not offered again: %+v", again)
 	}
 }

@@ -241,4 +241,3 @@ func (db *DB) MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...
 	})
 	return changed, err
 }
-
