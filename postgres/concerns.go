@@ -81,20 +81,28 @@ func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string,
 		return app.Concern{}, err
 	}
 	var c app.Concern
-	now := db.now()
 	err = db.writeTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		c, err = scanConcern(tx.QueryRow(ctx, `UPDATE concerns SET outcome = $3, outcome_at = $4,
-			location_of_risk = coalesce(nullif($5, ''), location_of_risk), source_of_risk = coalesce(nullif($6, ''), source_of_risk)
-			WHERE site_id = $1 AND id = $2
-			RETURNING id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk,
-			location_of_risk, source_of_risk, outcome, outcome_at`, a.Site, id, string(b), now, o.LocationOfRisk, o.SourceOfRisk))
+		screeningID, err := screeningOf(ctx, tx, "concerns", a.Site, id, "Concern")
 		if err != nil {
 			return err
 		}
-		return db.insertAudit(ctx, tx, a, "outcome", "concern", id)
+		return db.recount(ctx, tx, a.Site, screeningID, func() error { return db.recordOutcome(ctx, tx, a, id, o, b, &c) })
 	})
 	return c, err
+}
+
+// recordOutcome is RecordConcernOutcome's work once the screening is locked.
+func (db *DB) recordOutcome(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, o referral.ConcernOutcome, b []byte, c *app.Concern) error {
+	var err error
+	*c, err = scanConcern(tx.QueryRow(ctx, `UPDATE concerns SET outcome = $3, outcome_at = $4,
+		location_of_risk = coalesce(nullif($5, ''), location_of_risk), source_of_risk = coalesce(nullif($6, ''), source_of_risk)
+		WHERE site_id = $1 AND id = $2
+		RETURNING id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk,
+		location_of_risk, source_of_risk, outcome, outcome_at`, a.Site, id, string(b), db.now(), o.LocationOfRisk, o.SourceOfRisk))
+	if err != nil {
+		return err
+	}
+	return db.insertAudit(ctx, tx, a, "outcome", "concern", id)
 }
 
 // outboxLease is how long a claimed message is held by the instance that

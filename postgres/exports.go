@@ -180,26 +180,31 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 		return err
 	}
 	return db.writeTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE screenings AS s SET request = $4, result = $5, latitude = NULL, longitude = NULL, idempotency_key = NULL
-			WHERE s.site_id = $1 AND s.id = $3`+noOpenReferral, a.Site, finalStates(), r.ScreeningID, string(req), string(res))
-		if err != nil {
-			return fmt.Errorf("redact screening: %w", err)
-		}
-		if tag.RowsAffected() == 0 {
-			return nil
-		}
-		const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = $1 AND screening_id = $2)`
-		b := &pgx.Batch{}
-		b.Queue(`UPDATE contact_attempts SET note = '' WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
-		b.Queue(`UPDATE referrals SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`,
-			a.Site, r.ScreeningID)
-		b.Queue(`UPDATE referral_notes SET note = $3 WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID, app.Removed)
-		b.Queue(`UPDATE referral_history SET note = '' WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return fmt.Errorf("redact referrals: %w", err)
-		}
-		return db.insertAudit(ctx, tx, a, "retention", "screening", r.ScreeningID)
+		return db.recount(ctx, tx, a.Site, r.ScreeningID, func() error { return db.redact(ctx, tx, a, r, req, res) })
 	})
+}
+
+// redact is Redact's work once the screening is locked.
+func (db *DB) redact(ctx context.Context, tx pgx.Tx, a kith.Actor, r app.Redaction, req, res []byte) error {
+	tag, err := tx.Exec(ctx, `UPDATE screenings AS s SET request = $4, result = $5, latitude = NULL, longitude = NULL, idempotency_key = NULL
+		WHERE s.site_id = $1 AND s.id = $3`+noOpenReferral, a.Site, finalStates(), r.ScreeningID, string(req), string(res))
+	if err != nil {
+		return fmt.Errorf("redact screening: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil
+	}
+	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = $1 AND screening_id = $2)`
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE contact_attempts SET note = '' WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
+	b.Queue(`UPDATE referrals SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`,
+		a.Site, r.ScreeningID)
+	b.Queue(`UPDATE referral_notes SET note = $3 WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID, app.Removed)
+	b.Queue(`UPDATE referral_history SET note = '' WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("redact referrals: %w", err)
+	}
+	return db.insertAudit(ctx, tx, a, "retention", "screening", r.ScreeningID)
 }
 
 // SitesWithRetention lists sites and their retention periods, for the job.

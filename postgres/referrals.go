@@ -96,12 +96,14 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 		if err != nil {
 			return err
 		}
-		if id, err = db.insertReferral(ctx, tx, a, screeningID, serviceID, o.Safeguarding, o.RedFlags, ""); err != nil {
+		return db.recount(ctx, tx, a.Site, screeningID, func() error {
+			if id, err = db.insertReferral(ctx, tx, a, screeningID, serviceID, o.Safeguarding, o.RedFlags, ""); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `UPDATE concerns SET referral_id = coalesce(referral_id, $1) WHERE site_id = $2 AND screening_id = $3`,
+				id, a.Site, screeningID)
 			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE concerns SET referral_id = coalesce(referral_id, $1) WHERE site_id = $2 AND screening_id = $3`,
-			id, a.Site, screeningID)
-		return err
+		})
 	})
 	return id, err
 }

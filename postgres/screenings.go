@@ -117,7 +117,7 @@ func (db *DB) insertScreening(ctx context.Context, tx pgx.Tx, a kith.Actor, in a
 			return out, err
 		}
 	}
-	return out, nil
+	return out, countNewScreening(ctx, tx, a.Site, res.ID)
 }
 
 // replayScreening finds the screening stored under the submission's

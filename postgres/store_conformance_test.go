@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 var passing = []string{
 	"Sites", "Users", "Tokens", "Sessions", "Secrets", "Audit", "Health", "Lock", "Postcodes",
 	"Screenings", "ScreeningIdempotency", "Directory", "Pathways", "Referrals", "ReferralWorklist",
-	"Concerns", "Outbox", "Retention", "Reviews",
+	"Concerns", "Outbox", "Reports", "Retention", "Reviews",
 }
 
 // openStores opens a fresh, migrated database for t.

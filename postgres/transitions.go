@@ -22,32 +22,47 @@ import (
 func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...app.Message) (app.TransitionResult, error) {
 	var out app.TransitionResult
 	err := db.writeTx(ctx, func(tx pgx.Tx) error {
-		r, err := scanReferral(tx.QueryRow(ctx, sqlReferralColumns+` WHERE r.site_id = $1 AND r.id = $2 FOR UPDATE OF r`, a.Site, id))
+		screeningID, err := screeningOf(ctx, tx, "referrals", a.Site, id, "Referral")
 		if err != nil {
 			return err
 		}
-		var first *screening.Result
-		if referral.NeedsScreening(m) {
-			if first, _, err = loadScreening(ctx, tx, a.Site, r.ScreeningID, false); err != nil {
-				return err
-			}
-		}
-		e, err := referral.Plan(r, m, a.Ref(), first)
-		if err != nil {
+		// The screening's row is locked before the referral's (recount),
+		// the order every change takes, so two never wait on each other.
+		return db.recount(ctx, tx, a.Site, screeningID, func() error {
+			out, err = db.move(ctx, tx, a, id, m, queue)
 			return err
-		}
-		if out, err = db.applyMove(ctx, tx, a, r, m.To, e); err != nil {
-			return err
-		}
-		if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, e.HistoryReason, m.Note); err != nil {
-			return err
-		}
-		if err := db.insertOutbox(ctx, tx, a.Site, id, queue); err != nil {
-			return err
-		}
-		return db.insertAudit(ctx, tx, a, "transition:"+string(m.To), "referral", id)
+		})
 	})
 	return out, err
+}
+
+// move is Transition's work once the screening is locked.
+func (db *DB) move(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, m referral.Move, queue []app.Message) (app.TransitionResult, error) {
+	var out app.TransitionResult
+	r, err := scanReferral(tx.QueryRow(ctx, sqlReferralColumns+` WHERE r.site_id = $1 AND r.id = $2 FOR UPDATE OF r`, a.Site, id))
+	if err != nil {
+		return out, err
+	}
+	var first *screening.Result
+	if referral.NeedsScreening(m) {
+		if first, _, err = loadScreening(ctx, tx, a.Site, r.ScreeningID, false); err != nil {
+			return out, err
+		}
+	}
+	e, err := referral.Plan(r, m, a.Ref(), first)
+	if err != nil {
+		return out, err
+	}
+	if out, err = db.applyMove(ctx, tx, a, r, m.To, e); err != nil {
+		return out, err
+	}
+	if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, e.HistoryReason, m.Note); err != nil {
+		return out, err
+	}
+	if err := db.insertOutbox(ctx, tx, a.Site, id, queue); err != nil {
+		return out, err
+	}
+	return out, db.insertAudit(ctx, tx, a, "transition:"+string(m.To), "referral", id)
 }
 
 // applyMove writes a move's new state and its effects.
