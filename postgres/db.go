@@ -8,10 +8,6 @@
 // by reading before writing: unique constraints with INSERT ... ON
 // CONFLICT, counters taken with UPDATE ... RETURNING, row locks, advisory
 // locks for jobs and for migrations.
-//
-// Only some stores are implemented so far (see docs/architecture.md); Open
-// refuses to hand out Stores until every one is, so nothing half-done is
-// reachable from the service.
 package postgres
 
 import (

@@ -30,7 +30,7 @@ func TestDirectorySearchMatchesSQLite(t *testing.T) {
 	cli := kith.Actor{Kind: "cli", ID: "test"}
 	lead := kith.Actor{Site: "alpha", Kind: "user", ID: "1", Role: kith.RoleLead}
 	now := time.Date(2026, 11, 2, 10, 30, 0, 0, time.UTC) // a Monday morning
-	stores := map[string]app.Stores{"sqlite": lite.Stores(), "postgres": pg.PartialStores()}
+	stores := map[string]app.Stores{"sqlite": lite.Stores(), "postgres": pg.Stores()}
 	for name, st := range stores {
 		if err := st.Sites.CreateSite(ctx, cli, app.NewSite("alpha", "Alpha", kith.SiteSettings{})); err != nil {
 			t.Fatalf("%s: %v", name, err)

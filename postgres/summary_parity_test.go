@@ -42,7 +42,7 @@ func TestSummaryMatchesSQLite(t *testing.T) {
 	pg, _ := openStores(t)
 	backends := []backend{
 		{"sqlite", lite.Stores(), func(f func() time.Time) { lite.Now = f }},
-		{"postgres", pg.PartialStores(), func(f func() time.Time) { pg.Now = f }},
+		{"postgres", pg.Stores(), func(f func() time.Time) { pg.Now = f }},
 	}
 	start := time.Date(2026, 9, 14, 9, 0, 0, 0, time.UTC)
 	for _, b := range backends {

@@ -25,71 +25,36 @@ import (
 
 // Run runs every store's tests against stores that open returns.
 func Run(t *testing.T, open func(t *testing.T) app.Stores) {
-	for _, tc := range cases {
+	for _, tc := range []struct {
+		name string
+		fn   func(t *testing.T, f *fixture)
+	}{
+		{"Sites", testSites},
+		{"Users", testUsers},
+		{"Tokens", testTokens},
+		{"Sessions", testSessions},
+		{"Secrets", testSecrets},
+		{"Audit", testAudit},
+		{"Health", testHealth},
+		{"Lock", testLock},
+		{"Postcodes", testPostcodes},
+		{"Screenings", testScreenings},
+		{"ScreeningIdempotency", testScreeningIdempotency},
+		{"Directory", testDirectory},
+		{"Pathways", testPathways},
+		{"Referrals", testReferrals},
+		{"ReferralWorklist", testWorklist},
+		{"Concerns", testConcerns},
+		{"Outbox", testOutbox},
+		{"Reports", testReports},
+		{"Retention", testRetention},
+		{"Reviews", testReviews},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
 			tc.fn(t, newFixture(t, st))
 		})
 	}
-}
-
-// RunOnly runs the named tests (Run's subtest names), in the suite's
-// order, for a backend still being built: each named test must pass in
-// full, and a name the suite does not have fails. A backend is done, and
-// may be offered to the service, only once it passes Run.
-func RunOnly(t *testing.T, open func(t *testing.T) app.Stores, names ...string) {
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	for _, tc := range cases {
-		if !want[tc.name] {
-			continue
-		}
-		delete(want, tc.name)
-		t.Run(tc.name, func(t *testing.T) {
-			st := open(t)
-			tc.fn(t, newFixture(t, st))
-		})
-	}
-	for n := range want {
-		t.Errorf("the store conformance suite has no test %q", n)
-	}
-}
-
-// Names lists the suite's tests in order.
-func Names() []string {
-	out := make([]string, len(cases))
-	for i, tc := range cases {
-		out[i] = tc.name
-	}
-	return out
-}
-
-var cases = []struct {
-	name string
-	fn   func(t *testing.T, f *fixture)
-}{
-	{"Sites", testSites},
-	{"Users", testUsers},
-	{"Tokens", testTokens},
-	{"Sessions", testSessions},
-	{"Secrets", testSecrets},
-	{"Audit", testAudit},
-	{"Health", testHealth},
-	{"Lock", testLock},
-	{"Postcodes", testPostcodes},
-	{"Screenings", testScreenings},
-	{"ScreeningIdempotency", testScreeningIdempotency},
-	{"Directory", testDirectory},
-	{"Pathways", testPathways},
-	{"Referrals", testReferrals},
-	{"ReferralWorklist", testWorklist},
-	{"Concerns", testConcerns},
-	{"Outbox", testOutbox},
-	{"Reports", testReports},
-	{"Retention", testRetention},
-	{"Reviews", testReviews},
 }
 
 // fixture is a store with two sites, "alpha" and "beta", each with Kith's
