@@ -378,3 +378,12 @@ func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	}
 	return v, nil
 }
+
+// CountSites returns how many sites exist.
+func (db *DB) CountSites(ctx context.Context) (int, error) {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM sites`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sites: %w", err)
+	}
+	return n, nil
+}

@@ -99,9 +99,9 @@ func open(ctx context.Context, path, sync string) (*DB, error) {
 		return nil, fmt.Errorf("open database: no path given")
 	}
 	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		// package postgres is not yet offered to the service (issue 18):
-		// say so rather than take the URL for a file name.
-		return nil, fmt.Errorf("open database: %q is a PostgreSQL URL, and this build runs on SQLite only: give a database file (the PostgreSQL backend is not finished)", redactURL(path))
+		// Not a file name: a command that runs on SQLite only was given
+		// a PostgreSQL URL.
+		return nil, fmt.Errorf("open database: %q is a PostgreSQL URL; this needs a SQLite database file", redactURL(path))
 	}
 	if strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open database: path %q must not contain '?'", path)

@@ -15,6 +15,7 @@ import (
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/password"
+	"github.com/kith-project/kith/postgres"
 	"github.com/kith-project/kith/sqlite"
 	"golang.org/x/term"
 )
@@ -31,7 +32,7 @@ func cliActor(site string) kith.Actor {
 func newFlags(name string, stderr io.Writer, getenv func(string) string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", envOr(getenv, "KITH_DB", "./kith.db"), "SQLite database file (env KITH_DB)")
+	db := fs.String("db", envOr(getenv, "KITH_DB", "./kith.db"), "SQLite database file, or a postgres:// URL (env KITH_DB)")
 	return fs, db
 }
 
@@ -55,7 +56,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -71,6 +72,9 @@ func runReportsRebuild(ctx context.Context, args []string, getenv func(string) s
 	fs, dbPath := newFlags("reports rebuild", stderr, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if postgres.IsURL(*dbPath) {
+		return errors.New("reports rebuild: on PostgreSQL the report counts are recounted with every change, in its transaction; there is nothing to rebuild")
 	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {
@@ -90,6 +94,9 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 	out := fs.String("out", "", "file to write the copy to (must not exist)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if postgres.IsURL(*dbPath) {
+		return errors.New("backup: kith backup copies a SQLite file; back PostgreSQL up with its own tools: continuous archiving for point-in-time recovery (your managed service's backups), and pg_dump --format=custom for a copy (docs/reliability.md)")
 	}
 	if err := required(fs, "out"); err != nil {
 		return err
@@ -139,7 +146,7 @@ func runSiteCreate(ctx context.Context, args []string, getenv func(string) strin
 	if len(*name) > 200 {
 		return fmt.Errorf("site create: --name must be at most 200 characters")
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -179,7 +186,7 @@ func runUserCreate(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -244,7 +251,7 @@ func runTokenCreate(ctx context.Context, args []string, getenv func(string) stri
 	if !kith.Role(*role).Valid() {
 		return fmt.Errorf("token create: --role must be visitor, navigator or lead")
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -274,7 +281,7 @@ func runTokenRevoke(ctx context.Context, args []string, getenv func(string) stri
 	if err != nil {
 		return fmt.Errorf("token revoke: --id must be a number")
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

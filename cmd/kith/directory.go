@@ -15,7 +15,6 @@ import (
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
 	"github.com/kith-project/kith/postcode"
-	"github.com/kith-project/kith/sqlite"
 )
 
 // runAssetsImport imports ORUK/HSDS JSON, or HSDS CSV tables as a zip, into
@@ -37,7 +36,7 @@ func runAssetsImport(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return fmt.Errorf("assets import: %w", err)
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func runPostcodesLoad(ctx context.Context, args []string, getenv func(string) st
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,7 +14,7 @@ import (
 
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/mail"
-	"github.com/kith-project/kith/sqlite"
+	"github.com/kith-project/kith/postgres"
 	"github.com/kith-project/kith/web"
 )
 
@@ -21,7 +22,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "KITH_ADDR", "127.0.0.1:8080"), "address to listen on (env KITH_ADDR)")
-	dbPath := fs.String("db", envOr(getenv, "KITH_DB", "./kith.db"), "SQLite database file (env KITH_DB)")
+	dbPath := fs.String("db", envOr(getenv, "KITH_DB", "./kith.db"), "SQLite database file, or a postgres:// URL (env KITH_DB)")
 	demo := fs.Bool("demo", false, "create the demo site, sign-ins and data if missing")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -31,12 +32,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if *demo && postgres.IsURL(*dbPath) {
+		return errors.New("serve: --demo makes its data in a SQLite file; on PostgreSQL create the site and its lead with kith site create and kith user create")
+	}
 	// Listen first so /healthz can say "starting" while migrations run.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	db, err := sqlite.Open(ctx, *dbPath)
+	db, err := openStore(ctx, *dbPath)
 	if err != nil {
 		ln.Close()
 		return err
@@ -47,15 +51,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 	clock := func() time.Time { return time.Now().UTC() }
-	db.Now = clock
-	application := app.New(db.Stores(), app.Options{Clock: clock, Log: log})
+	db.SetClock(clock)
+	application := app.New(db.Stores, app.Options{Clock: clock, Log: log})
 	srv, err := web.New(application, log, cfg)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	if *demo {
-		if err := seedDemo(ctx, db, log); err != nil {
+		if err := seedDemo(ctx, db.sqlite, log); err != nil {
 			ln.Close()
 			return err
 		}
