@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/kith-project/kith"
@@ -14,41 +13,24 @@ import (
 	"github.com/kith-project/kith/reports"
 )
 
-// ConcernReturnRows are the site's concerns in the Safeguarding Adults
-// Collection's terms, one row each, for the annual return.
-func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error) {
-	rows, err := db.read.QueryContext(ctx, concernColumns+` WHERE site_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at`, a.Site, fmtTime(from), fmtTime(to))
+// ConcernsRaisedBetween lists the site's concerns raised in [from, to),
+// oldest first, for the concerns return.
+func (db *DB) ConcernsRaisedBetween(ctx context.Context, a kith.Actor, from, to time.Time) ([]referral.Concern, error) {
+	rows, err := db.read.QueryContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at, c.id`,
+		a.Site, fmtTime(from), fmtTime(to))
 	if err != nil {
 		return nil, fmt.Errorf("concern export: %w", err)
 	}
 	defer rows.Close()
-	out := [][]string{{"reference", "raised_on", "types_of_risk", "location_of_risk", "source_of_risk", "enquiry", "instead_of_enquiry",
-		"msp_desired_outcomes_asked", "msp_achieved", "risk_assessment", "risk_outcome", "still_to_complete"}}
+	var out []referral.Concern
 	for rows.Next() {
 		c, err := scanConcern(rows)
 		if err != nil {
 			return nil, err
 		}
-		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", "", ""}
-		if o := c.Outcome; o != nil {
-			row[5], row[6], row[7], row[8], row[9], row[10] = o.Enquiry, o.Instead, o.MSPAsked, o.MSPAchieved, o.RiskAssessment, o.RiskOutcome
-		}
-		// Location and source are never invented: the row says which the
-		// safeguarding team has still to complete.
-		var missing []string
-		if c.LocationOfRisk == "" {
-			missing = append(missing, "location_of_risk")
-		}
-		if c.SourceOfRisk == "" {
-			missing = append(missing, "source_of_risk")
-		}
-		row[11] = strings.Join(missing, ";")
-		out = append(out, row)
+		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, db.AuditRead(ctx, a, "export:concerns", "")
+	return out, rows.Err()
 }
 
 // ResearchData reads what the research extract is made of: the site's

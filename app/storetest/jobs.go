@@ -39,7 +39,7 @@ func testRetention(t *testing.T, f *fixture) {
 	}
 	open, openID := f.referral(t, minimal, 0)
 	closed, closedID := f.referral(t, minimal, 1)
-	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"})
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, nil)
 	must(t, "withdraw", err)
 	must(t, "note", f.st.Referrals.AddNote(f.ctx, f.nav, closedID, "Ada said her son visits on Sundays"))
 	before := time.Now().UTC().Add(time.Hour)
