@@ -244,10 +244,16 @@ func (ps *parts) addConcerns(rows []MeasureCount) {
 		case "instead":
 			sg.InsteadOfEnquiry[value] += n
 		case "msp_asked":
+			if value == "" {
+				continue // an enquiry under way: its outcome is not yet known
+			}
 			msp.Asked[value] += n
 		case "msp_achieved":
 			msp.Achieved[value] += n
 		case "risk_assessment":
+			if value == "" {
+				continue
+			}
 			msp.RiskAssessment[value] += n
 		case "risk_outcome":
 			msp.RiskOutcome[value] += n

@@ -139,7 +139,7 @@ func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f app.ReportFilte
 			}
 		}
 		rows.Close()
-		crow, err := tx.QueryContext(ctx, concernColumns+` WHERE site_id = ? AND screening_id IN (`+inSet+`)`, append([]any{a.Site}, args...)...)
+		crow, err := tx.QueryContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.screening_id IN (`+inSet+`)`, append([]any{a.Site}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -302,6 +302,9 @@ func concernOutcomes(concerns []referral.Concern) (reports.Safeguarding, reports
 			continue
 		}
 		msp.Enquiries++
+		if o.MSPAsked == "" {
+			continue // under way: its outcome is not yet known
+		}
 		msp.Asked[o.MSPAsked]++
 		if o.MSPAchieved != "" {
 			msp.Achieved[o.MSPAchieved]++
