@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -189,12 +190,11 @@ var actionWords = map[string]string{
 }
 
 func (s *Server) concernPage(c echo.Context) error {
-	f := formState{}
 	notice := ""
-	if fl, ok := s.takeFlash(c, "/concerns/"+c.Param("id")); ok {
-		notice = fl.Notice
+	if c.QueryParam("saved") == "decision" {
+		notice = "The council's decision is recorded."
 	}
-	return s.showConcern(c, http.StatusOK, f, notice, nil)
+	return s.showConcern(c, http.StatusOK, formState{}, notice, nil)
 }
 
 func (s *Server) showConcern(c echo.Context, status int, f formState, notice string, errs []kith.FieldError) error {
@@ -371,7 +371,9 @@ func (s *Server) recordConcernDecision(c echo.Context) error {
 		}
 		return s.showConcern(c, http.StatusUnprocessableEntity, f, "", plainConcernErrors(errs))
 	}
-	return s.redirectWithNotice(c, "/concerns/"+id, "The council's decision is recorded.")
+	// The notice rides on the address (it says nothing about the person):
+	// the one-time notice cookie belongs to the lead's pages.
+	return c.Redirect(http.StatusSeeOther, "/concerns/"+url.PathEscape(id)+"?saved=decision")
 }
 
 // concernLetter is the concern summary of a concern, from its case.
