@@ -68,3 +68,27 @@ func testRetention(t *testing.T, f *fixture) {
 		t.Fatalf("the screening with an open referral (%s) was redacted", openID)
 	}
 }
+
+// testLock: a job's lock is held by one taking at a time and given back on
+// release; a backend shared by processes must hold it across them too
+// (sqlite's TestTwoStoresShareJobLocks shows it with two stores).
+func testLock(t *testing.T, f *fixture) {
+	release, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("take: %v %v", ok, err)
+	}
+	if _, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute); err != nil || ok {
+		t.Fatalf("a held lock was taken again: %v %v", ok, err)
+	}
+	other, ok, err := f.st.Lock.TryLock(f.ctx, "job:another", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("another job's lock: %v %v", ok, err)
+	}
+	other()
+	release()
+	again, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("after release: %v %v", ok, err)
+	}
+	again()
+}
