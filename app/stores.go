@@ -94,7 +94,10 @@ type PostcodeStore interface {
 // ReferralStore keeps referrals, their history, notes, attempts and tasks.
 type ReferralStore interface {
 	// CreateReferral opens a referral; the store refuses (kith.ECONFLICT)
-	// one whose person neither agreed nor has a best-interest decision.
+	// one whose person neither agreed nor has a best-interest decision
+	// (referral.OpenFrom, against the screening as it is in the
+	// transaction). The screening's concern, if it has one not yet linked
+	// to a referral, is linked to this one.
 	CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error)
 	// Referral reads one referral with everything recorded on it. Timer
 	// and Overdue are left for the caller (see App.withTimer).

@@ -73,6 +73,10 @@ type ChangeCount struct {
 	N, Sum, SumSq, LonelyFirst, Moved int64
 }
 
+// IsNeed reports whether a relationship's level is a need the gaps count:
+// medium or high (the views of migration 0008 say the same in SQL).
+func IsNeed(level string) bool { return level == "medium" || level == "high" }
+
 // GapCount counts people with a need in a relationship, and those of them
 // with no open service for it within the radius.
 type GapCount struct {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kith-project/kith"
@@ -138,10 +139,22 @@ func (db *DB) RetentionCandidates(ctx context.Context, a kith.Actor, before time
 	return out, rows.Err()
 }
 
-// noOpenReferral keeps screenings s whose referrals are all final.
-const noOpenReferral = `
+// noOpenReferral keeps screenings s whose referrals are all final: the
+// final states are referral.Final's, written into the statement once.
+var noOpenReferral = `
 	AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = s.site_id AND r.screening_id = s.id
-		AND r.state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated'))`
+		AND r.state NOT IN (` + finalStates() + `))`
+
+// finalStates is referral.Final's states as an SQL list of literals.
+func finalStates() string {
+	var out []string
+	for _, st := range referral.States {
+		if referral.Final(st) {
+			out = append(out, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(out, ", ")
+}
 
 // Redact stores what retention keeps of a screening and clears the free
 // text recorded on its referrals, in one transaction, unless a referral of

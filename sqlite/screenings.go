@@ -15,6 +15,7 @@ import (
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/reports"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -233,7 +234,7 @@ func countScreening(ctx context.Context, tx *sql.Tx, site string, now time.Time,
 		for _, code := range codes {
 			level := res.Relationships[code].Level
 			rels = append(rels, site, period, in.PathwayVersion, in.Arm, code, level)
-			if located && (level == "medium" || level == "high") {
+			if located && reports.IsNeed(level) {
 				gaps = append(gaps, site, period, in.PathwayVersion, in.Arm, code, *in.Location.Latitude, *in.Location.Longitude)
 			}
 		}
