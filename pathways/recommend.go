@@ -116,8 +116,10 @@ func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendati
 				Relationship: offer.Relationship, DistanceKm: c.DistanceKm,
 				PathwayID: ref.PathwayID, PathwayVersion: ref.Version, Arm: ref.Arm,
 			}
-			for _, x := range reasons(c, offer, p, theirs) {
-				rec.Reasons, rec.ReasonKinds = append(rec.Reasons, x.text), append(rec.ReasonKinds, x.kind)
+			why := reasons(c, offer, p, theirs)
+			rec.Reasons, rec.ReasonKinds = make([]string, len(why)), make([]ReasonKind, len(why))
+			for i, x := range why {
+				rec.Reasons[i], rec.ReasonKinds[i] = x.text, x.kind
 			}
 			recs = append(recs, rec)
 		}
@@ -161,7 +163,7 @@ var levelWords = map[string]string{"low": "some", "medium": "clear", "high": "st
 // capacity, language, age, and what in the person's own words it matches.
 func reasons(c *Candidate, o Offer, p Person, theirs map[string]bool) []reason {
 	s := &c.Service
-	var out []reason
+	out := make([]reason, 0, 9)
 	add := func(k ReasonKind, text string) { out = append(out, reason{k, text}) }
 	if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) && levelWords[o.RelationshipLevel] == "" {
 		add(ReasonHelpsWith, fmt.Sprintf("Helps where %s.", strings.ToLower(relationshipLabel(o.Relationship))))
