@@ -9,10 +9,15 @@ const (
 	RoleVisitor   Role = "visitor"   // home-visit staff: screens people
 	RoleNavigator Role = "navigator" // works referrals
 	RoleLead      Role = "lead"      // site admin: directory, pathways, reports, users
+	// RoleSafeguarding is the council's safeguarding officer (the front
+	// door): receives every raised concern and records the council's
+	// decision and outcome.
+	RoleSafeguarding Role = "safeguarding"
 )
 
-// Roles lists every role, lowest first.
-var Roles = []Role{RoleVisitor, RoleNavigator, RoleLead}
+// Roles lists every role, lowest first (the safeguarding officer's is
+// beside the others, not above them).
+var Roles = []Role{RoleVisitor, RoleNavigator, RoleSafeguarding, RoleLead}
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"github.com/kith-project/kith/app"
 	"testing"
 	"time"
 
@@ -17,12 +18,12 @@ func TestApplyRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	final := w.sentReferral(t, "alpha", 0)
-	if _, err := w.app.Transition(w.ctx, nav("alpha"), final.ID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, nil); err != nil {
+	if _, err := w.app.Transition(w.ctx, nav("alpha"), final.ID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, app.Links{}); err != nil {
 		t.Fatal(err)
 	}
 	open := w.sentReferral(t, "alpha", 1)
 	beta := w.sentReferral(t, "beta", 0)
-	if _, err := w.app.Transition(w.ctx, nav("beta"), beta.ID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, nil); err != nil {
+	if _, err := w.app.Transition(w.ctx, nav("beta"), beta.ID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, app.Links{}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := w.app.ApplyRetention(w.ctx); err != nil || n != 0 {

@@ -12,8 +12,9 @@ import (
 // SubmitScreening scores a validated request, locates the person, runs the
 // site's pathway and stores the screening. key (may be empty) makes a
 // retry return the first result (created false). The API and the form both
-// come through here.
-func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screening.Request, key string) (StoredScreening, bool, error) {
+// come through here. A concern it raises is stored with it, and emailed
+// to the site's safeguarding team with the link links.Concern makes.
+func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screening.Request, key string, links Links) (StoredScreening, bool, error) {
 	if err := Authorize(act, Screen); err != nil {
 		return StoredScreening{}, false, err
 	}
@@ -41,7 +42,14 @@ func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screenin
 	if err != nil {
 		return StoredScreening{}, false, err
 	}
-	ns := NewScreening{IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc, Outcome: po}
+	concern, err := ConcernToRaise(res, req)
+	if err != nil {
+		return StoredScreening{}, false, err
+	}
+	if err := a.withTeamMessage(ctx, act.Site, concern, links); err != nil {
+		return StoredScreening{}, false, err
+	}
+	ns := NewScreening{IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc, Outcome: po, Concern: concern}
 	if po != nil {
 		ns.PathwayID, ns.PathwayVersion, ns.Arm = po.PathwayID, po.Version, po.Arm
 	}

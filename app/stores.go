@@ -94,7 +94,10 @@ type PostcodeStore interface {
 // ReferralStore keeps referrals, their history, notes, attempts and tasks.
 type ReferralStore interface {
 	// CreateReferral opens a referral; the store refuses (kith.ECONFLICT)
-	// one whose person neither agreed nor has a best-interest decision.
+	// one whose person neither agreed nor has a best-interest decision
+	// (referral.OpenFrom, against the screening as it is in the
+	// transaction). The screening's concern, if it has one not yet linked
+	// to a referral, is linked to this one.
 	CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error)
 	// Referral reads one referral with everything recorded on it. Timer
 	// and Overdue are left for the caller (see App.withTimer).
@@ -107,7 +110,9 @@ type ReferralStore interface {
 	// Transition applies a referral move (checked by referral.Plan inside
 	// the store's transaction, against the row as it is then) and queues
 	// the messages that go with it.
-	Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error)
+	// An escalation raises raise (with its message) when the screening
+	// has no concern yet; otherwise it returns the concern it has.
+	Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, raise *NewConcern, queue ...Message) (TransitionResult, error)
 	AddNote(ctx context.Context, a kith.Actor, id, note string) error
 	// AddAttempt records a contact attempt; true when it was the third
 	// unanswered one in a row, which raises a welfare check.
@@ -120,10 +125,18 @@ type ReferralStore interface {
 }
 
 // ConcernStore keeps safeguarding concerns and what the council said.
+// A concern is raised in the transaction of what raised it (CreateScreening
+// with NewScreening.Concern, Transition with raise): the store gives it the
+// site's next reference (referral.ConcernReference) and queues its message.
 type ConcernStore interface {
-	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (Concern, error)
-	ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Concern, int, error)
-	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (Concern, error)
+	// Concern reads one concern of a's site and audits the read.
+	Concern(ctx context.Context, a kith.Actor, id string) (referral.Concern, error)
+	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (referral.Concern, error)
+	// ListConcerns lists a's site's concerns, newest first, and audits it.
+	ListConcerns(ctx context.Context, a kith.Actor, f ConcernFilter) ([]referral.Concern, int, error)
+	// RecordConcernOutcome applies referral.Concern.WithOutcome to the
+	// concern as it is in the transaction, and stores it.
+	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error)
 }
 
 // DirectoryStore keeps each site's directory of services.
@@ -157,8 +170,9 @@ type PathwayStore interface {
 // OutboxStore keeps email waiting to be sent.
 type OutboxStore interface {
 	// PendingMessages lists up to limit unsent messages of site (every
-	// site when empty), oldest first, leaving out any already tried
-	// maxAttempts times or more (0: none left out).
+	// site when empty), those tried fewest times first, then oldest,
+	// leaving out any already tried maxAttempts times or more unless they
+	// are UntilSent (0: none left out).
 	PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]Message, error)
 	MarkSent(ctx context.Context, id int64, sendErr error) error
 }
@@ -170,7 +184,9 @@ type ReportStore interface {
 
 // ExportStore reads the rows of the CSV exports and applies retention.
 type ExportStore interface {
-	ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error)
+	// ConcernsRaisedBetween lists the concerns raised in [from, to),
+	// oldest first, for the concerns return.
+	ConcernsRaisedBetween(ctx context.Context, a kith.Actor, from, to time.Time) ([]referral.Concern, error)
 	// ResearchData reads the screenings made in [from, to), oldest first,
 	// each with its referrals, for the research extract.
 	ResearchData(ctx context.Context, a kith.Actor, from, to time.Time) ([]reports.ResearchScreening, error)

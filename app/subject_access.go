@@ -40,7 +40,7 @@ func (a *App) SubjectAccess(ctx context.Context, act kith.Actor, screeningID str
 		refs = append(refs, r)
 	}
 	out["referrals"] = refs
-	mine := []Concern{}
+	mine := []referral.Concern{}
 	switch c, err := a.st.Concerns.ScreeningConcern(ctx, act, screeningID); {
 	case err == nil:
 		mine = append(mine, c)

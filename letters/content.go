@@ -1,6 +1,7 @@
 package letters
 
 import (
+	"github.com/kith-project/kith"
 	"strings"
 	"time"
 )
@@ -296,6 +297,10 @@ func buildConcern(d *document, l Letter) {
 	d.Reference = ref
 	d.Recipient = []text{plain("Adult safeguarding team"), free(l.Site.Name)}
 	d.Meta = []row{dateRow(l.Date), field("Concern reference", free(ref))}
+	if !c.RaisedAt.IsZero() {
+		at := c.RaisedAt.In(kith.London)
+		d.Meta = append(d.Meta, row{Label: "Raised", Value: []text{plain(at.Format("2 January 2006 at 15:04"))}, DateTime: c.RaisedAt.UTC().Format(time.RFC3339)})
+	}
 	if r := oneLine(l.Reference); r != "" && r != ref {
 		d.Meta = append(d.Meta, field("Referral reference", free(r)))
 	}
@@ -321,7 +326,7 @@ func buildConcern(d *document, l Letter) {
 
 	var risks []text
 	for _, code := range c.TypesOfRisk {
-		risks = append(risks, plain(riskLabels[code]+" ("+code+")"))
+		risks = append(risks, plain(riskLabels[code]))
 	}
 	wishes := []block{para(plain("Not recorded."))}
 	if q := quote(l.Wishes); q != nil {
@@ -331,6 +336,8 @@ func buildConcern(d *document, l Letter) {
 		wishes = append(wishes, para(plain("The outcomes they want:")), list(outcomes))
 	}
 	observer := []row{
+		field("Name", orNotRecorded(free(c.Observer.Name))),
+		field("Number to call back", orNotRecorded(phone(c.Observer.Phone))),
 		field("Role", orNotRecorded(free(c.Observer.Role))),
 		field("Organisation", orNotRecorded(free(c.Observer.Organisation))),
 		field("Agency", orNotRecorded(plain(agencyLabels[c.Observer.Agency]))),
@@ -343,8 +350,14 @@ func buildConcern(d *document, l Letter) {
 		team = append(team, join(plain("Email: "), e))
 	}
 
+	doNotContact := []block{para(plain("No one was named."))}
+	if who := oneLine(c.DoNotContact); who != "" {
+		doNotContact = []block{important(plain("Do not contact or tell: "), free(who)),
+			para(plain("They must not be contacted, told or consulted about this concern."))}
+	}
 	d.Sections = []section{
 		{Heading: plain("The person"), Blocks: []block{person}},
+		{Heading: plain("Who must not be contacted"), Blocks: doNotContact},
 		{Heading: plain("Safeguarding action"), Blocks: []block{
 			rows(field("Action", plain(actionLabels[c.Action]))),
 			para(plain("Reasons:")),

@@ -78,8 +78,9 @@ type SafeContact struct {
 	HasDoNotContact bool
 }
 
-// Observer is who raised the concern.
+// Observer is who raised the concern, and how to call them back.
 type Observer struct {
+	Name, Phone        string
 	Role, Organisation string
 	Agency             string // referring agency code, e.g. "fire_service"
 }
@@ -114,6 +115,13 @@ type Concern struct {
 	AbuseBecause        []string // why, in words
 	UnableToProtectSelf string   // yes, no or unsure
 	Observer            Observer
+	// RaisedAt is when the concern was raised (the summary gives the date
+	// and time).
+	RaisedAt time.Time
+	// DoNotContact is who must not be contacted or told, as the visitor
+	// wrote it. Only the concern summary, for the safeguarding team, names
+	// them; the provider and person letters never do.
+	DoNotContact string
 }
 
 // Letter is everything a letter may say. Each kind reads only what it needs:

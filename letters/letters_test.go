@@ -111,7 +111,9 @@ func concernLetter() Letter {
 			AbuseIndicated:      true,
 			AbuseBecause:        []string{"Someone controls who they see (red flag)", "Money problems they cannot explain (red flag)"},
 			UnableToProtectSelf: "unsure",
-			Observer:            Observer{Role: "Home carer", Organisation: "Aire Valley Home Care", Agency: "home_care"},
+			Observer:            Observer{Name: "Sam Carter", Phone: "07700 900456", Role: "Home carer", Organisation: "Aire Valley Home Care", Agency: "home_care"},
+			RaisedAt:            time.Date(2026, 3, 4, 15, 42, 0, 0, time.UTC),
+			DoNotContact:        "Her nephew, Daniel",
 		},
 	}
 }

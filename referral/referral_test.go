@@ -131,6 +131,10 @@ func TestConcernOutcome(t *testing.T) {
 		{"no risk has no outcome", ConcernOutcome{Enquiry: "s42_enquiry", MSPAsked: "dont_know", RiskAssessment: "no_risk_identified_no_action", RiskOutcome: "removed"}, "risk_outcome"},
 		{"instead only without enquiry", ConcernOutcome{Enquiry: "s42_enquiry", Instead: "other_service", MSPAsked: "not_asked", RiskAssessment: "ceased_at_request"}, "instead"},
 		{"unknown enquiry", ConcernOutcome{Enquiry: "maybe"}, "enquiry"},
+		{"s42 under way", ConcernOutcome{Enquiry: "s42_enquiry"}, ""},
+		{"other enquiry under way", ConcernOutcome{Enquiry: "other_enquiry", LocationOfRisk: "own_home"}, ""},
+		{"an outcome needs the risk assessment too", ConcernOutcome{Enquiry: "s42_enquiry", MSPAsked: "not_asked"}, "risk_assessment"},
+		{"a risk outcome needs its assessment", ConcernOutcome{Enquiry: "s42_enquiry", RiskOutcome: "reduced"}, "risk_outcome"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errs := tc.o.Check()

@@ -14,41 +14,24 @@ import (
 	"github.com/kith-project/kith/reports"
 )
 
-// ConcernReturnRows are the site's concerns in the Safeguarding Adults
-// Collection's terms, one row each, for the annual return.
-func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error) {
-	rows, err := db.read.QueryContext(ctx, concernColumns+` WHERE site_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at`, a.Site, fmtTime(from), fmtTime(to))
+// ConcernsRaisedBetween lists the site's concerns raised in [from, to),
+// oldest first, for the concerns return.
+func (db *DB) ConcernsRaisedBetween(ctx context.Context, a kith.Actor, from, to time.Time) ([]referral.Concern, error) {
+	rows, err := db.read.QueryContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at, c.id`,
+		a.Site, fmtTime(from), fmtTime(to))
 	if err != nil {
 		return nil, fmt.Errorf("concern export: %w", err)
 	}
 	defer rows.Close()
-	out := [][]string{{"reference", "raised_on", "types_of_risk", "location_of_risk", "source_of_risk", "enquiry", "instead_of_enquiry",
-		"msp_desired_outcomes_asked", "msp_achieved", "risk_assessment", "risk_outcome", "still_to_complete"}}
+	var out []referral.Concern
 	for rows.Next() {
 		c, err := scanConcern(rows)
 		if err != nil {
 			return nil, err
 		}
-		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", "", ""}
-		if o := c.Outcome; o != nil {
-			row[5], row[6], row[7], row[8], row[9], row[10] = o.Enquiry, o.Instead, o.MSPAsked, o.MSPAchieved, o.RiskAssessment, o.RiskOutcome
-		}
-		// Location and source are never invented: the row says which the
-		// safeguarding team has still to complete.
-		var missing []string
-		if c.LocationOfRisk == "" {
-			missing = append(missing, "location_of_risk")
-		}
-		if c.SourceOfRisk == "" {
-			missing = append(missing, "source_of_risk")
-		}
-		row[11] = strings.Join(missing, ";")
-		out = append(out, row)
+		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, db.AuditRead(ctx, a, "export:concerns", "")
+	return out, rows.Err()
 }
 
 // ResearchData reads what the research extract is made of: the site's
@@ -156,10 +139,22 @@ func (db *DB) RetentionCandidates(ctx context.Context, a kith.Actor, before time
 	return out, rows.Err()
 }
 
-// noOpenReferral keeps screenings s whose referrals are all final.
-const noOpenReferral = `
+// noOpenReferral keeps screenings s whose referrals are all final: the
+// final states are referral.Final's, written into the statement once.
+var noOpenReferral = `
 	AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = s.site_id AND r.screening_id = s.id
-		AND r.state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated'))`
+		AND r.state NOT IN (` + finalStates() + `))`
+
+// finalStates is referral.Final's states as an SQL list of literals.
+func finalStates() string {
+	var out []string
+	for _, st := range referral.States {
+		if referral.Final(st) {
+			out = append(out, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(out, ", ")
+}
 
 // Redact stores what retention keeps of a screening and clears the free
 // text recorded on its referrals, in one transaction, unless a referral of

@@ -86,7 +86,7 @@ func (s *Server) listAudit(c echo.Context) error {
 }
 
 type createTokenRequest struct {
-	Role kith.Role `json:"role" validate:"required,oneof=visitor navigator lead"`
+	Role kith.Role `json:"role" validate:"required,oneof=visitor navigator safeguarding lead"`
 	Name string    `json:"name" validate:"max=200"`
 }
 
@@ -132,7 +132,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 
 type createUserRequest struct {
 	Email    string    `json:"email" validate:"required,email,max=200"`
-	Role     kith.Role `json:"role" validate:"required,oneof=visitor navigator lead"`
+	Role     kith.Role `json:"role" validate:"required,oneof=visitor navigator safeguarding lead"`
 	Password string    `json:"password" validate:"required"`
 }
 

@@ -55,7 +55,7 @@ var minRole = map[string]string{
 	"GET /api/v1/screenings/{id}/recommendations":     "navigator",
 	"GET /api/v1/outbox":                              "lead",
 	"GET /api/v1/concerns":                            "navigator",
-	"POST /api/v1/concerns/{id}/outcome":              "lead",
+	"POST /api/v1/concerns/{id}/outcome":              "lead", // and the safeguarding role (TestConcernRoles)
 	"GET /api/v1/reports/summary":                     "lead",
 	"GET /api/v1/exports/concerns.csv":                "lead",
 	"GET /api/v1/exports/research.csv":                "lead",
@@ -186,6 +186,11 @@ var pageRole = map[string]string{
 	"GET /oruk/{site}/taxonomies": "public", "GET /oruk/{site}/taxonomy_terms": "public",
 	"GET /reports": "lead", "GET /reports/{table}": "lead",
 	"GET /screenings/to-check": "navigator", "POST /screenings/{id}/review": "navigator",
+	// The safeguarding front door: the concerns pages are the safeguarding
+	// role's and the lead's (the role is beside the others, not in their
+	// order: TestBrowserConcernFrontDoor signs in as an officer).
+	"GET /concerns": "lead", "GET /concerns/{id}": "lead", "POST /concerns/{id}": "lead", "GET /concerns/{id}/{file}": "lead",
+	"GET /concerns-raised": "visitor", "GET /concern-summary/{token}": "link", "GET /concern-summary/{token}/summary.pdf": "link",
 }
 
 // TestPageAuthorisationMatrix opens every page route signed out and as each

@@ -406,3 +406,31 @@ func TestBrowserNavigatorChecksAMarkedScreening(t *testing.T) {
 		t.Errorf("the checked screening is still listed: %s", body)
 	}
 }
+
+// The visitor's own details are remembered on the phone for them, shown
+// for confirmation on the next screening, and never offered to someone
+// else signing in on the same phone.
+func TestBrowserVisitorDetailsRemembered(t *testing.T) {
+	e := browserEnv(t)
+	e.user("alpha", "second@example.org", kith.RoleVisitor, "a long password")
+	ctx := newBrowser(t, 360, 740)
+	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	v := &visit{t: t, ctx: ctx}
+	v.routine("Ada Remembered")
+	v.tap(`#check-answers button[value="change:agreement"]`)
+	v.fill("#observer-name", "Sam Carter")
+	v.fill("#observer-role", "Home carer")
+	v.next("agreement")
+	v.submit()
+	do(t, ctx, chromedp.WaitVisible("#next-step-heading"), chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	if got := evalJS[string](t, ctx, `document.getElementById("observer-name").value + "/" + document.getElementById("observer-role").value + "/" + document.getElementById("about-you-remembered").hidden`); got != "Sam Carter/Home carer/false" {
+		t.Errorf("remembered details: %q", got)
+	}
+	do(t, ctx, chromedp.Click(`form[action="/sign-out"] button`), chromedp.WaitVisible("#email"))
+	browserSignIn(t, ctx, e.URL, "second@example.org", "a long password")
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	if got := evalJS[string](t, ctx, `document.getElementById("observer-name").value + document.getElementById("observer-role").value`); got != "" {
+		t.Errorf("another visitor is offered %q", got)
+	}
+}

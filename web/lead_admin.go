@@ -22,6 +22,7 @@ const (
 var roleOptions = [][2]string{
 	{string(kith.RoleVisitor), "Visitor: screens people during home visits"},
 	{string(kith.RoleNavigator), "Navigator: works referrals and the directory search"},
+	{string(kith.RoleSafeguarding), "Safeguarding officer: receives every raised concern and records the council's decision and outcome"},
 	{string(kith.RoleLead), "Lead: everything, including the directory, pathways, reports and these pages"},
 }
 

@@ -170,6 +170,7 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 		// As the safeguarding team has them now: what the visitor gave, or
 		// what the team completed.
 		l.Concern.LocationOfRisk, l.Concern.SourceOfRisk = con.LocationOfRisk, con.SourceOfRisk
+		l.Concern.RaisedAt = con.CreatedAt
 	}
 	return l, nil
 }
@@ -203,7 +204,10 @@ func concernForLetter(ref string, res *screening.Result, req *screening.Request)
 		c.Routes = append(c.Routes, r.Step)
 	}
 	if o := req.Observer; o != nil {
-		c.Observer = letters.Observer{Role: o.Role, Organisation: o.Organisation, Agency: o.Agency}
+		c.Observer = letters.Observer{Name: o.Name, Phone: o.Phone, Role: o.Role, Organisation: o.Organisation, Agency: o.Agency}
+	}
+	if req.SafeContact != nil {
+		c.DoNotContact = req.SafeContact.DoNotContact
 	}
 	return c
 }

@@ -205,14 +205,15 @@ func (s *Server) rateLimitAPI(next echo.HandlerFunc) echo.HandlerFunc {
 
 // allow lets through callers the application's policy gives p; others
 // get 403 (401 without a caller) before their request is parsed.
-func allow(p app.Permission) echo.MiddlewareFunc {
+// With more than one permission, any of them will do.
+func allow(ps ...app.Permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			a, ok := c.Get(ctxActor).(kith.Actor)
 			if !ok {
 				return kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 			}
-			if err := app.Authorize(a, p); err != nil {
+			if err := app.AuthorizeAny(a, ps...); err != nil {
 				return err
 			}
 			return next(c)
@@ -230,4 +231,8 @@ var (
 	visitorUp   = allow(app.Screen)
 	navigatorUp = allow(app.Navigate)
 	leadOnly    = allow(app.Administer)
+	// safeguardingUp: the council's safeguarding officers and leads.
+	safeguardingUp = allow(app.Safeguard)
+	// concernReaders: those who read the list of concerns (the API's).
+	concernReaders = allow(app.Navigate, app.Safeguard)
 )

@@ -31,10 +31,14 @@ func (s *Server) providerLink(c echo.Context, site, referralID string) (string, 
 	return s.baseURL(c) + "/provider/" + tok, nil
 }
 
-// linkFor makes the signed link to a referral for its provider, when the
-// application asks for it.
-func (s *Server) linkFor(c echo.Context, referralID string) func() (string, error) {
-	return func() (string, error) { return s.providerLink(c, actor(c).Site, referralID) }
+// linkFor makes the signed links a move of a referral may send: the
+// provider's, and the safeguarding team's to a concern an escalation
+// raises, when the application asks for them.
+func (s *Server) linkFor(c echo.Context, referralID string) app.Links {
+	return app.Links{
+		Provider: func() (string, error) { return s.providerLink(c, actor(c).Site, referralID) },
+		Concern:  s.concernLinkFor(c),
+	}
 }
 
 // providerView is all a provider sees: never safeguarding details, and

@@ -74,14 +74,18 @@ func (s *Server) routes() {
 	authed.POST("/screenings/:id/best-interest", s.recordBestInterest, navigatorUp)
 	authed.GET("/screenings/:id/recommendations", s.screeningRecommendations, navigatorUp)
 	authed.GET("/outbox", s.listOutbox, leadOnly)
-	authed.GET("/concerns", s.listConcerns, navigatorUp)
 	authed.GET("/reports/summary", s.getSummary, leadOnly)
 	authed.GET("/exports/concerns.csv", s.exportConcerns, leadOnly)
 	authed.GET("/exports/research.csv", s.exportResearch, leadOnly)
 	authed.GET("/screenings/:id/subject-access", s.subjectAccess, leadOnly)
 	authed.GET("/screenings/:id/subject-access.pdf", s.subjectAccess, leadOnly)
 	authed.GET("/screenings/:id/subject-access.html", s.subjectAccess, leadOnly)
-	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
+
+	// The safeguarding front door (issue 16, items 5 and 6): the concerns
+	// for safeguarding officers and leads, the council's decision, the
+	// team's signed link to a concern summary, and the visitor's own page.
+	authed.GET("/concerns", s.listConcerns, concernReaders)
+	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, safeguardingUp)
 
 	// The open Open Referral UK feed: no token, read-only, any origin.
 	oruk := e.Group("/oruk/:site", middleware.CORSWithConfig(middleware.CORSConfig{
@@ -152,4 +156,13 @@ func (s *Server) routes() {
 	pages.POST("/provider/:token", s.providerAnswer)
 	pages.GET("/confirm/:token", s.confirmServicePage)
 	pages.POST("/confirm/:token", s.confirmService)
+
+	// The safeguarding front door (issue 16, items 5 and 6).
+	pages.GET("/concerns", s.concernsPage, s.signedIn, safeguardingUp)
+	pages.GET("/concerns/:id", s.concernPage, s.signedIn, safeguardingUp)
+	pages.POST("/concerns/:id", s.recordConcernDecision, s.signedIn, safeguardingUp)
+	pages.GET("/concerns/:id/:file", s.concernSummary, s.signedIn, safeguardingUp)
+	pages.GET("/concerns-raised", s.raisedConcernsPage, s.signedIn, visitorUp)
+	pages.GET("/concern-summary/:token", s.concernLinkSummary)
+	pages.GET("/concern-summary/:token/summary.pdf", s.concernLinkSummary)
 }

@@ -338,7 +338,7 @@ func fieldLabel(field string) string {
 		"s42.visitor_concerned": "Your own concern", "s42.own_organisation_implicated": "Your own organisation involved",
 		"s42.location_of_risk": "Where the harm happens", "s42.source_of_risk": "Who may be causing the harm", "s42.dash_risk": "Domestic abuse risk assessment",
 		"discloses_abuse_types": "Kinds of harm they describe", "safe_contact": "Safe contact", "seen_alone": "Seen alone",
-		"wishes": "What the person wants", "observer.agency": "Your organisation type", "indicators": "What you noticed",
+		"wishes": "What the person wants", "observer.agency": "Your organisation type", "observer.name": "Your name", "observer.phone": "Your phone number", "indicators": "What you noticed",
 	}
 	if l, ok := labels[field]; ok {
 		return l
@@ -455,7 +455,8 @@ func requestFromForm(f formState) (*screening.Request, []kith.FieldError) {
 			req.DesiredOutcomes = append(req.DesiredOutcomes, v)
 		}
 	}
-	if o := (screening.Observer{Role: f.Get("observer.role"), Organisation: f.Get("observer.organisation"), Agency: f.Get("observer.agency")}); o != (screening.Observer{}) {
+	if o := (screening.Observer{Name: strings.TrimSpace(f.Get("observer.name")), Phone: strings.TrimSpace(f.Get("observer.phone")),
+		Role: f.Get("observer.role"), Organisation: f.Get("observer.organisation"), Agency: f.Get("observer.agency")}); o != (screening.Observer{}) {
 		req.Observer = &o
 	}
 	req.Instruments = instrumentsFromForm(f)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
@@ -61,6 +62,8 @@ var templateFuncs = template.FuncMap{
 	// required is the message for a required question left blank.
 	"required": requiredMessage,
 	"lower":    strings.ToLower,
+	// londonTime is a time as people in England read it.
+	"londonTime": func(t time.Time) string { return t.In(kith.London).Format("2 January 2006 at 15:04") },
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0
@@ -116,7 +119,9 @@ var sitePages = []struct {
 	perm        app.Permission
 }{
 	{"/screen", "Screen a person", app.Screen},
+	{"/concerns-raised", "Concerns you raised", app.Screen},
 	{"/worklist", "Worklist", app.Navigate},
+	{"/concerns", "Concerns", app.Safeguard},
 	{"/directory", "Directory", app.Navigate},
 	{"/screenings/to-check", "Screenings to check", app.Navigate},
 	{"/reports", "Reports", app.Administer},

@@ -124,19 +124,6 @@ func testHealth(t *testing.T, f *fixture) {
 	}
 }
 
-func testLock(t *testing.T, f *fixture) {
-	release, ok, err := f.st.Lock.TryLock(f.ctx, "job:test", time.Minute)
-	if err != nil || !ok {
-		t.Fatalf("take a free lock: %v %v", ok, err)
-	}
-	release()
-	release, ok, err = f.st.Lock.TryLock(f.ctx, "job:test", time.Minute)
-	if err != nil || !ok {
-		t.Fatalf("take a released lock: %v %v", ok, err)
-	}
-	release()
-}
-
 func testPostcodes(t *testing.T, f *fixture) {
 	_, _, ok, err := f.st.Postcodes.LocatePostcode(f.ctx, "ZZ99 9ZZ")
 	if err != nil || ok {

@@ -39,7 +39,7 @@ func testRetention(t *testing.T, f *fixture) {
 	}
 	open, openID := f.referral(t, minimal, 0)
 	closed, closedID := f.referral(t, minimal, 1)
-	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"})
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, nil)
 	must(t, "withdraw", err)
 	must(t, "note", f.st.Referrals.AddNote(f.ctx, f.nav, closedID, "Ada said her son visits on Sundays"))
 	before := time.Now().UTC().Add(time.Hour)
@@ -67,4 +67,28 @@ func testRetention(t *testing.T, f *fixture) {
 	if req, _ := f.st.Screenings.ScreeningRequest(f.ctx, f.lead, open.ID); req.Person.Name != "Ada Example" {
 		t.Fatalf("the screening with an open referral (%s) was redacted", openID)
 	}
+}
+
+// testLock: a job's lock is held by one taking at a time and given back on
+// release; a backend shared by processes must hold it across them too
+// (sqlite's TestTwoStoresShareJobLocks shows it with two stores).
+func testLock(t *testing.T, f *fixture) {
+	release, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("take: %v %v", ok, err)
+	}
+	if _, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute); err != nil || ok {
+		t.Fatalf("a held lock was taken again: %v %v", ok, err)
+	}
+	other, ok, err := f.st.Lock.TryLock(f.ctx, "job:another", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("another job's lock: %v %v", ok, err)
+	}
+	other()
+	release()
+	again, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("after release: %v %v", ok, err)
+	}
+	again()
 }

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Referrals", testReferrals},
 		{"ReferralWorklist", testWorklist},
 		{"Concerns", testConcerns},
+		{"Escalation", testEscalation},
 		{"Outbox", testOutbox},
 		{"Reports", testReports},
 		{"Retention", testRetention},
@@ -134,7 +135,9 @@ func newScreening(t *testing.T, body, key string) app.NewScreening {
 	if len(hash) > 32 {
 		hash = hash[:32]
 	}
-	return app.NewScreening{IdempotencyKey: key, RequestHash: hash, Request: &req, Result: res, Location: app.Location{Source: "unknown"}}
+	concern, err := app.ConcernToRaise(res, &req)
+	must(t, "concern to raise", err)
+	return app.NewScreening{IdempotencyKey: key, RequestHash: hash, Request: &req, Result: res, Location: app.Location{Source: "unknown"}, Concern: concern}
 }
 
 // screen stores a screening made by the visitor and returns it.

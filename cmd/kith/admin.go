@@ -155,7 +155,7 @@ func runUserCreate(ctx context.Context, args []string, getenv func(string) strin
 	fs, dbPath := newFlags("user create", stderr, getenv)
 	site := fs.String("site", "", "the site the person works for")
 	email := fs.String("email", "", "their email address, used to sign in")
-	role := fs.String("role", "", "visitor, navigator or lead")
+	role := fs.String("role", "", "visitor, navigator, safeguarding or lead")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func runUserCreate(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	if !kith.Role(*role).Valid() {
-		return fmt.Errorf("user create: --role must be visitor, navigator or lead")
+		return fmt.Errorf("user create: --role must be visitor, navigator, safeguarding or lead")
 	}
 	if !strings.Contains(*email, "@") || len(*email) > 200 {
 		return fmt.Errorf("user create: --email must be an email address")
@@ -233,7 +233,7 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 func runTokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("token create", stderr, getenv)
 	site := fs.String("site", "", "the site the token acts for")
-	role := fs.String("role", "", "visitor, navigator or lead")
+	role := fs.String("role", "", "visitor, navigator, safeguarding or lead")
 	name := fs.String("name", "", "what the token is for")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -242,7 +242,7 @@ func runTokenCreate(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	if !kith.Role(*role).Valid() {
-		return fmt.Errorf("token create: --role must be visitor, navigator or lead")
+		return fmt.Errorf("token create: --role must be visitor, navigator, safeguarding or lead")
 	}
 	db, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {

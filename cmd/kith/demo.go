@@ -27,6 +27,7 @@ var demoUsers = []struct {
 }{
 	{"visitor@demo.kith.example", kith.RoleVisitor},
 	{"navigator@demo.kith.example", kith.RoleNavigator},
+	{"officer@demo.kith.example", kith.RoleSafeguarding},
 	{"lead@demo.kith.example", kith.RoleLead},
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/sqlite"
 )
 
@@ -260,6 +261,23 @@ func TestDemoSignIn(t *testing.T) {
 	for _, u := range demoUsers {
 		if _, _, err := d.Credentials(context.Background(), u.email); err != nil {
 			t.Fatalf("demo user %s: %v", u.email, err)
+		}
+	}
+}
+
+// Without KITH_SMTP_ADDR there is no outbox job. A nil *mail.SMTP passed
+// as a mail.Sender is not a nil interface: the job ran, and the first
+// message in the outbox (a concern's, for the demo site's safeguarding
+// team) crashed the service with a nil pointer.
+func TestNoSMTPMeansNoOutboxJob(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, j := range serveJobs(app.New(db.Stores(), app.Options{}), nil) {
+		if j.Name == "outbox" {
+			t.Fatal("an outbox job runs with no SMTP sender")
 		}
 	}
 }

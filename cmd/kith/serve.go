@@ -72,12 +72,20 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if sender == nil {
 		log.Info("no KITH_SMTP_ADDR: email waits in the outbox (GET /api/v1/outbox)")
 	}
-	for _, j := range application.Jobs(sender) {
+	for _, j := range serveJobs(application, sender) {
 		go application.RunJob(ctx, j)
 	}
 	srv.SetReady()
 	log.Info("listening", "addr", ln.Addr().String(), "demo", *demo)
 	return srv.Serve(ctx, ln, 20*time.Second)
+}
+
+// serveJobs are the service's jobs: the outbox only with an SMTP sender.
+func serveJobs(application *app.App, sender *mail.SMTP) []app.Job {
+	if sender == nil {
+		return application.Jobs(nil) // a nil *SMTP in the interface is not nil
+	}
+	return application.Jobs(sender)
 }
 
 func envOr(getenv func(string) string, key, def string) string {
