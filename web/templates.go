@@ -59,6 +59,13 @@ var templateFuncs = template.FuncMap{
 		return m
 	},
 	"add": func(a, b int) int { return a + b },
+	// roleWords is a role as a person is called by it.
+	"roleWords": func(r kith.Role) string {
+		if r == kith.RoleSafeguarding {
+			return "safeguarding officer"
+		}
+		return string(r)
+	},
 	// londonTime is a time as people in England read it.
 	"londonTime": func(t time.Time) string { return t.In(kith.London).Format("2 January 2006 at 15:04") },
 	"deref": func(p *float64) float64 {
