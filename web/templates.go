@@ -62,6 +62,13 @@ var templateFuncs = template.FuncMap{
 	// required is the message for a required question left blank.
 	"required": requiredMessage,
 	"lower":    strings.ToLower,
+	// roleWords is a role as a person is called by it.
+	"roleWords": func(r kith.Role) string {
+		if r == kith.RoleSafeguarding {
+			return "safeguarding officer"
+		}
+		return string(r)
+	},
 	// londonTime is a time as people in England read it.
 	"londonTime": func(t time.Time) string { return t.In(kith.London).Format("2 January 2006 at 15:04") },
 	"deref": func(p *float64) float64 {
