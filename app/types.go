@@ -26,12 +26,9 @@ type Message struct {
 	Attempts   int        `json:"attempts"`
 }
 
-// BestInterest is a navigator's recorded best-interest decision.
-type BestInterest struct {
-	Decision   string `json:"decision" validate:"required,oneof=refer do_not_refer"`
-	StepsTaken string `json:"steps_taken" validate:"required,max=5000"`
-	Advocate   string `json:"advocate" validate:"max=200"`
-}
+// BestInterest is a navigator's recorded best-interest decision (the rule
+// of when one may be made is referral.CheckBestInterest).
+type BestInterest = referral.BestInterest
 
 // PathwaySummary is one row of the pathway list.
 type PathwaySummary struct {

@@ -114,9 +114,11 @@ type Opening struct {
 }
 
 // OpenFrom decides whether a referral may be made from a screening: the person
-// agreed to one, or a navigator recorded a best-interest decision to refer.
-func OpenFrom(first *screening.Result, bestInterestRefers bool) (Opening, error) {
-	if first.Consent.Refer != screening.Yes && !bestInterestRefers {
+// agreed to one, or, where their capacity to decide is in doubt, a navigator
+// recorded a best-interest decision to refer. A capacitous refusal is never
+// overridden, whatever was recorded.
+func OpenFrom(first *screening.Result, req *screening.Request, bestInterestRefers bool) (Opening, error) {
+	if first.Consent.Refer != screening.Yes && (!bestInterestRefers || AgreementOf(req) != CapacityInDoubt) {
 		return Opening{}, &kith.Error{Code: kith.ECONFLICT, Message: "The person has not agreed to a referral. A navigator may record a best-interest decision first.",
 			Fields: []kith.FieldError{{Field: "screening_id", Message: "the person has not agreed to a referral"}}}
 	}

@@ -76,7 +76,7 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
 	var id string
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, _, err := loadScreening(ctx, tx, a.Site, screeningID)
+		res, req, err := loadScreening(ctx, tx, a.Site, screeningID)
 		if err != nil {
 			return err
 		}
@@ -84,7 +84,7 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 		if err != nil {
 			return err
 		}
-		o, err := referral.OpenFrom(res, bi)
+		o, err := referral.OpenFrom(res, req, bi)
 		if err != nil {
 			return err
 		}
