@@ -163,7 +163,7 @@ func TestBestInterestAllowsReferralWithoutConsent(t *testing.T) {
 	wantProblem(t, e.do("GET", "/api/v1/screenings/"+s["id"].(string)+"/recommendations", nav, nil), 409, "")
 	wantProblem(t, e.do("POST", "/api/v1/screenings/"+s["id"].(string)+"/best-interest", nav, map[string]any{"decision": "refer"}), 422, "steps_taken")
 	if r := e.do("POST", "/api/v1/screenings/"+s["id"].(string)+"/best-interest", nav, map[string]any{"decision": "refer",
-		"doubt": "She could not hold on to what the service is from one visit to the next.",
+		"doubt":       "She could not hold on to what the service is from one visit to the next.",
 		"steps_taken": "Explained with pictures over two visits; her daughter helped.", "consulted": "Her daughter and her GP", "advocate": "Independent Voice Advocacy"}); r.Status != 204 {
 		t.Fatalf("best interest: %d %s", r.Status, r.Body)
 	}
