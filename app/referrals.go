@@ -214,8 +214,8 @@ func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (ProviderCop
 			out.Phone = p.Phone
 		}
 	}
-	if st.Consent.Share == screening.Yes {
-		out.Wishes = req.Wishes
+	if out.Wishes, err = a.sharedWords(ctx, act, r.ScreeningID, st.Consent.Share, req.Wishes); err != nil {
+		return ProviderCopy{}, err
 	}
 	return out, nil
 }

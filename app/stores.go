@@ -84,6 +84,19 @@ type ScreeningStore interface {
 	NextAllocation(ctx context.Context, site string) (int64, error)
 	RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error
 	BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error)
+	// BestInterest reads the decision recorded for a screening (false when
+	// none is) and audits the read.
+	BestInterest(ctx context.Context, a kith.Actor, screeningID string) (BestInterest, bool, error)
+	// WaitingScreenings lists, oldest first, the screenings of a's site
+	// with no referral yet where the person agreed to one, or their
+	// capacity to decide is in doubt and no decision against referring is
+	// recorded; it audits the listing.
+	WaitingScreenings(ctx context.Context, a kith.Actor, p kith.Page) ([]WaitingScreening, int, error)
+	// SetSharedWords stores what the navigator agreed to share with the
+	// provider in place of the words the visitor wrote down.
+	SetSharedWords(ctx context.Context, a kith.Actor, screeningID, words string) error
+	// SharedWords reads them (false when the navigator set none).
+	SharedWords(ctx context.Context, a kith.Actor, screeningID string) (string, bool, error)
 }
 
 // PostcodeStore locates postcodes (their centroids).

@@ -109,3 +109,17 @@ func doNotContact(req *screening.Request) string {
 	}
 	return strings.TrimSpace(req.SafeContact.DoNotContact)
 }
+
+// WordsToShare is what of the person's own words a provider may see: none
+// unless they agreed to share; otherwise what the navigator agreed with them
+// (edited, when the navigator set it, even to nothing), else what the
+// visitor wrote down.
+func WordsToShare(share, recorded, edited string, wasEdited bool) string {
+	if share != screening.Yes {
+		return ""
+	}
+	if wasEdited {
+		return edited
+	}
+	return recorded
+}

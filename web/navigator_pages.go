@@ -49,6 +49,7 @@ type referralPageView struct {
 	Reasons     []string
 	Results     []string
 	Recs        []recommendationView
+	Contact     contactView
 }
 
 func (s *Server) referralPage(c echo.Context) error {
@@ -68,6 +69,11 @@ func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError
 	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: referral.AttemptResults}
 	if st, err := s.app.Screening(ctx, actor(c), r.ScreeningID); err == nil {
 		v.Recs = newResultView(st).RecommendationViews
+		req, err := s.app.ScreeningRequest(ctx, actor(c), r.ScreeningID)
+		if err != nil {
+			return err
+		}
+		v.Contact = newContactView(req, st.SafeContact)
 	} else if kith.ErrorCode(err) != kith.ENOTFOUND {
 		return err
 	}

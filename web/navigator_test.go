@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/kith-project/kith"
@@ -21,3 +24,78 @@ func TestBestInterestNeverOverridesACapacitousNo(t *testing.T) {
 		"doubt": "She seemed confused", "steps_taken": "none", "consulted": "her neighbour"}), 409, "decision")
 	wantProblem(t, e.do("POST", "/api/v1/referrals", nav, map[string]any{"screening_id": id, "service_id": svc}), 409, "")
 }
+
+// pageCSRF reads the CSRF token from a page.
+func pageCSRF(t *testing.T, r response) string {
+	t.Helper()
+	m := csrfRe.FindSubmatch(r.Body)
+	if m == nil {
+		t.Fatalf("no CSRF field: %d %s", r.Status, r.Body)
+	}
+	return string(m[1])
+}
+
+// A navigator finds a screening waiting, changes what will be shared and
+// makes the referral from the pages, choosing a recommended service by its
+// button; the provider then sees the words as the navigator left them.
+func TestNavigatorMakesAReferralFromTheWaitingPage(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	e.user("alpha", "nav@example.org", kith.RoleNavigator, "a long password")
+	visitor := e.token("alpha", kith.RoleVisitor)
+	s := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", map[string]any{"wishes": "Someone to talk to. My nephew Darren takes my pension.",
+		"safe_contact": map[string]any{"phone": "yes", "post": "no", "do_not_contact": "Darren"}})).JSON(t)
+	id := s["id"].(string)
+	c := browser(t)
+	signIn(t, e, c, "nav@example.org", "a long password")
+	list := doWith(t, c, "GET", e.URL+"/navigator/screenings", "", nil)
+	if list.Status != 200 || !strings.Contains(string(list.Body), "/navigator/screenings/"+id) || !strings.Contains(string(list.Body), "Agreed to a referral") {
+		t.Fatalf("waiting list: %d %s", list.Status, list.Body)
+	}
+	page := doWith(t, c, "GET", e.URL+"/navigator/screenings/"+id, "", nil)
+	body := string(page.Body)
+	for _, want := range []string{"Do not contact or tell Darren", "Refer to ", "My nephew Darren takes my pension", "Do not write to their home"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("screening page lacks %q: %s", want, body)
+		}
+	}
+	csrf := pageCSRF(t, page)
+	if r := postForm(t, c, e.URL+"/navigator/screenings/"+id, url.Values{"_csrf": {csrf}, "action": {"words"}, "shared_words": {strings.Repeat("x", 5001)}}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), "at most 5,000 characters") {
+		t.Fatalf("too long: %d", r.Status)
+	}
+	if r := postForm(t, c, e.URL+"/navigator/screenings/"+id, url.Values{"_csrf": {csrf}, "action": {"words"}, "shared_words": {"Someone to talk to on Sundays."}}); r.Status != 303 {
+		t.Fatalf("save words: %d %s", r.Status, r.Body)
+	}
+	svc := serviceButtonRe.FindStringSubmatch(string(doWith(t, c, "GET", e.URL+"/navigator/screenings/"+id, "", nil).Body))
+	if svc == nil {
+		t.Fatal("no service to refer to")
+	}
+	r := postForm(t, c, e.URL+"/navigator/screenings/"+id, url.Values{"_csrf": {csrf}, "action": {"refer"}, "service_id": {svc[1]}})
+	if r.Status != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/referrals/") {
+		t.Fatalf("make referral: %d %s", r.Status, r.Body)
+	}
+	refID := strings.TrimPrefix(r.Header.Get("Location"), "/referrals/")
+	if rp := doWith(t, c, "GET", e.URL+"/referrals/"+refID, "", nil); rp.Status != 200 || !strings.Contains(string(rp.Body), "Do not contact or tell Darren") {
+		t.Fatalf("referral page: %d %s", rp.Status, rp.Body)
+	}
+	// The provider sees the words as the navigator left them, and not Darren.
+	nav := e.token("alpha", kith.RoleNavigator)
+	send(t, e, nav, refID)
+	got := e.do("GET", "/api/v1/referrals/"+refID, nav, nil).JSON(t)
+	link := providerRe.FindString(got["provider_url"].(string))
+	pp := string(doWith(t, browser(t), "GET", e.URL+link, "", nil).Body)
+	if !strings.Contains(pp, "Someone to talk to on Sundays.") || strings.Contains(pp, "Darren") || strings.Contains(pp, "pension") {
+		t.Fatalf("provider page: %s", pp)
+	}
+	list = doWith(t, c, "GET", e.URL+"/navigator/screenings", "", nil)
+	if strings.Contains(string(list.Body), "/navigator/screenings/"+id) {
+		t.Fatal("a screening with a referral is still waiting")
+	}
+	// A service that is not in the directory is an error on the page, not a 500.
+	if r := postForm(t, c, e.URL+"/navigator/screenings/"+id, url.Values{"_csrf": {csrf}, "action": {"refer"}, "service_id": {"nope"}}); r.Status != 422 {
+		t.Fatalf("unknown service: %d", r.Status)
+	}
+}
+
+var serviceButtonRe = regexp.MustCompile(`name="service_id" value="([^"]+)"`)

@@ -146,6 +146,13 @@ func (s *Server) routes() {
 	pages.GET("/lead/audit", s.leadAuditPage, s.signedIn, leadOnly)
 	pages.GET("/lead/settings", s.leadSettingsPage, s.signedIn, leadOnly)
 	pages.POST("/lead/settings", s.leadSaveSettings, s.signedIn, leadOnly)
+
+	// The navigator's journey (issue 16): screenings waiting for a
+	// referral, moves, reassignment and the provider's short code.
+	pages.GET("/navigator/screenings", s.waitingPage, s.signedIn, navigatorUp)
+	pages.GET("/navigator/screenings/:id", s.navScreeningPage, s.signedIn, navigatorUp)
+	pages.POST("/navigator/screenings/:id", s.navScreeningAction, s.signedIn, navigatorUp)
+
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)
 	pages.GET("/confirm/:token", s.confirmServicePage)

@@ -113,6 +113,7 @@ var sitePages = []struct {
 	perm        app.Permission
 }{
 	{"/screen", "Screen a person", app.Screen},
+	{"/navigator/screenings", "Waiting", app.Navigate},
 	{"/worklist", "Worklist", app.Navigate},
 	{"/directory", "Directory", app.Navigate},
 	{"/reports", "Reports", app.Administer},

@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Outbox", testOutbox},
 		{"Reports", testReports},
 		{"Retention", testRetention},
+		{"WaitingScreenings", testWaitingScreenings},
+		{"SharedWords", testSharedWords},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
