@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
-	
+
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
