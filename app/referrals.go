@@ -87,6 +87,11 @@ func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m refer
 	if err := Authorize(act, Navigate); err != nil {
 		return TransitionResult{}, err
 	}
+	if m.To == referral.Assigned && m.Assignee != "" && m.Assignee != act.Ref() {
+		if err := a.colleague(ctx, act, m.Assignee); err != nil {
+			return TransitionResult{}, err
+		}
+	}
 	var queue []Message
 	if m.To == referral.Sent {
 		msg, ok, err := a.providerMessage(ctx, act, id, providerLink)

@@ -35,6 +35,10 @@ type UserStore interface {
 	Credentials(ctx context.Context, email string) (kith.User, string, error)
 	ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.User, int, error)
 	DisableUser(ctx context.Context, a kith.Actor, id int64) error
+	// SetDisplayName sets how a user of a's site is shown to colleagues.
+	SetDisplayName(ctx context.Context, a kith.Actor, id int64, name string) error
+	// People lists every user the site has had, disabled ones too, by name.
+	People(ctx context.Context, site string) ([]Person, error)
 }
 
 // TokenStore keeps API tokens (only a hash of each secret).
@@ -128,6 +132,14 @@ type ReferralStore interface {
 	// SentReferrals lists every site's referrals waiting on a provider,
 	// with their sites, for the timers.
 	SentReferrals(ctx context.Context) ([]SiteReferral, error)
+	// OpenWork counts the open referrals of a's site assigned to assignee.
+	OpenWork(ctx context.Context, a kith.Actor, assignee string) (int, error)
+	// Reassign gives an open referral (referral.CheckReassign, against the
+	// row in the transaction) to another colleague, with a history row.
+	Reassign(ctx context.Context, a kith.Actor, id, assignee string) error
+	// ReassignOpenWork reassigns every open referral assigned to from, in
+	// one transaction, and says how many moved.
+	ReassignOpenWork(ctx context.Context, a kith.Actor, from, to string) (int, error)
 	// MarkNudged records a nudge, once per sending, and queues its message.
 	MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error)
 }

@@ -47,10 +47,35 @@ type referralPageView struct {
 	Allowed     []referral.State
 	ProviderURL string
 	Reasons     []string
-	Results     []string
+	Results     [][2]string
 	Recs        []recommendationView
 	Contact     contactView
+	Moves       []moveButton
+	Names       app.Names
+	Form        formState
 }
+
+var attemptOptions = [][2]string{{"reached", "We talked"}, {"no_answer", "No answer"}, {"wrong_number", "Wrong number"},
+	{"unsafe_to_speak", "They could not speak safely"}, {"left_message", "Left a message"}}
+
+// AttemptWords says what came of a contact attempt.
+func (referralPageView) AttemptWords(code string) string {
+	for _, o := range attemptOptions {
+		if o[0] == code {
+			return o[1]
+		}
+	}
+	return code
+}
+
+// Who names the person behind an actor reference.
+func (v referralPageView) Who(ref string) string { return v.Names.Of(ref) }
+
+// WithNames shows a recorded reason with people's names.
+func (v referralPageView) WithNames(s string) string { return v.Names.InText(s) }
+
+// StateWords says where the referral stands, in words.
+func (referralPageView) StateWords(s referral.State) string { return StateWords(s) }
 
 func (s *Server) referralPage(c echo.Context) error {
 	return s.showReferral(c, http.StatusOK, nil)
@@ -66,7 +91,11 @@ func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError
 	if err != nil {
 		return err
 	}
-	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: referral.AttemptResults}
+	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: attemptOptions,
+		Moves: movesFor(r)}
+	if v.Names, err = s.app.People(ctx, actor(c)); err != nil {
+		return err
+	}
 	if st, err := s.app.Screening(ctx, actor(c), r.ScreeningID); err == nil {
 		v.Recs = newResultView(st).RecommendationViews
 		req, err := s.app.ScreeningRequest(ctx, actor(c), r.ScreeningID)
@@ -117,6 +146,11 @@ func (s *Server) referralAction(c echo.Context) error {
 		}
 		if len(errs) == 0 {
 			return err
+		}
+		for i := range errs {
+			if errs[i].Field == "result" {
+				errs[i].Message = "Choose what happened when you tried to contact them"
+			}
 		}
 		return s.showReferral(c, http.StatusUnprocessableEntity, errs)
 	}

@@ -152,6 +152,8 @@ func (s *Server) routes() {
 	pages.GET("/navigator/screenings", s.waitingPage, s.signedIn, navigatorUp)
 	pages.GET("/navigator/screenings/:id", s.navScreeningPage, s.signedIn, navigatorUp)
 	pages.POST("/navigator/screenings/:id", s.navScreeningAction, s.signedIn, navigatorUp)
+	pages.GET("/referrals/:id/move/:to", s.movePage, s.signedIn, navigatorUp)
+	pages.POST("/referrals/:id/move/:to", s.moveAction, s.signedIn, navigatorUp)
 
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)

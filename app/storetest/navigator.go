@@ -1,11 +1,13 @@
 package storetest
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
+	"github.com/kith-project/kith/referral"
 )
 
 // doubtful did not agree to a referral, and the visitor doubted the
@@ -81,4 +83,54 @@ func testSharedWords(t *testing.T, f *fixture) {
 		t.Fatal("another site reads the shared words")
 	}
 	wantCode(t, "another site's screening", f.st.Screenings.SetSharedWords(f.ctx, f.other, s.ID, "x"), kith.ENOTFOUND)
+}
+
+func testPeopleAndReassign(t *testing.T, f *fixture) {
+	u, err := f.st.Users.CreateUser(f.ctx, f.lead, "sam@example.org", kith.RoleNavigator, "hash")
+	must(t, "create user", err)
+	must(t, "name", f.st.Users.SetDisplayName(f.ctx, f.lead, u.ID, "Sam Okafor"))
+	wantCode(t, "another site's user", f.st.Users.SetDisplayName(f.ctx, f.other, u.ID, "x"), kith.ENOTFOUND)
+	got, _, err := f.st.Users.Credentials(f.ctx, "sam@example.org")
+	if err != nil || got.DisplayName != "Sam Okafor" {
+		t.Fatalf("credentials carry the name: %+v %v", got, err)
+	}
+	sam := kith.Actor{Site: "alpha", Kind: "user", ID: strconv.FormatInt(u.ID, 10), Role: kith.RoleNavigator}
+	_, id := f.referral(t, minimal, 0)
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Assigned, Assignee: sam.Ref()})
+	must(t, "assign", err)
+	if n, err := f.st.Referrals.OpenWork(f.ctx, f.lead, sam.Ref()); err != nil || n != 1 {
+		t.Fatalf("open work: %d %v", n, err)
+	}
+	must(t, "contacted", func() error { _, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Contacted}); return err }())
+	// Reassigning keeps the state and records who it went to.
+	must(t, "reassign", f.st.Referrals.Reassign(f.ctx, f.nav, id, f.nav.Ref()))
+	r, _ := f.st.Referrals.Referral(f.ctx, f.nav, id)
+	last := r.History[len(r.History)-1]
+	if r.Assignee != f.nav.Ref() || r.State != referral.Contacted || last.From != referral.Contacted || last.To != referral.Contacted || !strings.Contains(last.Reason, f.nav.Ref()) {
+		t.Fatalf("after reassigning: %+v %+v", r, last)
+	}
+	wantCode(t, "to the same person", f.st.Referrals.Reassign(f.ctx, f.nav, id, f.nav.Ref()), kith.EINVALID)
+	wantCode(t, "another site's referral", f.st.Referrals.Reassign(f.ctx, f.other, id, "user:9"), kith.ENOTFOUND)
+	// Handing over moves every open referral, and only open ones.
+	n, err := f.st.Referrals.ReassignOpenWork(f.ctx, f.lead, f.nav.Ref(), sam.Ref())
+	if err != nil || n != 1 {
+		t.Fatalf("hand over: %d %v", n, err)
+	}
+	if n, _ := f.st.Referrals.OpenWork(f.ctx, f.lead, f.nav.Ref()); n != 0 {
+		t.Fatalf("still open after handing over: %d", n)
+	}
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"})
+	must(t, "withdraw", err)
+	wantCode(t, "a finished referral", f.st.Referrals.Reassign(f.ctx, f.nav, id, f.nav.Ref()), kith.ECONFLICT)
+	if n, _ := f.st.Referrals.OpenWork(f.ctx, f.lead, sam.Ref()); n != 0 {
+		t.Fatalf("finished work counted as open: %d", n)
+	}
+	must(t, "disable", f.st.Users.DisableUser(f.ctx, f.lead, u.ID))
+	people, err := f.st.Users.People(f.ctx, "alpha")
+	if err != nil || len(people) != 1 || people[0].User.Name() != "Sam Okafor" || !people[0].Disabled {
+		t.Fatalf("people: %+v %v", people, err)
+	}
+	if others, _ := f.st.Users.People(f.ctx, "beta"); len(others) != 0 {
+		t.Fatalf("beta lists alpha's people: %+v", others)
+	}
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Retention", testRetention},
 		{"WaitingScreenings", testWaitingScreenings},
 		{"SharedWords", testSharedWords},
+		{"PeopleAndReassign", testPeopleAndReassign},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
