@@ -107,8 +107,8 @@ type User struct {
 	// DisplayName is how colleagues see them (set by the lead); the email
 	// stands in until it is set.
 	DisplayName string    `json:"display_name"`
-	Role      Role      `json:"role"`
-	CreatedAt time.Time `json:"created_at"`
+	Role        Role      `json:"role"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Name is how the user is shown to colleagues.

@@ -1,9 +1,9 @@
 package web_test
 
 import (
-	"fmt"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"

@@ -101,7 +101,10 @@ func testPeopleAndReassign(t *testing.T, f *fixture) {
 	if n, err := f.st.Referrals.OpenWork(f.ctx, f.lead, sam.Ref()); err != nil || n != 1 {
 		t.Fatalf("open work: %d %v", n, err)
 	}
-	must(t, "contacted", func() error { _, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Contacted}); return err }())
+	must(t, "contacted", func() error {
+		_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Contacted})
+		return err
+	}())
 	// Reassigning keeps the state and records who it went to.
 	must(t, "reassign", f.st.Referrals.Reassign(f.ctx, f.nav, id, f.nav.Ref()))
 	r, _ := f.st.Referrals.Referral(f.ctx, f.nav, id)
