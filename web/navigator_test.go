@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -99,3 +100,56 @@ func TestNavigatorMakesAReferralFromTheWaitingPage(t *testing.T) {
 }
 
 var serviceButtonRe = regexp.MustCompile(`name="service_id" value="([^"]+)"`)
+
+// A leaver's open work is handed to a named colleague before their account
+// is disabled, and pages show people by name, never user:N.
+func TestDisablingAUserHandsOverTheirWork(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	lead := e.user("alpha", "lead@example.org", kith.RoleLead, "a long password")
+	leaver := e.user("alpha", "leaver@example.org", kith.RoleNavigator, "a long password")
+	taker := e.user("alpha", "taker@example.org", kith.RoleNavigator, "a long password")
+	nav := e.token("alpha", kith.RoleNavigator)
+	ref, _ := newReferral(t, e, nav, nil)
+	leaverRef, takerRef := fmt.Sprintf("user:%d", leaver.ID), fmt.Sprintf("user:%d", taker.ID)
+	if r := move(t, e, nav, ref.ID, map[string]any{"to": "assigned", "assignee": leaverRef}); r.Status != 200 {
+		t.Fatalf("assign: %d %s", r.Status, r.Body)
+	}
+	c := browser(t)
+	signIn(t, e, c, "lead@example.org", "a long password")
+	users := doWith(t, c, "GET", e.URL+"/lead/users", "", nil)
+	csrf := pageCSRF(t, users)
+	for id, name := range map[int64]string{leaver.ID: "Lee Leaver", taker.ID: "Tara Taker", lead.ID: "Lena Lead"} {
+		if r := postForm(t, c, fmt.Sprintf("%s/lead/users/%d/name", e.URL, id), url.Values{"_csrf": {csrf}, "display_name": {name}}); r.Status != 303 {
+			t.Fatalf("rename: %d %s", r.Status, r.Body)
+		}
+	}
+	if r := postForm(t, c, fmt.Sprintf("%s/lead/users/%d/name", e.URL, taker.ID), url.Values{"_csrf": {csrf}, "display_name": {" "}}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), "Enter the name colleagues know them by") {
+		t.Fatalf("empty name: %d", r.Status)
+	}
+	// The API refuses to disable someone with open work without a taker.
+	wantProblem(t, e.do("DELETE", fmt.Sprintf("/api/v1/users/%d", leaver.ID), e.token("alpha", kith.RoleLead), nil), 422, "assignee")
+	r := postForm(t, c, fmt.Sprintf("%s/lead/users/%d/disable", e.URL, leaver.ID), url.Values{"_csrf": {csrf}})
+	if r.Status != 200 || !strings.Contains(string(r.Body), "Who takes Lee Leaver") || !strings.Contains(string(r.Body), "Tara Taker") {
+		t.Fatalf("handover page: %d %s", r.Status, r.Body)
+	}
+	if r := postForm(t, c, fmt.Sprintf("%s/lead/users/%d/disable", e.URL, leaver.ID), url.Values{"_csrf": {csrf}, "assignee": {leaverRef}}); r.Status != 422 {
+		t.Fatalf("handing over to the leaver: %d", r.Status)
+	}
+	if r := postForm(t, c, fmt.Sprintf("%s/lead/users/%d/disable", e.URL, leaver.ID), url.Values{"_csrf": {csrf}, "assignee": {takerRef}}); r.Status != 303 {
+		t.Fatalf("hand over: %d %s", r.Status, r.Body)
+	}
+	got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil))
+	if got.Assignee != takerRef {
+		t.Fatalf("assignee after handing over: %s", got.Assignee)
+	}
+	page := string(doWith(t, c, "GET", e.URL+"/referrals/"+ref.ID, "", nil).Body)
+	if !strings.Contains(page, "Tara Taker") || !strings.Contains(page, "reassigned from Lee Leaver to Tara Taker") || regexp.MustCompile(`user:\d`).MatchString(page) {
+		t.Fatalf("referral page does not name people: %s", page)
+	}
+	audit := string(doWith(t, c, "GET", e.URL+"/lead/audit", "", nil).Body)
+	if !strings.Contains(audit, "Lena Lead") {
+		t.Fatal("the audit log does not name the lead")
+	}
+}

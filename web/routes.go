@@ -154,6 +154,7 @@ func (s *Server) routes() {
 	pages.POST("/navigator/screenings/:id", s.navScreeningAction, s.signedIn, navigatorUp)
 	pages.GET("/referrals/:id/move/:to", s.movePage, s.signedIn, navigatorUp)
 	pages.POST("/referrals/:id/move/:to", s.moveAction, s.signedIn, navigatorUp)
+	pages.POST("/lead/users/:id/name", s.leadRenameUser, s.signedIn, leadOnly)
 
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)
