@@ -140,6 +140,15 @@ type ReferralStore interface {
 	// ReassignOpenWork reassigns every open referral assigned to from, in
 	// one transaction, and says how many moved.
 	ReassignOpenWork(ctx context.Context, a kith.Actor, from, to string) (int, error)
+	// ProviderLink returns a referral's one provider link, making it with
+	// code and expires the first time (a code in use is kith.ECONFLICT);
+	// made for a referral that has ended, it is made revoked. A move that
+	// referral.RevokesProviderLink revokes it in the move's transaction.
+	ProviderLink(ctx context.Context, a kith.Actor, referralID, code string, expires time.Time) (ProviderLink, error)
+	// ProviderLinkByCode finds a link in any site by its short code.
+	ProviderLinkByCode(ctx context.Context, code string) (ProviderLink, error)
+	// ProviderLinkFor reads a referral's link (false when it has none).
+	ProviderLinkFor(ctx context.Context, site, referralID string) (ProviderLink, bool, error)
 	// MarkNudged records a nudge, once per sending, and queues its message.
 	MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error)
 }

@@ -26,6 +26,8 @@ type Effects struct {
 	Change  *Change
 	// HistoryReason is the reason the history row records.
 	HistoryReason string
+	// RevokeLink ends the provider's link (RevokesProviderLink).
+	RevokeLink bool
 }
 
 // NeedsScreening reports whether Plan needs the screening's result for m:
@@ -44,7 +46,7 @@ func Plan(r Referral, m Move, actorRef string, first *screening.Result) (Effects
 	if err := Check(r.State, m); err != nil {
 		return Effects{}, err
 	}
-	e := Effects{HistoryReason: m.Reason}
+	e := Effects{HistoryReason: m.Reason, RevokeLink: RevokesProviderLink(m.To)}
 	switch m.To {
 	case Assigned:
 		e.Assignee = m.Assignee

@@ -373,6 +373,11 @@ func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referra
 			return out, err
 		}
 	}
+	if e.RevokeLink {
+		if err := revokeProviderLink(ctx, tx, a.Site, r.ID, now); err != nil {
+			return out, err
+		}
+	}
 	if e.Outcome != nil {
 		ob, _ := json.Marshal(e.Outcome)
 		sets, args = append(sets, "outcome = ?"), append(args, string(ob))

@@ -183,6 +183,7 @@ var pageRole = map[string]string{
 	"GET /referrals/{id}/letters/{file}": "navigator",
 	"GET /navigator/screenings":          "navigator", "GET /navigator/screenings/{id}": "navigator", "POST /navigator/screenings/{id}": "navigator",
 	"GET /referrals/{id}/move/{to}": "navigator", "POST /referrals/{id}/move/{to}": "navigator", "POST /lead/users/{id}/name": "lead",
+	"GET /provider": "public", "POST /provider": "public",
 	"GET /screenings/{id}/subject-access.pdf": "lead", "GET /screenings/{id}/subject-access.html": "lead", "GET /directory": "navigator",
 	"GET /oruk/{site}": "public", "GET /oruk/{site}/": "public", "GET /oruk/{site}/services": "public", "GET /oruk/{site}/services/{id}": "public",
 	"GET /oruk/{site}/taxonomies": "public", "GET /oruk/{site}/taxonomy_terms": "public",

@@ -153,7 +153,7 @@ func (s *Server) referralLetter(c echo.Context, kind letters.Kind) (letters.Lett
 			return l, kith.Errorf(kith.ECONFLICT, "No letter can go to the person: there is no postal address.")
 		}
 	case letters.KindProvider:
-		if link, err := s.providerLink(c, a.Site, r.ID); err == nil {
+		if link, _, err := s.providerURL(c, r.ID); err == nil {
 			l.ReplyURL = link
 		}
 	case letters.KindConcern:

@@ -43,16 +43,17 @@ func (s *Server) worklistPage(c echo.Context) error {
 }
 
 type referralPageView struct {
-	R           referral.Referral
-	Allowed     []referral.State
-	ProviderURL string
-	Reasons     []string
-	Results     [][2]string
-	Recs        []recommendationView
-	Contact     contactView
-	Moves       []moveButton
-	Names       app.Names
-	Form        formState
+	R            referral.Referral
+	Allowed      []referral.State
+	ProviderURL  string
+	ProviderCode string
+	Reasons      []string
+	Results      [][2]string
+	Recs         []recommendationView
+	Contact      contactView
+	Moves        []moveButton
+	Names        app.Names
+	Form         formState
 }
 
 var attemptOptions = [][2]string{{"reached", "We talked"}, {"no_answer", "No answer"}, {"wrong_number", "Wrong number"},
@@ -91,7 +92,7 @@ func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError
 	if err != nil {
 		return err
 	}
-	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: attemptOptions,
+	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, ProviderCode: b.ProviderCode, Reasons: referral.DeclineReasons, Results: attemptOptions,
 		Moves: movesFor(r)}
 	if v.Names, err = s.app.People(ctx, actor(c)); err != nil {
 		return err

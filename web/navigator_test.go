@@ -6,8 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 )
 
 // A person who said no, with nothing to doubt their capacity, cannot be
@@ -151,5 +153,109 @@ func TestDisablingAUserHandsOverTheirWork(t *testing.T) {
 	audit := string(doWith(t, c, "GET", e.URL+"/lead/audit", "", nil).Body)
 	if !strings.Contains(audit, "Lena Lead") {
 		t.Fatal("the audit log does not name the lead")
+	}
+}
+
+// providerLinkOf is the referral's provider link and code, as the API
+// gives them.
+func providerLinkOf(t *testing.T, e *env, nav, id string) (string, string) {
+	t.Helper()
+	got := e.do("GET", "/api/v1/referrals/"+id, nav, nil).JSON(t)
+	u, _ := got["provider_url"].(string)
+	code, _ := got["provider_code"].(string)
+	return providerRe.FindString(u), code
+}
+
+// One stored link per referral, the same on every view; revoked when the
+// referral closes, is withdrawn or declined, after which it (and its code)
+// shows nothing about the person; an expired link shows nothing either.
+func TestProviderLinkIsStoredAndRevoked(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	personal := []string{"Ada Example", "Someone to talk to", "07700"}
+	members := map[string]any{"wishes": "Someone to talk to", "safe_contact": map[string]any{"phone": "yes"},
+		"person": map[string]any{"name": "Ada Example", "postcode": "LS1 4AP", "phone": "07700 900123"}}
+	ends := map[string][]map[string]any{
+		"closed": {{"to": "accepted"}, {"to": "engaged"}, {"to": "closed", "outcome": map[string]any{"desired_outcomes_asked": "not_asked"}}},
+		"withdrawn": {{"to": "withdrawn", "withdrawn_by": "person", "reason": "changed her mind"}},
+		"declined":  {{"to": "declined", "reason": "service_full"}},
+	}
+	for end, moves := range ends {
+		t.Run(end, func(t *testing.T) {
+			ref, _ := newReferral(t, e, nav, members)
+			send(t, e, nav, ref.ID)
+			link, code := providerLinkOf(t, e, nav, ref.ID)
+			again, code2 := providerLinkOf(t, e, nav, ref.ID)
+			if link == "" || link != again || code == "" || code != code2 {
+				t.Fatalf("link %q then %q, code %q then %q", link, again, code, code2)
+			}
+			c := browser(t)
+			page := doWith(t, c, "GET", e.URL+link, "", nil)
+			if page.Status != 200 || !strings.Contains(string(page.Body), "Ada Example") {
+				t.Fatalf("open link: %d", page.Status)
+			}
+			// The short code, typed in any case with spaces, opens the same page.
+			form := doWith(t, c, "GET", e.URL+"/provider", "", nil)
+			typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
+			if r := postForm(t, c, e.URL+"/provider", url.Values{"_csrf": {pageCSRF(t, form)}, "code": {typed}}); r.Status != 303 || r.Header.Get("Location") != link {
+				t.Fatalf("code: %d %q, want %q", r.Status, r.Header.Get("Location"), link)
+			}
+			for _, m := range moves {
+				if r := move(t, e, nav, ref.ID, m); r.Status != 200 {
+					t.Fatalf("%v: %d %s", m, r.Status, r.Body)
+				}
+			}
+			if now, _ := providerLinkOf(t, e, nav, ref.ID); now != "" {
+				t.Fatalf("the referral still offers its link: %s", now)
+			}
+			after := doWith(t, browser(t), "GET", e.URL+link, "", nil)
+			if after.Status != 404 || !strings.Contains(string(after.Body), "no longer works") {
+				t.Fatalf("revoked link: %d %s", after.Status, after.Body)
+			}
+			for _, p := range personal {
+				if strings.Contains(string(after.Body), p) {
+					t.Fatalf("a revoked link shows %q", p)
+				}
+			}
+			if r := postForm(t, c, e.URL+link, url.Values{"_csrf": {pageCSRF(t, form)}, "answer": {"accepted"}}); r.Status != 404 {
+				t.Fatalf("answering through a revoked link: %d", r.Status)
+			}
+			if r := postForm(t, c, e.URL+"/provider", url.Values{"_csrf": {pageCSRF(t, form)}, "code": {code}}); r.Status != 404 {
+				t.Fatalf("a revoked code: %d", r.Status)
+			}
+		})
+	}
+	// Declining through the link thanks the provider and shows nothing more.
+	ref, _ := newReferral(t, e, nav, members)
+	send(t, e, nav, ref.ID)
+	link, _ := providerLinkOf(t, e, nav, ref.ID)
+	c := browser(t)
+	page := doWith(t, c, "GET", e.URL+link, "", nil)
+	r := postForm(t, c, e.URL+link, url.Values{"_csrf": {pageCSRF(t, page)}, "answer": {"declined"}, "reason": {"out_of_area"}})
+	if r.Status != 200 || !strings.Contains(string(r.Body), "Thank you") || strings.Contains(string(r.Body), "Ada Example") {
+		t.Fatalf("decline by link: %d %s", r.Status, r.Body)
+	}
+	// A wrong code is an error naming the field.
+	form := doWith(t, c, "GET", e.URL+"/provider", "", nil)
+	if r := postForm(t, c, e.URL+"/provider", url.Values{"_csrf": {pageCSRF(t, form)}, "code": {"nope"}}); r.Status != 422 || !strings.Contains(string(r.Body), "8-character code") {
+		t.Fatalf("bad code: %d", r.Status)
+	}
+}
+
+// An expired link shows no personal data.
+func TestExpiredProviderLinkShowsNothing(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	nav := e.token("alpha", kith.RoleNavigator)
+	ref, _ := newReferral(t, e, nav, nil)
+	send(t, e, nav, ref.ID)
+	link, _ := providerLinkOf(t, e, nav, ref.ID)
+	real := e.DB.Now
+	e.DB.Now = func() time.Time { return real().Add(app.ProviderLinkLifetime + time.Hour) }
+	defer func() { e.DB.Now = real }()
+	r := doWith(t, browser(t), "GET", e.URL+link, "", nil)
+	if r.Status != 404 || strings.Contains(string(r.Body), "Ada Example") {
+		t.Fatalf("expired link: %d %s", r.Status, r.Body)
 	}
 }

@@ -34,16 +34,18 @@ func (s *Server) createReferral(c echo.Context) error {
 type referralBody struct {
 	referral.Referral
 	ProviderURL string `json:"provider_url,omitempty"`
+	// ProviderCode is the short code printed on the provider's letter.
+	ProviderCode string `json:"provider_code,omitempty"`
 }
 
 func (s *Server) referralBody(c echo.Context, r referral.Referral) (referralBody, error) {
 	b := referralBody{Referral: r}
 	if r.State == referral.Sent || r.State == referral.Accepted || r.State == referral.Engaged {
-		link, err := s.providerLink(c, actor(c).Site, r.ID)
+		link, l, err := s.providerURL(c, r.ID)
 		if err != nil {
 			return b, err
 		}
-		b.ProviderURL = link
+		b.ProviderURL, b.ProviderCode = link, l.CodeWords()
 	}
 	return b, nil
 }

@@ -155,6 +155,8 @@ func (s *Server) routes() {
 	pages.GET("/referrals/:id/move/:to", s.movePage, s.signedIn, navigatorUp)
 	pages.POST("/referrals/:id/move/:to", s.moveAction, s.signedIn, navigatorUp)
 	pages.POST("/lead/users/:id/name", s.leadRenameUser, s.signedIn, leadOnly)
+	pages.GET("/provider", s.providerCodePage)
+	pages.POST("/provider", s.providerCode)
 
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)

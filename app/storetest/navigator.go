@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
@@ -135,5 +136,43 @@ func testPeopleAndReassign(t *testing.T, f *fixture) {
 	}
 	if others, _ := f.st.Users.People(f.ctx, "beta"); len(others) != 0 {
 		t.Fatalf("beta lists alpha's people: %+v", others)
+	}
+}
+
+func testProviderLinks(t *testing.T, f *fixture) {
+	_, id := f.referral(t, minimal, 0)
+	exp := time.Now().UTC().Add(time.Hour).Truncate(time.Second)
+	l, err := f.st.Referrals.ProviderLink(f.ctx, f.nav, id, "ABCD2345", exp)
+	if err != nil || l.Code != "ABCD2345" || !l.ExpiresAt.Equal(exp) || l.RevokedAt != nil || l.Site != "alpha" || l.ReferralID != id {
+		t.Fatalf("first link: %+v %v", l, err)
+	}
+	again, err := f.st.Referrals.ProviderLink(f.ctx, f.nav, id, "ZZZZ2222", exp.Add(time.Hour))
+	if err != nil || again.Code != l.Code || !again.ExpiresAt.Equal(exp) {
+		t.Fatalf("a second call made another link: %+v %v", again, err)
+	}
+	_, other := f.referral(t, minimal, 1)
+	_, err = f.st.Referrals.ProviderLink(f.ctx, f.nav, other, "ABCD2345", exp)
+	wantCode(t, "a code in use", err, kith.ECONFLICT)
+	_, err = f.st.Referrals.ProviderLink(f.ctx, f.other, id, "QQQQ2222", exp)
+	wantCode(t, "another site's referral", err, kith.ENOTFOUND)
+	if got, err := f.st.Referrals.ProviderLinkByCode(f.ctx, "ABCD2345"); err != nil || got.ReferralID != id {
+		t.Fatalf("by code: %+v %v", got, err)
+	}
+	_, err = f.st.Referrals.ProviderLinkByCode(f.ctx, "NOPE2345")
+	wantCode(t, "an unknown code", err, kith.ENOTFOUND)
+	if _, ok, _ := f.st.Referrals.ProviderLinkFor(f.ctx, "beta", id); ok {
+		t.Fatal("beta reads alpha's link")
+	}
+	f.send(t, id)
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Declined, Reason: "service_full"})
+	must(t, "decline", err)
+	if got, ok, err := f.st.Referrals.ProviderLinkFor(f.ctx, "alpha", id); err != nil || !ok || got.RevokedAt == nil {
+		t.Fatalf("declining did not revoke the link: %+v %v %v", got, ok, err)
+	}
+	// A link first made for a referral that has ended is made revoked.
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, other, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "no"})
+	must(t, "withdraw", err)
+	if late, err := f.st.Referrals.ProviderLink(f.ctx, f.nav, other, "LATE2345", exp); err != nil || late.RevokedAt == nil {
+		t.Fatalf("a link for an ended referral: %+v %v", late, err)
 	}
 }

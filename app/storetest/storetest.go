@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"WaitingScreenings", testWaitingScreenings},
 		{"SharedWords", testSharedWords},
 		{"PeopleAndReassign", testPeopleAndReassign},
+		{"ProviderLinks", testProviderLinks},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
