@@ -40,7 +40,9 @@ type ProviderLink struct {
 }
 
 // Usable reports whether the link still opens the referral at now.
-func (l ProviderLink) Usable(now time.Time) bool { return l.RevokedAt == nil && now.Before(l.ExpiresAt) }
+func (l ProviderLink) Usable(now time.Time) bool {
+	return l.RevokedAt == nil && now.Before(l.ExpiresAt)
+}
 
 // CodeWords is the code as printed: two groups of four.
 func (l ProviderLink) CodeWords() string {

@@ -177,7 +177,7 @@ func TestProviderLinkIsStoredAndRevoked(t *testing.T) {
 	members := map[string]any{"wishes": "Someone to talk to", "safe_contact": map[string]any{"phone": "yes"},
 		"person": map[string]any{"name": "Ada Example", "postcode": "LS1 4AP", "phone": "07700 900123"}}
 	ends := map[string][]map[string]any{
-		"closed": {{"to": "accepted"}, {"to": "engaged"}, {"to": "closed", "outcome": map[string]any{"desired_outcomes_asked": "not_asked"}}},
+		"closed":    {{"to": "accepted"}, {"to": "engaged"}, {"to": "closed", "outcome": map[string]any{"desired_outcomes_asked": "not_asked"}}},
 		"withdrawn": {{"to": "withdrawn", "withdrawn_by": "person", "reason": "changed her mind"}},
 		"declined":  {{"to": "declined", "reason": "service_full"}},
 	}
