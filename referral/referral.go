@@ -184,3 +184,18 @@ func ReassignReason(from, to string) string {
 	}
 	return "reassigned from " + from + " to " + to
 }
+
+// ProviderAgreed reports whether the service has accepted the referral and
+// it still stands with them (accepted, the person started, or closed after
+// that): only then may the person be told the service has agreed.
+func (r Referral) ProviderAgreed() bool {
+	if r.State != Accepted && r.State != Engaged && r.State != Closed {
+		return false
+	}
+	for _, e := range r.History {
+		if e.To == Accepted {
+			return true
+		}
+	}
+	return false
+}

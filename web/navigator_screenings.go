@@ -59,7 +59,7 @@ func newContactView(req *screening.Request, sc screening.SafeContact) contactVie
 			v.SeenAlone = map[bool]string{true: "yes", false: "no"}[*req.SeenAlone]
 		}
 		if p := req.Person; p != nil {
-			v.Name, v.NameLatin, v.Postcode, v.Phone, v.Address = p.Name, p.NameLatin, p.Postcode, p.Phone, addressLines(p.Address)
+			v.Name, v.NameLatin, v.Postcode, v.Phone, v.Address = p.Name, p.NameLatin, p.Postcode, p.Phone, app.AddressLines(p.Address)
 		}
 	}
 	return v
