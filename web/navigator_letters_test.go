@@ -72,7 +72,9 @@ func TestNothingSentOutNamesTheDoNotContactPerson(t *testing.T) {
 		sent[f] = pdfWords(t, e.do("GET", base+f, nav, nil).Body)
 	}
 	sent["provider page"] = string(doWith(t, browser(t), "GET", e.URL+link, "", nil).Body)
-	var box struct{ Items []struct{ Subject, Body string } }
+	var box struct {
+		Items []struct{ Subject, Body string }
+	}
 	json.Unmarshal(e.do("GET", "/api/v1/outbox", lead, nil).Body, &box)
 	for i, m := range box.Items {
 		sent[fmt.Sprintf("email %d", i)] = m.Subject + "\n" + m.Body
