@@ -186,7 +186,15 @@ type ReferralFilter struct {
 	Assignee  string
 	ServiceID string
 	Overdue   *bool
-	Page      kith.Page
+	// Safeguarding, when set, keeps only referrals that are (or are not)
+	// safeguarding work.
+	Safeguarding *bool
+	// Open leaves out finished referrals (referral.Final).
+	Open bool
+	// Q finds a person by any part of their name, or a referral by its
+	// letters' reference (R-1a2b3c4d).
+	Q    string
+	Page kith.Page
 	// Now and Thresholds decide which referrals are overdue, for the
 	// order and the Overdue filter; the application sets them.
 	Now        time.Time

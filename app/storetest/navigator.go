@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -174,5 +175,56 @@ func testProviderLinks(t *testing.T, f *fixture) {
 	must(t, "withdraw", err)
 	if late, err := f.st.Referrals.ProviderLink(f.ctx, f.nav, other, "LATE2345", exp); err != nil || late.RevokedAt == nil {
 		t.Fatalf("a link for an ended referral: %+v %v", late, err)
+	}
+}
+
+func testWorklistSearchAndFilters(t *testing.T, f *fixture) {
+	_, ada := f.referral(t, minimal, 0)    // Ada Example
+	_, bea := f.referral(t, concerning, 1) // Bea Example, safeguarding
+	_, done := f.referral(t, minimal, 2)
+	_, err := f.st.Referrals.Transition(f.ctx, f.nav, done, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "no"})
+	must(t, "withdraw", err)
+	list := func(fl app.ReferralFilter, size, number int) ([]string, int) {
+		t.Helper()
+		fl.Page, fl.Now, fl.Thresholds = kith.Page{Number: number, Size: size}, time.Now().UTC(), referral.Thresholds{}.OrDefault()
+		items, total, err := f.st.Referrals.ListReferrals(f.ctx, f.nav, fl)
+		must(t, "worklist", err)
+		var ids []string
+		for _, r := range items {
+			ids = append(ids, r.ID)
+		}
+		return ids, total
+	}
+	if got, n := list(app.ReferralFilter{Open: true}, 10, 1); n != 2 || !slices.Equal(got, []string{bea, ada}) {
+		t.Fatalf("open work: %v (%d)", got, n)
+	}
+	if _, n := list(app.ReferralFilter{}, 10, 1); n != 3 {
+		t.Fatalf("finished work asked for: %d", n)
+	}
+	if got, _ := list(app.ReferralFilter{Q: "bEa"}, 10, 1); !slices.Equal(got, []string{bea}) {
+		t.Fatalf("by name: %v", got)
+	}
+	if got, _ := list(app.ReferralFilter{Q: app.ReferralReference(ada)}, 10, 1); !slices.Equal(got, []string{ada}) {
+		t.Fatalf("by reference: %v", got)
+	}
+	if got, _ := list(app.ReferralFilter{Q: "%"}, 10, 1); len(got) != 0 {
+		t.Fatalf("a wildcard matches: %v", got)
+	}
+	yes, no := true, false
+	if got, _ := list(app.ReferralFilter{Safeguarding: &yes}, 10, 1); !slices.Equal(got, []string{bea}) {
+		t.Fatalf("safeguarding: %v", got)
+	}
+	if got, _ := list(app.ReferralFilter{Safeguarding: &no, Open: true}, 10, 1); !slices.Equal(got, []string{ada}) {
+		t.Fatalf("not safeguarding: %v", got)
+	}
+	// Pages cross from one run to the next.
+	first, n := list(app.ReferralFilter{}, 1, 1)
+	second, _ := list(app.ReferralFilter{}, 1, 2)
+	third, _ := list(app.ReferralFilter{}, 1, 3)
+	if n != 3 || !slices.Equal(append(append(first, second...), third...), []string{bea, ada, done}) {
+		t.Fatalf("pages of one: %v %v %v", first, second, third)
+	}
+	if beyond, n := list(app.ReferralFilter{}, 10, 5); len(beyond) != 0 || n != 3 {
+		t.Fatalf("beyond the last page: %v %d", beyond, n)
 	}
 }

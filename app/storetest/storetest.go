@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"SharedWords", testSharedWords},
 		{"PeopleAndReassign", testPeopleAndReassign},
 		{"ProviderLinks", testProviderLinks},
+		{"WorklistSearchAndFilters", testWorklistSearchAndFilters},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)

@@ -34,3 +34,10 @@ CREATE TABLE provider_links (
 ALTER TABLE referrals ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
 UPDATE referrals SET search_name = lower(coalesce((SELECT json_extract(sc.request, '$.person.name') FROM screenings sc
 	WHERE sc.site_id = referrals.site_id AND sc.id = referrals.screening_id), ''));
+
+-- The worklist reads its runs in created_at order from these (see
+-- sqlite/worklist.go): open work only (the default page), and everything.
+CREATE INDEX referrals_worklist_open ON referrals(site_id, safeguarding, created_at, id)
+	WHERE state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated');
+CREATE INDEX referrals_worklist ON referrals(site_id, safeguarding, created_at, id);
+CREATE INDEX referrals_assignee ON referrals(site_id, assignee, safeguarding, created_at);
