@@ -11,37 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-type worklistView struct {
-	Items []referral.Referral
-	Total int
-	State string
-	Mine  bool
-}
-
-// worklistPage is the navigator's referrals: safeguarding and overdue first.
-func (s *Server) worklistPage(c echo.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	f := app.ReferralFilter{Page: p}
-	v := worklistView{State: c.QueryParam("state"), Mine: c.QueryParam("mine") == "true"}
-	if v.State != "" {
-		if !referral.State(v.State).Valid() {
-			return kith.Invalid(kith.FieldError{Field: "state", Message: "is not a referral state"})
-		}
-		f.State = v.State
-	}
-	if v.Mine {
-		f.Assignee = actor(c).Ref()
-	}
-	v.Items, v.Total, err = s.app.ListReferrals(c.Request().Context(), actor(c), f)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "worklist", pageData{Title: "Worklist", Data: v})
-}
-
 type referralPageView struct {
 	R            referral.Referral
 	Allowed      []referral.State

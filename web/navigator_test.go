@@ -259,3 +259,54 @@ func TestExpiredProviderLinkShowsNothing(t *testing.T) {
 		t.Fatalf("expired link: %d %s", r.Status, r.Body)
 	}
 }
+
+// The worklist page searches, filters, pages and hides finished work
+// unless asked; a bad filter is an error on the page naming it.
+func TestWorklistPageSearchAndFilters(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	e.user("alpha", "nav@example.org", kith.RoleNavigator, "a long password")
+	nav := e.token("alpha", kith.RoleNavigator)
+	ada, _ := newReferral(t, e, nav, map[string]any{"person": map[string]any{"name": "Ada Lovelace", "postcode": "LS1 4AP"}})
+	bob, _ := newReferral(t, e, nav, map[string]any{"person": map[string]any{"name": "Bob Marley", "postcode": "LS1 4AP"}})
+	move(t, e, nav, bob.ID, map[string]any{"to": "withdrawn", "withdrawn_by": "person", "reason": "moved away"})
+	c := browser(t)
+	signIn(t, e, c, "nav@example.org", "a long password")
+	get := func(q string) string {
+		r := doWith(t, c, "GET", e.URL+"/worklist"+q, "", nil)
+		if r.Status != 200 {
+			t.Fatalf("%s: %d %s", q, r.Status, r.Body)
+		}
+		return string(r.Body)
+	}
+	if p := get(""); !strings.Contains(p, ada.ID) || strings.Contains(p, bob.ID) {
+		t.Fatal("the worklist shows finished work, or not open work")
+	}
+	if p := get("?finished=true"); !strings.Contains(p, bob.ID) {
+		t.Fatal("finished work not shown when asked for")
+	}
+	if p := get("?q=lovel"); !strings.Contains(p, ada.ID) {
+		t.Fatal("search by name")
+	}
+	if p := get("?q=R-" + ada.ID[len(ada.ID)-8:]); !strings.Contains(p, ada.ID) {
+		t.Fatal("search by reference")
+	}
+	if p := get("?q=nobody"); strings.Contains(p, ada.ID) || !strings.Contains(p, "No referrals match") {
+		t.Fatal("a search that matches nothing")
+	}
+	if p := get("?mine=true"); strings.Contains(p, ada.ID) {
+		t.Fatal("someone else's referral under 'assigned to me'")
+	}
+	if p := get("?safeguarding=true"); strings.Contains(p, ada.ID) {
+		t.Fatal("a referral without safeguarding under safeguarding")
+	}
+	for _, q := range []string{"?state=nowhere", "?overdue=maybe", "?page=0"} {
+		if r := doWith(t, c, "GET", e.URL+"/worklist"+q, "", nil); r.Status != 422 {
+			t.Fatalf("%s: %d", q, r.Status)
+		}
+	}
+	wantProblem(t, e.do("GET", "/api/v1/referrals?safeguarding=perhaps", nav, nil), 422, "safeguarding")
+	if got := e.do("GET", "/api/v1/referrals?open=true&q=ada", nav, nil).JSON(t); got["total"] != float64(1) {
+		t.Fatalf("API search: %v", got)
+	}
+}
