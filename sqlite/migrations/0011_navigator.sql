@@ -37,7 +37,8 @@ UPDATE referrals SET search_name = lower(coalesce((SELECT json_extract(sc.reques
 
 -- The worklist reads its runs in created_at order from these (see
 -- sqlite/worklist.go): open work only (the default page), and everything.
-CREATE INDEX referrals_worklist_open ON referrals(site_id, safeguarding, created_at, id)
+-- They cover every column the worklist filters and counts on, so counting
+-- and filtering read the index alone; only a page's rows are looked up.
+CREATE INDEX referrals_worklist_open ON referrals(site_id, safeguarding, created_at, id, state, sent_at, assignee, search_name)
 	WHERE state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated');
-CREATE INDEX referrals_worklist ON referrals(site_id, safeguarding, created_at, id);
-CREATE INDEX referrals_assignee ON referrals(site_id, assignee, safeguarding, created_at);
+CREATE INDEX referrals_worklist ON referrals(site_id, safeguarding, created_at, id, state, sent_at, assignee, search_name);
