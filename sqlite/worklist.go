@@ -101,6 +101,18 @@ func runCounts(ctx context.Context, tx *sql.Tx, cond string, args []any, cutoff 
 // overdue (f.Thresholds.Overdue working days since sent, as of f.Now),
 // then oldest. The order, the filters and the page are the queries'.
 func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
+	out, total, err := db.worklist(ctx, a, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := db.AuditRead(ctx, a, "referral_list", ""); err != nil {
+		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// worklist reads the page (ListReferrals audits it).
+func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
 	cutoff := fmtTime(referral.OverdueCutoff(f.Now, f.Thresholds.OrDefault().Overdue))
 	cond, args := worklistWhere(a.Site, f, cutoff)
 	var out []referral.Referral
@@ -127,9 +139,6 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFil
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("list referrals: %w", err)
-	}
-	if err := db.AuditRead(ctx, a, "referral_list", ""); err != nil {
-		return nil, 0, err
 	}
 	return out, total, nil
 }
