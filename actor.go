@@ -106,11 +106,22 @@ type CostItem struct {
 
 // User is a person who signs in.
 type User struct {
-	ID        int64     `json:"id"`
-	Site      string    `json:"site"`
-	Email     string    `json:"email"`
-	Role      Role      `json:"role"`
-	CreatedAt time.Time `json:"created_at"`
+	ID    int64  `json:"id"`
+	Site  string `json:"site"`
+	Email string `json:"email"`
+	// DisplayName is how colleagues see them (set by the lead); the email
+	// stands in until it is set.
+	DisplayName string    `json:"display_name"`
+	Role        Role      `json:"role"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// Name is how the user is shown to colleagues.
+func (u User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Email
 }
 
 // Token is an API bearer token. Only a hash of the secret is ever stored.

@@ -132,11 +132,11 @@ func (a *App) ListUsers(ctx context.Context, act kith.Actor, p kith.Page) ([]kit
 }
 
 // DisableUser stops a user signing in.
+// A user with open referrals is disabled only with the colleague who takes
+// them (DisableUserHandingOver).
 func (a *App) DisableUser(ctx context.Context, act kith.Actor, id int64) error {
-	if err := Authorize(act, Administer); err != nil {
-		return err
-	}
-	return a.st.Users.DisableUser(ctx, act, id)
+	_, err := a.DisableUserHandingOver(ctx, act, id, "")
+	return err
 }
 
 // Credentials finds a user by email with the password hash, for sign-in.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/referral"
@@ -89,6 +90,11 @@ func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m refer
 	if err := Authorize(act, Navigate); err != nil {
 		return TransitionResult{}, err
 	}
+	if m.To == referral.Assigned && m.Assignee != "" && m.Assignee != act.Ref() {
+		if err := a.colleague(ctx, act, m.Assignee); err != nil {
+			return TransitionResult{}, err
+		}
+	}
 	var raise *NewConcern
 	if m.To == referral.Escalated {
 		var err error
@@ -148,13 +154,20 @@ func (a *App) providerMessage(ctx context.Context, act kith.Actor, id string, pr
 		return Message{}, false, err
 	}
 	link, err := providerLink()
-	if err != nil {
+	if err != nil || link == "" {
 		return Message{}, false, err
+	}
+	code := ""
+	if l, ok, err := a.st.Referrals.ProviderLinkFor(ctx, act.Site, id); err != nil {
+		return Message{}, false, err
+	} else if ok {
+		base, _, _ := strings.Cut(link, "/provider/")
+		code = "Or go to " + base + "/provider and type the code " + l.CodeWords() + ".\n\n"
 	}
 	return Message{Kind: "provider_referral", To: serviceEmail(svc), Subject: "A referral to " + svc.Name,
 		Body: "A community navigator has referred someone to " + svc.Name + ".\n\n" +
-			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" +
-			"The link is for your organisation only and works for 30 days. Please do not forward it.\n"}, true, nil
+			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" + code +
+			"The link is for your organisation only and works for 30 days, or until the referral ends. Please do not forward it.\n"}, true, nil
 }
 
 // AddNote records a navigator's note on a referral.
@@ -220,8 +233,8 @@ func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (ProviderCop
 			out.Phone = p.Phone
 		}
 	}
-	if st.Consent.Share == screening.Yes {
-		out.Wishes = req.Wishes
+	if out.Wishes, err = a.sharedWords(ctx, act, r.ScreeningID, st.Consent.Share, req.Wishes); err != nil {
+		return ProviderCopy{}, err
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -112,6 +113,13 @@ func (a *App) ListScreenings(ctx context.Context, act kith.Actor, f ScreeningFil
 // referral for a person who could not agree to one.
 func (a *App) RecordBestInterest(ctx context.Context, act kith.Actor, screeningID string, b BestInterest) error {
 	if err := Authorize(act, Navigate); err != nil {
+		return err
+	}
+	req, err := a.st.Screenings.ScreeningRequest(ctx, act, screeningID)
+	if err != nil {
+		return err
+	}
+	if err := referral.CheckBestInterest(req, b); err != nil {
 		return err
 	}
 	return a.st.Screenings.RecordBestInterest(ctx, act, screeningID, b)

@@ -35,6 +35,10 @@ type UserStore interface {
 	Credentials(ctx context.Context, email string) (kith.User, string, error)
 	ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.User, int, error)
 	DisableUser(ctx context.Context, a kith.Actor, id int64) error
+	// SetDisplayName sets how a user of a's site is shown to colleagues.
+	SetDisplayName(ctx context.Context, a kith.Actor, id int64, name string) error
+	// People lists every user the site has had, disabled ones too, by name.
+	People(ctx context.Context, site string) ([]Person, error)
 }
 
 // TokenStore keeps API tokens (only a hash of each secret).
@@ -84,6 +88,19 @@ type ScreeningStore interface {
 	NextAllocation(ctx context.Context, site string) (int64, error)
 	RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error
 	BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error)
+	// BestInterest reads the decision recorded for a screening (false when
+	// none is) and audits the read.
+	BestInterest(ctx context.Context, a kith.Actor, screeningID string) (BestInterest, bool, error)
+	// WaitingScreenings lists, oldest first, the screenings of a's site
+	// with no referral yet where the person agreed to one, or their
+	// capacity to decide is in doubt and no decision against referring is
+	// recorded; it audits the listing.
+	WaitingScreenings(ctx context.Context, a kith.Actor, p kith.Page) ([]WaitingScreening, int, error)
+	// SetSharedWords stores what the navigator agreed to share with the
+	// provider in place of the words the visitor wrote down.
+	SetSharedWords(ctx context.Context, a kith.Actor, screeningID, words string) error
+	// SharedWords reads them (false when the navigator set none).
+	SharedWords(ctx context.Context, a kith.Actor, screeningID string) (string, bool, error)
 }
 
 // PostcodeStore locates postcodes (their centroids).
@@ -120,6 +137,23 @@ type ReferralStore interface {
 	// SentReferrals lists every site's referrals waiting on a provider,
 	// with their sites, for the timers.
 	SentReferrals(ctx context.Context) ([]SiteReferral, error)
+	// OpenWork counts the open referrals of a's site assigned to assignee.
+	OpenWork(ctx context.Context, a kith.Actor, assignee string) (int, error)
+	// Reassign gives an open referral (referral.CheckReassign, against the
+	// row in the transaction) to another colleague, with a history row.
+	Reassign(ctx context.Context, a kith.Actor, id, assignee string) error
+	// ReassignOpenWork reassigns every open referral assigned to from, in
+	// one transaction, and says how many moved.
+	ReassignOpenWork(ctx context.Context, a kith.Actor, from, to string) (int, error)
+	// ProviderLink returns a referral's one provider link, making it with
+	// code and expires the first time (a code in use is kith.ECONFLICT);
+	// made for a referral that has ended, it is made revoked. A move that
+	// referral.RevokesProviderLink revokes it in the move's transaction.
+	ProviderLink(ctx context.Context, a kith.Actor, referralID, code string, expires time.Time) (ProviderLink, error)
+	// ProviderLinkByCode finds a link in any site by its short code.
+	ProviderLinkByCode(ctx context.Context, code string) (ProviderLink, error)
+	// ProviderLinkFor reads a referral's link (false when it has none).
+	ProviderLinkFor(ctx context.Context, site, referralID string) (ProviderLink, bool, error)
 	// MarkNudged records a nudge, once per sending, and queues its message.
 	MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error)
 }

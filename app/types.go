@@ -32,12 +32,9 @@ type Message struct {
 	UntilSent bool `json:"until_sent"`
 }
 
-// BestInterest is a navigator's recorded best-interest decision.
-type BestInterest struct {
-	Decision   string `json:"decision" validate:"required,oneof=refer do_not_refer"`
-	StepsTaken string `json:"steps_taken" validate:"required,max=5000"`
-	Advocate   string `json:"advocate" validate:"max=200"`
-}
+// BestInterest is a navigator's recorded best-interest decision (the rule
+// of when one may be made is referral.CheckBestInterest).
+type BestInterest = referral.BestInterest
 
 // PathwaySummary is one row of the pathway list.
 type PathwaySummary struct {
@@ -197,7 +194,15 @@ type ReferralFilter struct {
 	Assignee  string
 	ServiceID string
 	Overdue   *bool
-	Page      kith.Page
+	// Safeguarding, when set, keeps only referrals that are (or are not)
+	// safeguarding work.
+	Safeguarding *bool
+	// Open leaves out finished referrals (referral.Final).
+	Open bool
+	// Q finds a person by any part of their name, or a referral by its
+	// letters' reference (R-1a2b3c4d).
+	Q    string
+	Page kith.Page
 	// Now and Thresholds decide which referrals are overdue, for the
 	// order and the Overdue filter; the application sets them.
 	Now        time.Time

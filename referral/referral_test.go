@@ -243,3 +243,19 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// The cutoff agrees with counting working days, hour by hour across
+// weekends, bank holidays and the clock changes.
+func TestOverdueCutoffAgreesWithWorkingDays(t *testing.T) {
+	for _, now := range []time.Time{time.Date(2026, 12, 29, 10, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 0, 30, 0, 0, time.UTC),
+		time.Date(2026, 4, 7, 23, 30, 0, 0, time.UTC), time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)} {
+		for _, days := range []int{1, 6, 10} {
+			cut := OverdueCutoff(now, days)
+			for sent := now.AddDate(0, 0, -25); sent.Before(now); sent = sent.Add(time.Hour) {
+				if got, want := sent.Before(cut), WorkingDaysBetween(sent, now) >= days; got != want {
+					t.Fatalf("now %s, %d days, sent %s: before cutoff %s is %v, counted %v", now, days, sent, cut, got, want)
+				}
+			}
+		}
+	}
+}

@@ -163,3 +163,8 @@ func FHIRStatus(s State) string {
 	}
 	return "draft"
 }
+
+// RevokesProviderLink reports whether a referral that reaches s ends its
+// provider's link: declined, or finished (closed, withdrawn, rerouted,
+// escalated). A revoked link shows nothing about the person.
+func RevokesProviderLink(s State) bool { return s == Declined || Final(s) }

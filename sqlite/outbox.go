@@ -74,10 +74,10 @@ func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID 
 		if _, _, err := loadScreening(ctx, tx, a.Site, screeningID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken, advocate)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (screening_id) DO UPDATE SET decided_at = excluded.decided_at, decided_by = excluded.decided_by,
-			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate`,
-			screeningID, a.Site, fmtTime(db.now()), a.Ref(), b.Decision, b.StepsTaken, b.Advocate); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken, advocate, doubt, consulted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (screening_id) DO UPDATE SET decided_at = excluded.decided_at, decided_by = excluded.decided_by,
+			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate, doubt = excluded.doubt, consulted = excluded.consulted`,
+			screeningID, a.Site, fmtTime(db.now()), a.Ref(), b.Decision, b.StepsTaken, b.Advocate, b.Doubt, b.Consulted); err != nil {
 			return fmt.Errorf("record best-interest decision: %w", err)
 		}
 		return db.insertAudit(ctx, tx, a, "best_interest", "screening", screeningID)

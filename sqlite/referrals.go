@@ -59,9 +59,13 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 		return "", err
 	}
 	id, now := u.String(), fmtTime(db.now())
+	var name sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT json_extract(request, '$.person.name') FROM screenings WHERE site_id = ? AND id = ?`, a.Site, screeningID).Scan(&name); err != nil {
+		return "", fmt.Errorf("read the person's name: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, site_id, screening_id, service_id, state, safeguarding, red_flags,
-		rerouted_from, created_at, updated_at, state_at, created_by) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)`,
-		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref()); err != nil {
+		rerouted_from, created_at, updated_at, state_at, created_by, search_name) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref(), strings.ToLower(name.String)); err != nil {
 		return "", fmt.Errorf("create referral: %w", err)
 	}
 	if err := db.insertHistory(ctx, tx, a, id, "", referral.New, "", ""); err != nil {
@@ -76,7 +80,7 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
 	var id string
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, _, err := loadScreening(ctx, tx, a.Site, screeningID)
+		res, req, err := loadScreening(ctx, tx, a.Site, screeningID)
 		if err != nil {
 			return err
 		}
@@ -84,7 +88,7 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 		if err != nil {
 			return err
 		}
-		o, err := referral.OpenFrom(res, bi)
+		o, err := referral.OpenFrom(res, req, bi)
 		if err != nil {
 			return err
 		}
@@ -236,59 +240,6 @@ func (db *DB) referralDetail(ctx context.Context, tx *sql.Tx, site string, r *re
 	return rows.Err()
 }
 
-// ListReferrals returns a page of the site's referrals as a navigator's
-// worklist, in referral.Less order: safeguarding first, then expired or
-// overdue (f.Thresholds.Overdue working days since sent, as of f.Now),
-// then oldest. The order, the Overdue filter and the page are the query's.
-func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
-	const overdue = `(r.state = 'sent' AND r.sent_at IS NOT NULL AND kith_working_days(r.sent_at, ?) >= ?)`
-	th := f.Thresholds.OrDefault()
-	now := fmtTime(f.Now)
-	where := []string{"r.site_id = ?"}
-	args := []any{a.Site}
-	for _, c := range []struct{ col, v string }{{"r.state", f.State}, {"r.assignee", f.Assignee}, {"r.service_id", f.ServiceID}} {
-		if c.v != "" {
-			where, args = append(where, c.col+" = ?"), append(args, c.v)
-		}
-	}
-	if f.Overdue != nil {
-		cond := overdue
-		if !*f.Overdue {
-			cond = "NOT " + overdue
-		}
-		where, args = append(where, cond), append(args, now, th.Overdue)
-	}
-	cond := strings.Join(where, " AND ")
-	var out []referral.Referral
-	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM referrals r WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		q := referralColumns + ` WHERE ` + cond + ` ORDER BY r.safeguarding DESC, (r.state = 'expired' OR ` + overdue + `) DESC, r.created_at, r.id LIMIT ? OFFSET ?`
-		rows, err := tx.QueryContext(ctx, q, append(args, now, th.Overdue, f.Page.Size, f.Page.Offset())...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanReferral(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("list referrals: %w", err)
-	}
-	if err := db.AuditRead(ctx, a, "referral_list", ""); err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
-}
-
 // ScreeningReferralIDs lists the referrals made from a screening.
 func (db *DB) ScreeningReferralIDs(ctx context.Context, site, screeningID string) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?`, site, screeningID)
@@ -373,6 +324,11 @@ func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referra
 	}
 	if e.Task != "" {
 		if err := db.addTask(ctx, tx, a, r.ID, e.Task); err != nil {
+			return out, err
+		}
+	}
+	if e.RevokeLink {
+		if err := revokeProviderLink(ctx, tx, a.Site, r.ID, now); err != nil {
 			return out, err
 		}
 	}

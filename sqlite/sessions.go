@@ -37,10 +37,10 @@ func (db *DB) CreateSession(ctx context.Context, a kith.Actor, userID int64, exp
 func (db *DB) SessionUser(ctx context.Context, secret string) (kith.User, error) {
 	var u kith.User
 	var role, created string
-	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.site_id, u.email, u.role, u.created_at
+	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.site_id, u.email, u.display_name, u.role, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.site_id = s.site_id
 		WHERE s.hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`, hashSecret(secret), fmtTime(db.now())).
-		Scan(&u.ID, &u.Site, &u.Email, &role, &created)
+		Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 	}

@@ -172,7 +172,7 @@ func (s *Server) disableUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.app.DisableUser(c.Request().Context(), actor(c), id); err != nil {
+	if _, err := s.app.DisableUserHandingOver(c.Request().Context(), actor(c), id, c.QueryParam("assignee")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

@@ -50,15 +50,15 @@ var (
 		{"other_service", "Passed to another service"},
 		{"no_further_action", "No further action"},
 	}
-	askedOptions = [][2]string{
+	concernAskedOptions = [][2]string{
 		{"asked_expressed", "Asked, and they said what they wanted"},
 		{"asked_not_expressed", "Asked, but they did not say"},
 		{"not_asked", "Not asked"},
 		{"dont_know", "Not known"},
 		{"not_recorded", "Not recorded"},
 	}
-	achievedOptions = [][2]string{{"fully", "Fully achieved"}, {"partially", "Partly achieved"}, {"not_achieved", "Not achieved"}}
-	riskOptions     = [][2]string{
+	concernAchievedOptions = [][2]string{{"fully", "Fully achieved"}, {"partially", "Partly achieved"}, {"not_achieved", "Not achieved"}}
+	riskOptions            = [][2]string{
 		{"risk_identified_action_taken", "Risk identified, and action taken"},
 		{"risk_identified_no_action", "Risk identified, and no action taken"},
 		{"inconclusive_action_taken", "Inconclusive, and action taken"},
@@ -184,7 +184,7 @@ type concernView struct {
 // labelled is a label and its value, for a summary list.
 type labelled struct{ Label, Value string }
 
-var actionWords = map[string]string{
+var concernActionWords = map[string]string{
 	screening.ActionEmergency: "Emergency: the person was in immediate danger", screening.ActionRaiseConcern: "Raise a safeguarding concern",
 	screening.ActionDiscuss: "Talk to a manager or the safeguarding advice line", screening.ActionNone: "No safeguarding action",
 }
@@ -216,7 +216,7 @@ func newConcernView(cc app.ConcernCase) concernView {
 	v := concernView{C: con, Risks: risksInWords(con.TypesOfRisk), Referral: cc.Referral, PersonName: con.PersonName,
 		Location: termWords(screening.LocationsOfRisk, con.LocationOfRisk), Source: termWords(screening.SourcesOfRisk, con.SourceOfRisk),
 		Decision: decisionWords(con),
-		Options: map[string][][2]string{"enquiry": enquiryOptions, "instead": insteadOptions, "msp_asked": askedOptions, "msp_achieved": achievedOptions,
+		Options: map[string][][2]string{"enquiry": enquiryOptions, "instead": insteadOptions, "msp_asked": concernAskedOptions, "msp_achieved": concernAchievedOptions,
 			"risk_assessment": riskOptions, "risk_outcome": riskOutcomeOptions,
 			"location_of_risk": termOptions("", screening.LocationsOfRisk), "source_of_risk": termOptions("", screening.SourcesOfRisk)}}
 	if o := con.Outcome; o != nil {
@@ -224,7 +224,7 @@ func newConcernView(cc app.ConcernCase) concernView {
 			label string
 			opts  [][2]string
 			code  string
-		}{{"Desired outcomes asked", askedOptions, o.MSPAsked}, {"Desired outcomes achieved", achievedOptions, o.MSPAchieved},
+		}{{"Desired outcomes asked", concernAskedOptions, o.MSPAsked}, {"Desired outcomes achieved", concernAchievedOptions, o.MSPAchieved},
 			{"Risk assessment", riskOptions, o.RiskAssessment}, {"Risk outcome", riskOutcomeOptions, o.RiskOutcome}} {
 			if w := optionWords(x.opts, x.code); w != "" {
 				v.Outcome = append(v.Outcome, labelled{x.label, w})
@@ -236,7 +236,7 @@ func newConcernView(cc app.ConcernCase) concernView {
 	}
 	if st := cc.Screening.Result; st != nil {
 		sg := st.Safeguarding
-		v.Action, v.Reasons = actionWords[sg.Action], sg.Reasons
+		v.Action, v.Reasons = concernActionWords[sg.Action], sg.Reasons
 		v.SafeContact = safeContactWords(st.SafeContact, cc.Request)
 	}
 	if req := cc.Request; req != nil {
@@ -378,38 +378,7 @@ func (s *Server) recordConcernDecision(c echo.Context) error {
 
 // concernLetter is the concern summary of a concern, from its case.
 func (s *Server) concernLetter(cc app.ConcernCase) letters.Letter {
-	site := cc.Site
-	colour := site.Settings.Colour
-	if colour == "" {
-		colour = "#1d70b8"
-	}
-	l := letters.Letter{Kind: letters.KindConcern, Date: s.now(), Reference: cc.Concern.Reference,
-		Site: letters.Site{Name: site.Name, Colour: colour, SafeguardingPhone: site.Settings.SafeguardingPhone, SafeguardingEmail: site.Settings.SafeguardingEmail}}
-	req := cc.Request
-	if cc.Referral != nil {
-		l.Reference = "R-" + cc.Referral.ID[len(cc.Referral.ID)-8:]
-	}
-	if res := cc.Screening.Result; res != nil {
-		sc := res.SafeContact
-		l.SafeContact = letters.SafeContact{Phone: sc.Phone, Post: sc.Post, Visit: sc.Visit, Times: sc.Times, HasDoNotContact: sc.DoNotContact != ""}
-		if req != nil {
-			l.Concern = concernForLetter(cc.Concern.Reference, res, req)
-		}
-	}
-	if req != nil && req.Person != nil {
-		l.Person = letters.Person{Name: req.Person.Name, NameLatin: req.Person.NameLatin, Address: addressLines(req.Person.Address)}
-		if l.SafeContact.Phone {
-			l.SafeContact.PhoneNumber = req.Person.Phone
-		}
-	}
-	if req != nil {
-		l.Wishes, l.DesiredOutcomes = req.Wishes, req.DesiredOutcomes
-	}
-	if l.Concern != nil {
-		l.Concern.RaisedAt = cc.Concern.CreatedAt
-		l.Concern.LocationOfRisk, l.Concern.SourceOfRisk = cc.Concern.LocationOfRisk, cc.Concern.SourceOfRisk
-	}
-	return l
+	return app.ConcernLetter(cc, s.now())
 }
 
 // serveConcernSummary writes a concern's summary as a PDF or its

@@ -152,6 +152,18 @@ func (s *Server) routes() {
 	pages.GET("/lead/audit", s.leadAuditPage, s.signedIn, leadOnly)
 	pages.GET("/lead/settings", s.leadSettingsPage, s.signedIn, leadOnly)
 	pages.POST("/lead/settings", s.leadSaveSettings, s.signedIn, leadOnly)
+
+	// The navigator's journey (issue 16): screenings waiting for a
+	// referral, moves, reassignment and the provider's short code.
+	pages.GET("/navigator/screenings", s.waitingPage, s.signedIn, navigatorUp)
+	pages.GET("/navigator/screenings/:id", s.navScreeningPage, s.signedIn, navigatorUp)
+	pages.POST("/navigator/screenings/:id", s.navScreeningAction, s.signedIn, navigatorUp)
+	pages.GET("/referrals/:id/move/:to", s.movePage, s.signedIn, navigatorUp)
+	pages.POST("/referrals/:id/move/:to", s.moveAction, s.signedIn, navigatorUp)
+	pages.POST("/lead/users/:id/name", s.leadRenameUser, s.signedIn, leadOnly)
+	pages.GET("/provider", s.providerCodePage)
+	pages.POST("/provider", s.providerCode)
+
 	pages.GET("/provider/:token", s.providerPage)
 	pages.POST("/provider/:token", s.providerAnswer)
 	pages.GET("/confirm/:token", s.confirmServicePage)

@@ -127,6 +127,7 @@ var sitePages = []struct {
 }{
 	{"/screen", "Screen a person", app.Screen},
 	{"/concerns-raised", "Concerns you raised", app.Screen},
+	{"/navigator/screenings", "Waiting", app.Navigate},
 	{"/worklist", "Worklist", app.Navigate},
 	{"/concerns", "Concerns", app.Safeguard},
 	{"/directory", "Directory", app.Navigate},

@@ -50,6 +50,11 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Reports", testReports},
 		{"Retention", testRetention},
 		{"Reviews", testReviews},
+		{"WaitingScreenings", testWaitingScreenings},
+		{"SharedWords", testSharedWords},
+		{"PeopleAndReassign", testPeopleAndReassign},
+		{"ProviderLinks", testProviderLinks},
+		{"WorklistSearchAndFilters", testWorklistSearchAndFilters},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
