@@ -310,3 +310,40 @@ func TestWorklistPageSearchAndFilters(t *testing.T) {
 		t.Fatalf("API search: %v", got)
 	}
 }
+
+// A best-interest decision from the page: only where capacity is in doubt,
+// never with "none" for the steps taken; then the referral can be made.
+func TestBestInterestFromThePage(t *testing.T) {
+	e := newEnv(t)
+	demoDirectory(t, e)
+	e.user("alpha", "nav@example.org", kith.RoleNavigator, "a long password")
+	visitor := e.token("alpha", kith.RoleVisitor)
+	in := lonelyAtHome(t, "not_asked", map[string]any{"safe_contact": map[string]any{"phone": "yes", "do_not_contact": "Darren"}})
+	in["s42"].(map[string]any)["capacity_concern"] = true
+	id := e.do("POST", "/api/v1/screenings", visitor, in).JSON(t)["id"].(string)
+	c := browser(t)
+	signIn(t, e, c, "nav@example.org", "a long password")
+	if list := string(doWith(t, c, "GET", e.URL+"/navigator/screenings", "", nil).Body); !strings.Contains(list, "Needs a best-interest decision") {
+		t.Fatal("not listed as needing a best-interest decision")
+	}
+	page := doWith(t, c, "GET", e.URL+"/navigator/screenings/"+id, "", nil)
+	if strings.Contains(string(page.Body), "Refer to ") {
+		t.Fatal("a referral is offered before any decision")
+	}
+	csrf := pageCSRF(t, page)
+	bad := postForm(t, c, e.URL+"/navigator/screenings/"+id, url.Values{"_csrf": {csrf}, "action": {"best_interest"}, "decision": {"refer"},
+		"doubt": {"Could not hold on to what the service is"}, "steps_taken": {"none"}, "consulted": {"Darren"}})
+	for _, want := range []string{"Say what was done to help the person decide", "cannot be consulted"} {
+		if bad.Status != 422 || !strings.Contains(string(bad.Body), want) {
+			t.Fatalf("want %q: %d %s", want, bad.Status, bad.Body)
+		}
+	}
+	if r := postForm(t, c, e.URL+"/navigator/screenings/"+id, url.Values{"_csrf": {csrf}, "action": {"best_interest"}, "decision": {"refer"},
+		"doubt": {"Could not hold on to what the service is"}, "steps_taken": {"Pictures, two visits, a quiet morning"}, "consulted": {"Her daughter and GP"}}); r.Status != 303 {
+		t.Fatalf("record: %d %s", r.Status, r.Body)
+	}
+	after := string(doWith(t, c, "GET", e.URL+"/navigator/screenings/"+id, "", nil).Body)
+	if !strings.Contains(after, "Refer to ") || !strings.Contains(after, "Her daughter and GP") {
+		t.Fatalf("after the decision: %s", after)
+	}
+}
