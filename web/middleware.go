@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/labstack/echo/v4"
@@ -45,6 +46,42 @@ func secureHeaders() echo.MiddlewareFunc {
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
 	})
+}
+
+// maxRequestIDLen bounds a caller's X-Request-Id: a UUID is 36.
+const maxRequestIDLen = 64
+
+// requestID gives every request an id, answered in X-Request-Id and
+// written into its log line and audit rows. A caller's own id (a proxy's
+// or a client's, to correlate logs) is kept only when it is a short token
+// of letters, digits and - _ . : so no caller can write arbitrary text into
+// the append-only audit trail or a subject access copy; anything else is
+// replaced by a fresh random id.
+func requestID() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !safeRequestID(id) {
+				id = uuid.NewString()
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+func safeRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.', r == ':':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isAPI reports whether the request is for the JSON API.

@@ -10,7 +10,7 @@ import (
 // routes is the whole route table: one line per route, middleware per group.
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(middleware.RequestID())
+	e.Pre(requestID())
 	e.Use(s.requestLog, middleware.Recover(), secureHeaders(), middleware.GzipWithConfig(middleware.GzipConfig{
 		Level: 5, MinLength: 1024,
 		// promhttp compresses /metrics itself; the API has its own level.

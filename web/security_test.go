@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -39,5 +40,47 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	// The database is still there.
 	if r := e.do("GET", "/api/v1/referrals", nav, nil); r.Status != 200 {
 		t.Fatalf("after injection text: %d", r.Status)
+	}
+}
+
+// A caller's X-Request-Id is kept only when it is a short token of safe
+// characters; anything else is replaced, and never reaches the audit trail
+// (the review wrote a 60 KB header into it).
+func TestRequestIDFromCallerIsChecked(t *testing.T) {
+	e := newEnv(t)
+	lead := e.token("alpha", kith.RoleLead)
+	cases := []struct {
+		name, sent string
+		kept       bool
+	}{
+		{"a uuid", "3f2b8c1e-6a4d-4f0e-9b7a-1c2d3e4f5a6b", true},
+		{"a short token", "abc_DEF.123:x", true},
+		{"60 KB", strings.Repeat("A", 60<<10), false},
+		{"65 characters", strings.Repeat("a", 65), false},
+		{"markup", "<script>x</script>", false},
+		{"spaces", "a b", false},
+		{"a newline escape", "a%0Ab", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.do("POST", "/api/v1/tokens", lead, map[string]any{"role": "visitor", "name": tc.name}, "X-Request-Id", tc.sent)
+			if r.Status != 201 {
+				t.Fatalf("create token: %d %s", r.Status, r.Body)
+			}
+			got := r.Header.Get("X-Request-Id")
+			if tc.kept != (got == tc.sent) {
+				t.Fatalf("answered X-Request-Id %.80q for %.80q; kept=%v wanted", got, tc.sent, tc.kept)
+			}
+			if got == "" || len(got) > 64 {
+				t.Fatalf("answered X-Request-Id %.80q", got)
+			}
+			items, _, err := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "token", Page: kith.Page{Number: 1, Size: 1}})
+			if err != nil || len(items) == 0 {
+				t.Fatal(err)
+			}
+			if items[0].RequestID != got {
+				t.Fatalf("audit request id %.80q, want %.80q", items[0].RequestID, got)
+			}
+		})
 	}
 }
