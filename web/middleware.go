@@ -84,6 +84,32 @@ func safeRequestID(id string) bool {
 	return true
 }
 
+// uploadPath is the one page that takes a body over 1 MiB.
+const uploadPath = "/lead/directory/import"
+
+// pageBodyLimit bounds a page's form body before the CSRF check parses it:
+// 1 MiB, or 20 MiB for a directory upload, but only once the session is
+// known to be a lead's. An upload without one is answered (sign in, or
+// forbidden) before a byte of its body is read, so no unauthenticated
+// request makes the server buffer more than 1 MiB.
+func (s *Server) pageBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	small := bodyLimit("1M", "1 MiB")(next)
+	large := bodyLimit("20M", "20 MiB")(next)
+	return func(c echo.Context) error {
+		if c.Path() != uploadPath || c.Request().Method != http.MethodPost {
+			return small(c)
+		}
+		u, err := s.pageUser(c)
+		if err != nil {
+			return err
+		}
+		if err := app.Authorize(kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role}, app.Administer); err != nil {
+			return err
+		}
+		return large(c)
+	}
+}
+
 // isAPI reports whether the request is for the JSON API.
 func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
 

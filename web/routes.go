@@ -32,7 +32,7 @@ func (s *Server) routes() {
 
 	// Directory imports are bigger than other bodies, so they sit outside
 	// the 1 MiB group with a limit of their own.
-	e.POST("/api/v1/assets/import", s.importAssets, bodyLimit("20M", "20 MiB"), s.authenticate, s.rateLimitAPI, leadOnly)
+	e.POST("/api/v1/assets/import", s.importAssets, s.authenticate, s.rateLimitAPI, leadOnly, bodyLimit("20M", "20 MiB"))
 
 	api := e.Group("/api/v1", middleware.BodyLimit("1M"))
 	api.GET("/openapi.json", s.openAPI)
@@ -95,11 +95,9 @@ func (s *Server) routes() {
 	oruk.GET("/taxonomy_terms", s.orukTaxonomyTerms)
 
 	// Form bodies are bounded before the CSRF check reads them: 1 MiB, or
-	// 20 MiB for a directory upload.
-	isUpload := func(c echo.Context) bool { return c.Request().URL.Path == "/lead/directory/import" }
+	// 20 MiB for a directory upload by a signed-in lead (pageBodyLimit).
 	pages := e.Group("",
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}),
-		bodyLimit("20M", "20 MiB"),
+		s.pageBodyLimit,
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "form:" + csrfField,
 			CookieName:     csrfCookie,

@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"context"
+	"io"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/kith-project/kith"
@@ -80,6 +83,88 @@ func TestRequestIDFromCallerIsChecked(t *testing.T) {
 			}
 			if items[0].RequestID != got {
 				t.Fatalf("audit request id %.80q, want %.80q", items[0].RequestID, got)
+			}
+		})
+	}
+}
+
+// countingBody is an endless-enough request body that counts what the
+// server read of it.
+type countingBody struct {
+	left int64
+	read atomic.Int64
+	head []byte
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		b.read.Add(int64(n))
+		return n, nil
+	}
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	n := int64(len(p))
+	if n > b.left {
+		n = b.left
+	}
+	for i := range p[:n] {
+		p[i] = 'x'
+	}
+	b.left -= n
+	b.read.Add(n)
+	return int(n), nil
+}
+
+func (b *countingBody) Close() error { return nil }
+
+// No request without a session makes the server read more than 1 MiB: the
+// review's 30 parallel 20 MiB uploads to /lead/directory/import took the
+// server to 1.8 GB because the CSRF check parsed the form first.
+func TestUnauthenticatedUploadReadsAtMostOneMiB(t *testing.T) {
+	e := newEnv(t)
+	// The attacker has a CSRF cookie and token, as anyone can.
+	c := browser(t)
+	page := doWith(t, c, "GET", e.URL+"/sign-in", "", nil)
+	tok := string(csrfRe.FindSubmatch(page.Body)[1])
+	csrf := cookieValue(c, e.URL, "kith_csrf")
+	for _, tc := range []struct {
+		name    string
+		path    string
+		chunked bool
+		cookie  string
+	}{
+		{"upload page, with length", "/lead/directory/import", false, ""},
+		{"upload page, chunked", "/lead/directory/import", true, ""},
+		{"upload page, forged session", "/lead/directory/import", true, "kith_session=forged"},
+		{"sign-in, chunked", "/sign-in", true, ""},
+		{"API import, chunked", "/api/v1/assets/import", true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			head := "--x\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + tok +
+				"\r\n--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"d.json\"\r\nContent-Type: application/json\r\n\r\n"
+			body := &countingBody{left: 19 << 20, head: []byte(head)}
+			req := httptest.NewRequest("POST", tc.path, body)
+			if !tc.chunked {
+				req.ContentLength = int64(len(head)) + 19<<20
+			} else {
+				req.ContentLength = -1
+			}
+			req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+			ck := "kith_csrf=" + csrf
+			if tc.cookie != "" {
+				ck += "; " + tc.cookie
+			}
+			req.Header.Set("Cookie", ck)
+			rec := httptest.NewRecorder()
+			e.srv.Handler().ServeHTTP(rec, req)
+			if n := body.read.Load(); n > 1<<20+64<<10 {
+				t.Fatalf("the server read %d bytes of an unauthenticated request (answered %d)", n, rec.Code)
+			}
+			if rec.Code < 300 || rec.Code == 200 {
+				t.Fatalf("answered %d", rec.Code)
 			}
 		})
 	}
