@@ -39,7 +39,9 @@ type UserStore interface {
 
 // TokenStore keeps API tokens (only a hash of each secret).
 type TokenStore interface {
-	CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error)
+	CreateToken(ctx context.Context, a kith.Actor, t TokenToCreate) (kith.Token, string, error)
+	// Authenticate finds the token with this secret if it is not revoked,
+	// not expired, and its owner (if any) is not disabled.
 	Authenticate(ctx context.Context, secret string) (kith.Token, error)
 	ListTokens(ctx context.Context, site string, p kith.Page) ([]kith.Token, int, error)
 	RevokeToken(ctx context.Context, a kith.Actor, id int64) error

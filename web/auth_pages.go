@@ -72,8 +72,7 @@ func (s *Server) signIn(c echo.Context) error {
 		}
 		return err
 	}
-	a := kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
-		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+	a := userActor(c, u)
 	secret, err := s.app.CreateSession(ctx, a, u.ID)
 	if err != nil {
 		return err
@@ -86,8 +85,7 @@ func (s *Server) signIn(c echo.Context) error {
 func (s *Server) signOut(c echo.Context) error {
 	if ck, err := c.Cookie(sessionCookie); err == nil {
 		if u, err := s.app.SessionUser(c.Request().Context(), ck.Value); err == nil {
-			a := kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
-				RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+			a := userActor(c, u)
 			if err := s.app.DeleteSession(c.Request().Context(), a, ck.Value); err != nil {
 				return err
 			}
@@ -120,8 +118,7 @@ func (s *Server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(ctxUser, u)
-		c.Set(ctxActor, kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
-			RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()})
+		c.Set(ctxActor, userActor(c, u))
 		return next(c)
 	}
 }

@@ -103,7 +103,7 @@ func (s *Server) pageBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if err := app.Authorize(kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role}, app.Administer); err != nil {
+		if err := app.Authorize(userActor(c, u), app.Administer); err != nil {
 			return err
 		}
 		return large(c)
@@ -217,7 +217,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			c.Set(ctxActor, kith.Actor{Site: t.Site, Kind: "token", ID: strconv.FormatInt(t.ID, 10), Role: t.Role, RequestID: reqID, IP: c.RealIP()})
+			a := kith.Actor{Site: t.Site, Kind: "token", ID: strconv.FormatInt(t.ID, 10), Role: t.Role, RequestID: reqID, IP: c.RealIP()}
+			if t.UserID != nil {
+				a.UserID = *t.UserID
+			}
+			c.Set(ctxActor, a)
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
@@ -231,7 +235,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return kith.Errorf(kith.EFORBIDDEN, "A request signed in by cookie must carry the X-CSRF-Token header.")
 			}
 			c.Set(ctxUser, u)
-			c.Set(ctxActor, kith.Actor{Site: u.Site, Kind: "user", ID: strconv.FormatInt(u.ID, 10), Role: u.Role, RequestID: reqID, IP: c.RealIP()})
+			c.Set(ctxActor, userActor(c, u))
 			return next(c)
 		}
 		return kith.Errorf(kith.EUNAUTHORIZED, "Sign in, or send an API token as 'Authorization: Bearer TOKEN'.")
@@ -281,6 +285,12 @@ func allow(p app.Permission) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// userActor is a signed-in user as the actor of a request.
+func userActor(c echo.Context, u kith.User) kith.Actor {
+	return kith.Actor{Site: u.Site, Kind: "user", ID: strconv.FormatInt(u.ID, 10), UserID: u.ID, Role: u.Role,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
 }
 
 // actor returns the authenticated caller.

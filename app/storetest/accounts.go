@@ -59,7 +59,7 @@ func testUsers(t *testing.T, f *fixture) {
 }
 
 func testTokens(t *testing.T, f *fixture) {
-	tok, secret, err := f.st.Tokens.CreateToken(f.ctx, f.lead, kith.RoleVisitor, "phone")
+	tok, secret, err := f.st.Tokens.CreateToken(f.ctx, f.lead, app.TokenToCreate{Role: kith.RoleVisitor, Name: "phone", ExpiresAt: time.Now().Add(time.Hour)})
 	must(t, "create token", err)
 	if secret == "" || tok.ID == 0 || tok.Site != "alpha" {
 		t.Fatalf("token: %+v %q", tok, secret)
@@ -78,6 +78,31 @@ func testTokens(t *testing.T, f *fixture) {
 	must(t, "revoke", f.st.Tokens.RevokeToken(f.ctx, f.lead, tok.ID))
 	_, err = f.st.Tokens.Authenticate(f.ctx, secret)
 	wantCode(t, "a revoked token", err, kith.EUNAUTHORIZED)
+
+	// An expired token does not work.
+	_, old, err := f.st.Tokens.CreateToken(f.ctx, f.lead, app.TokenToCreate{Role: kith.RoleLead, ExpiresAt: time.Now().Add(-time.Second)})
+	must(t, "create an expired token", err)
+	_, err = f.st.Tokens.Authenticate(f.ctx, old)
+	wantCode(t, "an expired token", err, kith.EUNAUTHORIZED)
+
+	// A token belongs to its maker and stops when they are disabled.
+	u, err := f.st.Users.CreateUser(f.ctx, f.lead, "maker@example.org", kith.RoleLead, "hash")
+	must(t, "create the maker", err)
+	owned, mine, err := f.st.Tokens.CreateToken(f.ctx, f.lead, app.TokenToCreate{Role: kith.RoleLead, UserID: &u.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	must(t, "create an owned token", err)
+	if owned.UserID == nil || *owned.UserID != u.ID || owned.ExpiresAt.IsZero() {
+		t.Fatalf("owned token: %+v", owned)
+	}
+	if got, err := f.st.Tokens.Authenticate(f.ctx, mine); err != nil || got.UserID == nil || *got.UserID != u.ID {
+		t.Fatalf("authenticate an owned token: %+v %v", got, err)
+	}
+	_, _, err = f.st.Tokens.CreateToken(f.ctx, f.other, app.TokenToCreate{Role: kith.RoleLead, UserID: &u.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	wantCode(t, "a token owned by another site's user", err, kith.ENOTFOUND)
+	must(t, "disable the maker", f.st.Users.DisableUser(f.ctx, f.lead, u.ID))
+	_, err = f.st.Tokens.Authenticate(f.ctx, mine)
+	wantCode(t, "a disabled user's token", err, kith.EUNAUTHORIZED)
+	_, _, err = f.st.Tokens.CreateToken(f.ctx, f.lead, app.TokenToCreate{Role: kith.RoleLead, UserID: &u.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	wantCode(t, "a token for a disabled user", err, kith.ENOTFOUND)
 }
 
 func testSessions(t *testing.T, f *fixture) {

@@ -235,8 +235,12 @@ func runTokenCreate(ctx context.Context, args []string, getenv func(string) stri
 	site := fs.String("site", "", "the site the token acts for")
 	role := fs.String("role", "", "visitor, navigator or lead")
 	name := fs.String("name", "", "what the token is for")
+	days := fs.Int("days", app.DefaultTokenDays, "how many days the token works for (1 to 365)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *days < 1 || *days > app.MaxTokenDays {
+		return fmt.Errorf("token create: --days must be between 1 and %d", app.MaxTokenDays)
 	}
 	if err := required(fs, "site", "role"); err != nil {
 		return err
@@ -252,7 +256,7 @@ func runTokenCreate(ctx context.Context, args []string, getenv func(string) stri
 	if _, err := db.Site(ctx, *site); err != nil {
 		return fmt.Errorf("token create: no site %q", *site)
 	}
-	_, secret, err := db.CreateToken(ctx, cliActor(*site), kith.Role(*role), *name)
+	_, secret, err := app.CreateOperatorToken(ctx, db, cliActor(*site), kith.Role(*role), *name, *days, db.Now())
 	if err != nil {
 		return err
 	}
