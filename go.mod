@@ -2,6 +2,8 @@ module github.com/kith-project/kith
 
 go 1.26.0
 
+toolchain go1.27.3
+
 require (
 	cel.dev/cel-go v0.33.2
 	github.com/chromedp/cdproto v0.159.0
@@ -11,7 +13,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/jung-kurt/gofpdf v1.16.2
-	github.com/labstack/echo/v4 v4.16.0
+	github.com/labstack/echo/v4 v4.16.5
 	github.com/prometheus/client_golang v1.25.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	golang.org/x/crypto v0.59.0

@@ -96,8 +96,11 @@ func (s *Server) signOut(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/sign-in")
 }
 
+// cookieSecure says whether cookies must be Secure: under TLS, behind a
+// TLS-terminating proxy (KITH_SECURE_COOKIES), or when people reach the
+// service at an https base URL.
 func (s *Server) cookieSecure(c echo.Context) bool {
-	return s.cfg.SecureCookies || c.IsTLS()
+	return s.cfg.SecureCookies || strings.HasPrefix(s.cfg.BaseURL, "https://") || c.IsTLS()
 }
 
 // pageUser returns the signed-in user for a page request.
@@ -113,6 +116,7 @@ func (s *Server) pageUser(c echo.Context) (kith.User, error) {
 // redirects to /sign-in.
 func (s *Server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		u, err := s.pageUser(c)
 		if err != nil {
 			return err

@@ -36,9 +36,14 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// permissionsPolicy turns off the browser features Kith never uses; the
+// screening form's "use my location" needs geolocation from this origin.
+const permissionsPolicy = "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), serial=(), bluetooth=(), " +
+	"midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()"
+
 // secureHeaders sets the security headers on every response.
 func secureHeaders() echo.MiddlewareFunc {
-	return middleware.SecureWithConfig(middleware.SecureConfig{
+	secure := middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
@@ -46,6 +51,48 @@ func secureHeaders() echo.MiddlewareFunc {
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
 	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := secure(next)
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Permissions-Policy", permissionsPolicy)
+			return h(c)
+		}
+	}
+}
+
+// noStore keeps an answer out of every cache (the browser's, a proxy's):
+// anything behind a sign-in or a signed link may hold personal data.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
+	}
+}
+
+// csrf is Echo's double-submit CSRF check for form posts; its cookie is
+// Secure whenever the session cookie would be (cookieSecure), which Echo's
+// fixed configuration cannot decide per request, hence two.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	cfg := middleware.CSRFConfig{
+		TokenLookup:    "form:" + csrfField,
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieMaxAge:   12 * 3600,
+	}
+	plain := middleware.CSRFWithConfig(cfg)
+	cfg.CookieSecure = true
+	secure := middleware.CSRFWithConfig(cfg)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		p, sc := plain(next), secure(next)
+		return func(c echo.Context) error {
+			if s.cookieSecure(c) {
+				return sc(c)
+			}
+			return p(c)
+		}
+	}
 }
 
 // maxRequestIDLen bounds a caller's X-Request-Id: a UUID is 36.
@@ -208,6 +255,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 			scheme, secret, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {

@@ -96,16 +96,7 @@ func (s *Server) routes() {
 
 	// Form bodies are bounded before the CSRF check reads them: 1 MiB, or
 	// 20 MiB for a directory upload by a signed-in lead (pageBodyLimit).
-	pages := e.Group("",
-		s.pageBodyLimit,
-		middleware.CSRFWithConfig(middleware.CSRFConfig{
-			TokenLookup:    "form:" + csrfField,
-			CookieName:     csrfCookie,
-			CookiePath:     "/",
-			CookieHTTPOnly: true,
-			CookieSameSite: http.SameSiteLaxMode,
-			CookieMaxAge:   12 * 3600,
-		}))
+	pages := e.Group("", s.pageBodyLimit, s.csrf())
 	pages.GET("/sign-in", s.signInPage)
 	pages.POST("/sign-in", s.signIn)
 	pages.POST("/sign-out", s.signOut)
@@ -144,8 +135,8 @@ func (s *Server) routes() {
 	pages.GET("/lead/audit", s.leadAuditPage, s.signedIn, leadOnly)
 	pages.GET("/lead/settings", s.leadSettingsPage, s.signedIn, leadOnly)
 	pages.POST("/lead/settings", s.leadSaveSettings, s.signedIn, leadOnly)
-	pages.GET("/provider/:token", s.providerPage)
-	pages.POST("/provider/:token", s.providerAnswer)
-	pages.GET("/confirm/:token", s.confirmServicePage)
-	pages.POST("/confirm/:token", s.confirmService)
+	pages.GET("/provider/:token", s.providerPage, noStore)
+	pages.POST("/provider/:token", s.providerAnswer, noStore)
+	pages.GET("/confirm/:token", s.confirmServicePage, noStore)
+	pages.POST("/confirm/:token", s.confirmService, noStore)
 }

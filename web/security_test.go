@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/web"
 )
 
 func TestSecurityHeaders(t *testing.T) {
@@ -168,4 +172,120 @@ func TestUnauthenticatedUploadReadsAtMostOneMiB(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The review's low findings, each as an attacker tried it.
+func TestLowFindings(t *testing.T) {
+	t.Run("no open redirect through next", func(t *testing.T) {
+		e := newEnv(t)
+		for i, next := range []string{"/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/ /evil.example",
+			"/\\evil.example", "//evil.example", "https://evil.example", "/%09/evil.example", "/\x00/evil.example"} {
+			email := fmt.Sprintf("nav%d@example.org", i) // one each: sign-in is rate limited per account
+			e.user("alpha", email, kith.RoleNavigator, "a long password")
+			c := browser(t)
+			page := doWith(t, c, "GET", e.URL+"/sign-in", "", nil)
+			tok := string(csrfRe.FindSubmatch(page.Body)[1])
+			r := postForm(t, c, e.URL+"/sign-in", url.Values{"_csrf": {tok}, "email": {email}, "password": {"a long password"}, "next": {next}})
+			loc := r.Header.Get("Location")
+			if r.Status != 303 || strings.ContainsAny(loc, "\t\r\n \\\x00") || strings.HasPrefix(loc, "//") || strings.Contains(loc, "evil") && !strings.HasPrefix(loc, "/") {
+				t.Errorf("next %q: redirected to %q", next, loc)
+			}
+			if u, err := url.Parse(strings.Map(func(r rune) rune {
+				if r == '\t' || r == '\n' || r == '\r' {
+					return -1
+				}
+				return r
+			}, loc)); err != nil || u.Host != "" {
+				t.Errorf("next %q: a browser goes to host %q", next, loc)
+			}
+		}
+		// A good next still works.
+		e.user("alpha", "nav@example.org", kith.RoleNavigator, "a long password")
+		c := browser(t)
+		r := signInNext(t, e, c, "nav@example.org", "/worklist?page=2")
+		if r.Header.Get("Location") != "/worklist?page=2" {
+			t.Errorf("a good next: %q", r.Header.Get("Location"))
+		}
+	})
+	t.Run("links come from the configured base URL, never the Host header", func(t *testing.T) {
+		e := newEnv(t)
+		lead := demoDirectory(t, e)
+		r := withHost(t, e, "/api/v1/assets/stale", lead, "evil.example")
+		if strings.Contains(string(r.Body), "evil.example") || !strings.Contains(string(r.Body), e.URL+"/confirm/") {
+			t.Fatalf("links without KITH_BASE_URL: %.500s", r.Body)
+		}
+		cfg := web.DefaultConfig()
+		cfg.BaseURL = "https://kith.example.gov.uk"
+		e2 := newEnv(t, cfg)
+		lead2 := demoDirectory(t, e2)
+		r = withHost(t, e2, "/api/v1/assets/stale", lead2, "evil.example")
+		if strings.Contains(string(r.Body), "evil.example") || !strings.Contains(string(r.Body), "https://kith.example.gov.uk/confirm/") {
+			t.Fatalf("links with KITH_BASE_URL: %.500s", r.Body)
+		}
+	})
+	t.Run("CSRF cookie is Secure when the base URL is https", func(t *testing.T) {
+		cfg := web.DefaultConfig()
+		cfg.BaseURL = "https://kith.example.gov.uk"
+		e := newEnv(t, cfg)
+		r := e.do("GET", "/sign-in", "", nil)
+		ck := strings.Join(r.Header.Values("Set-Cookie"), "\n")
+		if !strings.Contains(ck, "kith_csrf=") || !strings.Contains(ck, "Secure") {
+			t.Fatalf("CSRF cookie: %s", ck)
+		}
+		plain := newEnv(t)
+		if ck := strings.Join(plain.do("GET", "/sign-in", "", nil).Header.Values("Set-Cookie"), "\n"); strings.Contains(ck, "Secure") {
+			t.Fatalf("a Secure cookie over plain http without an https base URL would never come back: %s", ck)
+		}
+	})
+	t.Run("personal data is never cached; Permissions-Policy is sent", func(t *testing.T) {
+		e := newEnv(t)
+		nav := e.token("alpha", kith.RoleNavigator)
+		demoDirectory(t, e)
+		ref, _ := newReferral(t, e, nav, nil)
+		for _, p := range []string{"/api/v1/referrals/" + ref.ID, "/api/v1/referrals", "/api/v1/me", "/api/v1/concerns"} {
+			r := e.do("GET", p, nav, nil)
+			if r.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("%s: Cache-Control %q", p, r.Header.Get("Cache-Control"))
+			}
+		}
+		c := leadBrowser(t, e)
+		if r := doWith(t, c, "GET", e.URL+"/worklist", "", nil); r.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("a signed-in page: Cache-Control %q", r.Header.Get("Cache-Control"))
+		}
+		for _, p := range []string{"/sign-in", "/healthz", "/api/v1/openapi.json"} {
+			pp := e.do("GET", p, "", nil).Header.Get("Permissions-Policy")
+			if !strings.Contains(pp, "camera=()") || !strings.Contains(pp, "microphone=()") || !strings.Contains(pp, "geolocation=(self)") {
+				t.Errorf("%s: Permissions-Policy %q", p, pp)
+			}
+		}
+	})
+}
+
+// signInNext signs in from a sign-in page that was asked to go on to next.
+func signInNext(t *testing.T, e *env, c *http.Client, email, next string) response {
+	t.Helper()
+	page := doWith(t, c, "GET", e.URL+"/sign-in?next="+url.QueryEscape(next), "", nil)
+	tok := string(csrfRe.FindSubmatch(page.Body)[1])
+	return postForm(t, c, e.URL+"/sign-in", url.Values{"_csrf": {tok}, "email": {email}, "password": {"a long password"}, "next": {next}})
+}
+
+// withHost gets path with a Host header of the caller's choosing.
+func withHost(t *testing.T, e *env, path, token, host string) response {
+	t.Helper()
+	req, err := http.NewRequest("GET", e.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = host
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s with Host %s: %d %s", path, host, res.StatusCode, b)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: b}
 }

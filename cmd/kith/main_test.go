@@ -263,3 +263,16 @@ func TestDemoSignIn(t *testing.T) {
 		}
 	}
 }
+
+// Without KITH_BASE_URL, links sent to providers and service contacts
+// would have to come from the request's Host header (the client's to
+// choose) or from an address nobody outside can reach: serving on
+// anything but loopback without it is refused, naming the setting.
+func TestServeNeedsBaseURLBeyondLoopback(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kith.db")
+	var errb bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--addr", "0.0.0.0:0", "--db", db}, noEnv, strings.NewReader(""), io.Discard, &errb)
+	if err == nil || !strings.Contains(err.Error(), "KITH_BASE_URL") {
+		t.Fatalf("serve on 0.0.0.0 without KITH_BASE_URL: %v", err)
+	}
+}
