@@ -415,7 +415,7 @@ func TestLeadUsers(t *testing.T) {
 	c := leadBrowser(t, e)
 	_, csrf := page(t, e, c, "/lead/users")
 	r := postForm(t, c, e.URL+"/lead/users", url.Values{"_csrf": {csrf}, "email": {"new@example.org"}, "role": {"visitor"}, "password": {"short"}})
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(text(r), "Password: must be at least 10 characters") ||
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(text(r), "Password: must be at least 12 characters") ||
 		!strings.Contains(text(r), `value="new@example.org"`) || strings.Contains(text(r), `value="short"`) {
 		t.Fatalf("bad user form: %d %s", r.Status, r.Body)
 	}
