@@ -35,6 +35,37 @@ type UserStore interface {
 	Credentials(ctx context.Context, email string) (kith.User, string, error)
 	ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.User, int, error)
 	DisableUser(ctx context.Context, a kith.Actor, id int64) error
+
+	// SignInRecord finds an enabled user by email with what sign-in needs;
+	// UserSignInRecord the same by site and id.
+	SignInRecord(ctx context.Context, email string) (SignInRecord, error)
+	UserSignInRecord(ctx context.Context, site string, id int64) (SignInRecord, error)
+	// RecordSignInFailure counts a wrong password or code and locks the
+	// account until lockedUntil (zero: not locked); ClearSignInFailures
+	// forgets them after a sign-in.
+	RecordSignInFailure(ctx context.Context, userID int64, lockedUntil time.Time) error
+	ClearSignInFailures(ctx context.Context, userID int64) error
+	// SetPassword replaces a user's password hash, forgets any reset link
+	// and ends every session of theirs but keepSession (a session secret;
+	// empty: end all).
+	SetPassword(ctx context.Context, a kith.Actor, userID int64, hash, keepSession string) error
+	// SetPasswordReset keeps the hash of a one-time reset link until
+	// expires and ends the user's sessions; PasswordResetUser finds the
+	// live link's user.
+	SetPasswordReset(ctx context.Context, a kith.Actor, userID int64, linkHash []byte, expires time.Time) error
+	PasswordResetUser(ctx context.Context, linkHash []byte) (kith.User, error)
+	// SetPendingTOTP keeps a sealed key shown for enrolment; ConfirmTOTP
+	// makes it the user's key and replaces their recovery codes.
+	SetPendingTOTP(ctx context.Context, userID int64, sealed string) error
+	ConfirmTOTP(ctx context.Context, a kith.Actor, userID int64, recoveryHashes [][]byte) error
+	// UseTOTPStep records a code's time step; false when that step or a
+	// later one was used already (a replayed code).
+	UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
+	// UseRecoveryCode spends an unused recovery code; false when none matches.
+	UseRecoveryCode(ctx context.Context, a kith.Actor, userID int64, hash []byte) (bool, error)
+	// ResetTOTP removes a user's key and recovery codes and ends their
+	// sessions: they enrol again at their next sign-in.
+	ResetTOTP(ctx context.Context, a kith.Actor, userID int64) error
 }
 
 // TokenStore keeps API tokens (only a hash of each secret).
@@ -51,7 +82,12 @@ type TokenStore interface {
 type SessionStore interface {
 	// CreateSession signs a user in until expires.
 	CreateSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
+	// SessionUser is the user of a live, fully signed-in session.
 	SessionUser(ctx context.Context, secret string) (kith.User, error)
+	// CreatePendingSession and PendingSessionUser are for a session whose
+	// password was right but whose second factor is still to come.
+	CreatePendingSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
+	PendingSessionUser(ctx context.Context, secret string) (kith.User, error)
 	DeleteSession(ctx context.Context, a kith.Actor, secret string) error
 }
 

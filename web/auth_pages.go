@@ -2,18 +2,15 @@ package web
 
 import (
 	"crypto/subtle"
-	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/password"
 	"github.com/labstack/echo/v4"
 )
-
-// dummyHash is checked when no such user exists, so a sign-in for an
-// unknown email takes as long as one for a known email.
-var dummyHash, _ = password.Hash("kith-timing-equaliser")
 
 func constantTimeEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
@@ -47,39 +44,57 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 	if f.Password == "" {
 		errs = append(errs, kith.FieldError{Field: "password", Message: "Enter your password"})
+	} else if len(f.Password) > password.MaxLength {
+		errs = append(errs, kith.FieldError{Field: "password", Message: "Enter a correct email address and password"})
 	}
 	if len(errs) > 0 {
 		return show(http.StatusUnprocessableEntity, errs...)
 	}
-	okAddr, _ := s.limits.signInAddress.Allow(c.RealIP())
-	okAcct, _ := s.limits.signInAccount.Allow(strings.ToLower(f.Email))
-	if !okAddr || !okAcct {
-		return show(http.StatusTooManyRequests, kith.FieldError{Field: "email",
-			Message: "Too many attempts to sign in. Wait a few minutes, then try again"})
-	}
-	ctx := c.Request().Context()
-	u, hash, err := s.app.Credentials(ctx, f.Email)
-	if kith.ErrorCode(err) == kith.ENOTFOUND {
-		_ = password.Verify(dummyHash, f.Password)
-		return show(http.StatusUnprocessableEntity, kith.FieldError{Field: "email", Message: "Enter a correct email address and password"})
-	}
-	if err != nil {
-		return err
-	}
-	if err := password.Verify(hash, f.Password); err != nil {
-		if errors.Is(err, password.ErrMismatch) {
-			return show(http.StatusUnprocessableEntity, kith.FieldError{Field: "email", Message: "Enter a correct email address and password"})
+	// The limit per address (20 a minute) does not apply to a browser that
+	// has signed in to this account before: an office behind one NAT
+	// address, or an attacker there, can never lock out everyone.
+	if !s.knownDevice(c, f.Email) {
+		if ok, _ := s.limits.signInAddress.Allow(c.RealIP()); !ok {
+			return show(http.StatusTooManyRequests, kith.FieldError{Field: "email",
+				Message: "Too many attempts to sign in from this network. Wait a few minutes, then try again"})
 		}
-		return err
 	}
-	a := userActor(c, u)
-	secret, err := s.app.CreateSession(ctx, a, u.ID)
+	res, err := s.app.SignIn(c.Request().Context(), requestActor(c), f.Email, f.Password)
+	if fe := kith.FieldErrors(err); len(fe) > 0 {
+		return show(pageStatus(err), fe...)
+	}
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
-		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
+	s.rememberDevice(c, res.User.Email)
+	switch res.Step {
+	case app.NeedCode:
+		s.setPendingCookie(c, res.Session)
+		return c.Redirect(http.StatusSeeOther, "/sign-in/code?next="+url.QueryEscape(f.Next))
+	case app.NeedEnrolment:
+		s.setPendingCookie(c, res.Session)
+		return c.Redirect(http.StatusSeeOther, "/sign-in/enrol?next="+url.QueryEscape(f.Next))
+	}
+	s.setSessionCookie(c, res.Session)
 	return c.Redirect(http.StatusSeeOther, f.Next)
+}
+
+// requestActor is the request's id and address, before anyone is known.
+func requestActor(c echo.Context) kith.Actor {
+	return kith.Actor{RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+}
+
+// pageStatus is the status of a form shown again with an error's fields.
+func pageStatus(err error) int {
+	if st, ok := statusOf[kith.ErrorCode(err)]; ok {
+		return st
+	}
+	return http.StatusUnprocessableEntity
+}
+
+func (s *Server) setSessionCookie(c echo.Context, secret string) {
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime.Seconds())})
 }
 
 func (s *Server) signOut(c echo.Context) error {

@@ -230,7 +230,6 @@ func (m *metrics) handler() echo.HandlerFunc {
 // deployment with several instances divides the limits between them.
 type limits struct {
 	api           middleware.RateLimiterStore
-	signInAccount middleware.RateLimiterStore
 	signInAddress middleware.RateLimiterStore
 }
 
@@ -242,9 +241,9 @@ func newLimits(cfg Config) *limits {
 	}
 	return &limits{
 		api: store(rate.Limit(cfg.APIRate), cfg.APIBurst),
-		// Five tries a minute per account, twenty per address: enough for a
-		// person who mistypes, far too few to guess a password.
-		signInAccount: store(rate.Every(12*time.Second), 5),
+		// Twenty tries a minute per address (browsers that signed in to the
+		// account before are exempt); accounts lock in the database
+		// (app.LockoutDelay).
 		signInAddress: store(rate.Every(3*time.Second), 20),
 	}
 }

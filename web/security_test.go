@@ -200,9 +200,9 @@ func TestLowFindings(t *testing.T) {
 			}
 		}
 		// A good next still works.
-		e.user("alpha", "nav@example.org", kith.RoleNavigator, "a long password")
+		e.user("alpha", "visitor@example.org", kith.RoleVisitor, "a long password")
 		c := browser(t)
-		r := signInNext(t, e, c, "nav@example.org", "/worklist?page=2")
+		r := signInNext(t, e, c, "visitor@example.org", "/worklist?page=2")
 		if r.Header.Get("Location") != "/worklist?page=2" {
 			t.Errorf("a good next: %q", r.Header.Get("Location"))
 		}

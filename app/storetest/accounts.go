@@ -168,3 +168,104 @@ func testPostcodes(t *testing.T, f *fixture) {
 		t.Fatalf("an unknown postcode: ok %v, %v", ok, err)
 	}
 }
+
+func testSignIn(t *testing.T, f *fixture) {
+	u, err := f.st.Users.CreateUser(f.ctx, f.lead, "nav@example.org", kith.RoleNavigator, "hash-1")
+	must(t, "create user", err)
+	rec, err := f.st.Users.SignInRecord(f.ctx, "NAV@example.org")
+	if err != nil || rec.User.ID != u.ID || rec.PasswordHash != "hash-1" || rec.FailedSignIns != 0 || rec.TOTPSecret != "" {
+		t.Fatalf("sign-in record: %+v %v", rec, err)
+	}
+	_, err = f.st.Users.UserSignInRecord(f.ctx, "beta", u.ID)
+	wantCode(t, "another site's user by id", err, kith.ENOTFOUND)
+
+	// Failures count and lock; a sign-in clears them.
+	until := time.Now().UTC().Add(time.Minute).Truncate(time.Microsecond)
+	must(t, "failure", f.st.Users.RecordSignInFailure(f.ctx, u.ID, time.Time{}))
+	must(t, "failure", f.st.Users.RecordSignInFailure(f.ctx, u.ID, until))
+	if rec, _ = f.st.Users.UserSignInRecord(f.ctx, "alpha", u.ID); rec.FailedSignIns != 2 || !rec.LockedUntil.Equal(until) {
+		t.Fatalf("after two failures: %d %v", rec.FailedSignIns, rec.LockedUntil)
+	}
+	must(t, "clear", f.st.Users.ClearSignInFailures(f.ctx, u.ID))
+	if rec, _ = f.st.Users.UserSignInRecord(f.ctx, "alpha", u.ID); rec.FailedSignIns != 0 || !rec.LockedUntil.IsZero() {
+		t.Fatalf("after clearing: %+v", rec)
+	}
+
+	// Pending sessions are not full ones, nor the other way round.
+	a := kith.Actor{Site: "alpha", Kind: "user", ID: "2", Role: kith.RoleNavigator}
+	pending, err := f.st.Sessions.CreatePendingSession(f.ctx, a, u.ID, time.Now().UTC().Add(time.Minute))
+	must(t, "pending session", err)
+	full, err := f.st.Sessions.CreateSession(f.ctx, a, u.ID, time.Now().UTC().Add(time.Hour))
+	must(t, "full session", err)
+	_, err = f.st.Sessions.SessionUser(f.ctx, pending)
+	wantCode(t, "a pending session as a full one", err, kith.EUNAUTHORIZED)
+	_, err = f.st.Sessions.PendingSessionUser(f.ctx, full)
+	wantCode(t, "a full session as a pending one", err, kith.EUNAUTHORIZED)
+	if got, err := f.st.Sessions.PendingSessionUser(f.ctx, pending); err != nil || got.ID != u.ID {
+		t.Fatalf("pending session user: %+v %v", got, err)
+	}
+
+	// A new password ends every session but the one kept.
+	must(t, "set password", f.st.Users.SetPassword(f.ctx, a, u.ID, "hash-2", full))
+	if _, err := f.st.Sessions.SessionUser(f.ctx, full); err != nil {
+		t.Fatalf("the kept session: %v", err)
+	}
+	_, err = f.st.Sessions.PendingSessionUser(f.ctx, pending)
+	wantCode(t, "another session after a new password", err, kith.EUNAUTHORIZED)
+	wantCode(t, "another site's user's password", f.st.Users.SetPassword(f.ctx, f.other, u.ID, "x", ""), kith.ENOTFOUND)
+
+	// Reset links: live, one user, gone after the new password.
+	link := bytes.Repeat([]byte{7}, 32)
+	must(t, "reset", f.st.Users.SetPasswordReset(f.ctx, f.lead, u.ID, link, time.Now().UTC().Add(time.Hour)))
+	wantCode(t, "another site's reset", f.st.Users.SetPasswordReset(f.ctx, f.other, u.ID, link, time.Now().UTC().Add(time.Hour)), kith.ENOTFOUND)
+	if got, err := f.st.Users.PasswordResetUser(f.ctx, link); err != nil || got.ID != u.ID {
+		t.Fatalf("reset user: %+v %v", got, err)
+	}
+	if _, err := f.st.Sessions.SessionUser(f.ctx, full); err == nil {
+		t.Fatal("a reset left a session")
+	}
+	must(t, "reset password", f.st.Users.SetPassword(f.ctx, a, u.ID, "hash-3", ""))
+	_, err = f.st.Users.PasswordResetUser(f.ctx, link)
+	wantCode(t, "a used reset link", err, kith.ENOTFOUND)
+	old := bytes.Repeat([]byte{8}, 32)
+	must(t, "expired reset", f.st.Users.SetPasswordReset(f.ctx, f.lead, u.ID, old, time.Now().UTC().Add(-time.Second)))
+	_, err = f.st.Users.PasswordResetUser(f.ctx, old)
+	wantCode(t, "an expired reset link", err, kith.ENOTFOUND)
+
+	// TOTP: pending, confirmed with recovery codes, steps once each.
+	wantCode(t, "confirm with nothing pending", f.st.Users.ConfirmTOTP(f.ctx, f.lead, u.ID, nil), kith.ENOTFOUND)
+	must(t, "pending TOTP", f.st.Users.SetPendingTOTP(f.ctx, u.ID, "sealed-key"))
+	if rec, _ = f.st.Users.UserSignInRecord(f.ctx, "alpha", u.ID); rec.TOTPPending != "sealed-key" || rec.TOTPSecret != "" {
+		t.Fatalf("pending TOTP: %+v", rec)
+	}
+	codes := [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)}
+	must(t, "confirm TOTP", f.st.Users.ConfirmTOTP(f.ctx, f.lead, u.ID, codes))
+	if rec, _ = f.st.Users.UserSignInRecord(f.ctx, "alpha", u.ID); rec.TOTPSecret != "sealed-key" || rec.TOTPPending != "" {
+		t.Fatalf("confirmed TOTP: %+v", rec)
+	}
+	for _, tc := range []struct {
+		step int64
+		ok   bool
+	}{{100, true}, {100, false}, {99, false}, {101, true}} {
+		if ok, err := f.st.Users.UseTOTPStep(f.ctx, u.ID, tc.step); err != nil || ok != tc.ok {
+			t.Fatalf("step %d: %v %v, want %v", tc.step, ok, err, tc.ok)
+		}
+	}
+	if ok, err := f.st.Users.UseRecoveryCode(f.ctx, f.lead, u.ID, codes[0]); !ok || err != nil {
+		t.Fatalf("a recovery code: %v %v", ok, err)
+	}
+	if ok, _ := f.st.Users.UseRecoveryCode(f.ctx, f.lead, u.ID, codes[0]); ok {
+		t.Fatal("a recovery code worked twice")
+	}
+	if ok, _ := f.st.Users.UseRecoveryCode(f.ctx, f.lead, u.ID, bytes.Repeat([]byte{9}, 32)); ok {
+		t.Fatal("an unknown recovery code worked")
+	}
+	wantCode(t, "another site's MFA reset", f.st.Users.ResetTOTP(f.ctx, f.other, u.ID), kith.ENOTFOUND)
+	must(t, "reset MFA", f.st.Users.ResetTOTP(f.ctx, f.lead, u.ID))
+	if rec, _ = f.st.Users.UserSignInRecord(f.ctx, "alpha", u.ID); rec.TOTPSecret != "" || rec.TOTPLastStep != 0 {
+		t.Fatalf("after an MFA reset: %+v", rec)
+	}
+	if ok, _ := f.st.Users.UseRecoveryCode(f.ctx, f.lead, u.ID, codes[1]); ok {
+		t.Fatal("a recovery code outlived an MFA reset")
+	}
+}

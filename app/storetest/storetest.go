@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Sites", testSites},
 		{"Users", testUsers},
 		{"Tokens", testTokens},
+		{"SignIn", testSignIn},
 		{"Sessions", testSessions},
 		{"Secrets", testSecrets},
 		{"Audit", testAudit},
