@@ -121,6 +121,9 @@ type ScreeningStore interface {
 	// NextAllocation counts a site's pilot allocations, 1, 2, 3, ...
 	NextAllocation(ctx context.Context, site string) (int64, error)
 	RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error
+	// BestInterestDecision reads a screening's best-interest decision (nil:
+	// none) and audits the read.
+	BestInterestDecision(ctx context.Context, a kith.Actor, screeningID string) (*BestInterestRecord, error)
 	BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error)
 }
 
@@ -220,7 +223,17 @@ type ExportStore interface {
 	// clears the free text on its referrals, in one transaction, unless a
 	// referral of it has reopened meanwhile.
 	Redact(ctx context.Context, a kith.Actor, r Redaction) error
+	// SitesWithRetention lists every site with its chosen retention period
+	// in days (0: none chosen, so the default applies).
 	SitesWithRetention(ctx context.Context) (map[string]int, error)
+	// ExpireStaleReferrals moves to expired the referrals of a's site that
+	// are not final, whose screening was made before cutoff and which have
+	// not changed since, recording the move in their history; it returns
+	// how many.
+	ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error)
+	// ForgetRemoved makes sure text retention removed is gone from the
+	// store's files too (SQLite: secure_delete, then a WAL checkpoint).
+	ForgetRemoved(ctx context.Context) error
 }
 
 // HealthStore says whether the store is up and migrated.

@@ -33,6 +33,13 @@ type BestInterest struct {
 	Advocate   string `json:"advocate" validate:"max=200"`
 }
 
+// BestInterestRecord is a best-interest decision as recorded.
+type BestInterestRecord struct {
+	BestInterest
+	DecidedAt time.Time `json:"decided_at"`
+	DecidedBy string    `json:"decided_by"`
+}
+
 // PathwaySummary is one row of the pathway list.
 type PathwaySummary struct {
 	ID            string `json:"id"`
