@@ -31,7 +31,7 @@ func TestRetentionIsOnByDefaultAndLeavesNoTrace(t *testing.T) {
 		"person": map[string]any{"name": name, "postcode": "LS1 4AP"},
 		// Long enough to go to overflow pages, which a plain delete would
 		// leave readable on the free list.
-		"wishes": strings.Repeat("Zebediah Quenneville wants to see his brother. ", 90),
+		"wishes":     strings.Repeat("Zebediah Quenneville wants to see his brother. ", 90),
 		"indicators": []string{"lives_alone", "unexplained_money_problems"}, "safe_contact": map[string]any{"phone": "yes", "post": "yes", "visit": "yes"},
 		"s42": map[string]any{"care_and_support_needs": "yes", "unable_to_protect_self": "unsure", "immediate_danger": false, "others_at_risk": false,
 			"capacity_concern": true, "crime_suspected": false, "staff_or_provider_implicated": false, "visitor_concerned": false}})).JSON(t)
