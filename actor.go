@@ -109,6 +109,8 @@ type User struct {
 	Email     string    `json:"email"`
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// SSO says the person signs in through the site's OpenID provider.
+	SSO bool `json:"-"`
 }
 
 // Token is an API bearer token. Only a hash of the secret is ever stored.

@@ -123,6 +123,11 @@ func (a *App) SignIn(ctx context.Context, act kith.Actor, email, pw string) (Sig
 	if a.Now().Before(rec.LockedUntil) {
 		return SignInResult{}, lockedError("email", rec.LockedUntil)
 	}
+	if rec.PasswordHash == "" {
+		// An account made by the council's sign-in service has no password.
+		_ = password.Verify(dummyHash, pw)
+		return SignInResult{}, kith.Invalid(kith.FieldError{Field: "email", Message: "This account signs in with your council account: use the button below"})
+	}
 	if err := password.Verify(rec.PasswordHash, pw); err != nil {
 		if !errors.Is(err, password.ErrMismatch) {
 			return SignInResult{}, err

@@ -68,6 +68,20 @@ type UserStore interface {
 	ResetTOTP(ctx context.Context, a kith.Actor, userID int64) error
 }
 
+// OIDCStore keeps each site's OpenID provider and the accounts made by it.
+type OIDCStore interface {
+	SetOIDCProvider(ctx context.Context, a kith.Actor, p OIDCProvider) error
+	// OIDCProvider reads a site's provider (kith.ENOTFOUND: none).
+	OIDCProvider(ctx context.Context, site string) (OIDCProvider, error)
+	OIDCSites(ctx context.Context) ([]kith.Site, error)
+	SetRoleMapping(ctx context.Context, a kith.Actor, m map[string]kith.Role) error
+	// UpsertOIDCUser finds a's site's account for issuer and subject, or
+	// makes it (linking an account of the site with the same email that no
+	// provider has claimed yet), and sets its role; a disabled account, or
+	// an email used in another site, is refused.
+	UpsertOIDCUser(ctx context.Context, a kith.Actor, issuer, subject, email string, role kith.Role) (kith.User, error)
+}
+
 // TokenStore keeps API tokens (only a hash of each secret).
 type TokenStore interface {
 	CreateToken(ctx context.Context, a kith.Actor, t TokenToCreate) (kith.Token, string, error)
@@ -260,6 +274,7 @@ type Stores struct {
 	Reports    ReportStore
 	Exports    ExportStore
 	Health     HealthStore
+	OIDC       OIDCStore
 	// Lock is taken by the job runner before each job's run.
 	Lock Locker
 }

@@ -57,10 +57,10 @@ func (db *DB) PendingSessionUser(ctx context.Context, secret string) (kith.User,
 func (db *DB) sessionUser(ctx context.Context, secret, stage string) (kith.User, error) {
 	var u kith.User
 	var role, created string
-	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.site_id, u.email, u.role, u.created_at
+	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.site_id, u.email, u.role, u.created_at, u.oidc_subject IS NOT NULL
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.site_id = s.site_id
 		WHERE s.hash = ? AND s.expires_at > ? AND s.stage = ? AND u.disabled_at IS NULL`, hashSecret(secret), fmtTime(db.now()), stage).
-		Scan(&u.ID, &u.Site, &u.Email, &role, &created)
+		Scan(&u.ID, &u.Site, &u.Email, &role, &created, &u.SSO)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 	}

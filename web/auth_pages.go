@@ -20,11 +20,17 @@ type signInForm struct {
 	Email    string `form:"email" validate:"required,max=200"`
 	Password string `form:"password" validate:"required,max=256"`
 	Next     string `form:"next" validate:"max=2000"`
+	// SSO are the sites whose people sign in with their council account.
+	SSO []kith.Site
 }
 
 func (s *Server) signInPage(c echo.Context) error {
+	sites, err := s.app.OIDCSites(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "sign_in", pageData{Title: "Sign in",
-		Data: signInForm{Next: safeNext(c.QueryParam("next"))}})
+		Data: signInForm{Next: safeNext(c.QueryParam("next")), SSO: sites}})
 }
 
 func (s *Server) signIn(c echo.Context) error {
@@ -34,6 +40,7 @@ func (s *Server) signIn(c echo.Context) error {
 	f.Next = safeNext(c.FormValue("next"))
 	show := func(status int, errs ...kith.FieldError) error {
 		f.Password = ""
+		f.SSO, _ = s.app.OIDCSites(c.Request().Context())
 		return s.render(c, status, "sign_in", pageData{Title: "Sign in", Errors: errs, Data: f})
 	}
 	var errs []kith.FieldError
@@ -97,18 +104,26 @@ func (s *Server) setSessionCookie(c echo.Context, secret string) {
 		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime.Seconds())})
 }
 
+// signOut ends the session; someone who signed in through the council's
+// provider goes on to its own sign-out, where it has one.
 func (s *Server) signOut(c echo.Context) error {
+	next := "/sign-in"
 	if ck, err := c.Cookie(sessionCookie); err == nil {
 		if u, err := s.app.SessionUser(c.Request().Context(), ck.Value); err == nil {
 			a := userActor(c, u)
 			if err := s.app.DeleteSession(c.Request().Context(), a, ck.Value); err != nil {
 				return err
 			}
+			if u.SSO {
+				if out := s.ssoSignOutURL(c, u); out != "" {
+					next = out
+				}
+			}
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	return c.Redirect(http.StatusSeeOther, "/sign-in")
+	return c.Redirect(http.StatusSeeOther, next)
 }
 
 // cookieSecure says whether cookies must be Secure: under TLS, behind a

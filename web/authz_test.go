@@ -189,6 +189,7 @@ var pageRole = map[string]string{
 	// session (TestSecondFactor covers it); a reset link is a link.
 	"GET /sign-in/code": "link", "POST /sign-in/code": "link", "GET /sign-in/enrol": "link", "POST /sign-in/enrol": "link",
 	"GET /reset/{token}": "link", "POST /reset/{token}": "link",
+	"GET /sign-in/sso/{site}": "link", "GET /sign-in/sso/callback": "link", // TestOpenIDConnectSignIn
 	"GET /account": "visitor", "POST /account/password": "visitor", "GET /account/mfa": "visitor", "POST /account/mfa": "visitor",
 }
 

@@ -57,6 +57,7 @@ type Server struct {
 	ready     atomic.Bool
 	listenURL atomic.Value // "http://" and the address Serve listens on
 	limits    *limits
+	oidc      oidcProviders
 	pages     map[string]*template.Template
 	static    *staticAssets
 	httpSrv   *http.Server

@@ -269,3 +269,51 @@ func testSignIn(t *testing.T, f *fixture) {
 		t.Fatal("a recovery code outlived an MFA reset")
 	}
 }
+
+func testOIDC(t *testing.T, f *fixture) {
+	_, err := f.st.OIDC.OIDCProvider(f.ctx, "alpha")
+	wantCode(t, "no provider", err, kith.ENOTFOUND)
+	wantCode(t, "a mapping without a provider", f.st.OIDC.SetRoleMapping(f.ctx, f.lead, map[string]kith.Role{"g": kith.RoleLead}), kith.ENOTFOUND)
+	p := app.OIDCProvider{Issuer: "https://login.example/t1/v2.0", Tenant: "t1", ClientID: "kith", ClientSecret: "s", Claim: "groups"}
+	must(t, "set provider", f.st.OIDC.SetOIDCProvider(f.ctx, f.cliAt("alpha"), p))
+	wantCode(t, "the same issuer and tenant for another site", f.st.OIDC.SetOIDCProvider(f.ctx, f.cliAt("beta"), p), kith.ECONFLICT)
+	must(t, "set mapping", f.st.OIDC.SetRoleMapping(f.ctx, f.lead, map[string]kith.Role{"grp-nav": kith.RoleNavigator}))
+	got, err := f.st.OIDC.OIDCProvider(f.ctx, "alpha")
+	if err != nil || got.Issuer != p.Issuer || got.Tenant != "t1" || got.ClientSecret != "s" || got.RoleMap["grp-nav"] != kith.RoleNavigator {
+		t.Fatalf("provider: %+v %v", got, err)
+	}
+	p.ClientSecret = "s2"
+	must(t, "replace provider", f.st.OIDC.SetOIDCProvider(f.ctx, f.cliAt("alpha"), p))
+	if got, _ = f.st.OIDC.OIDCProvider(f.ctx, "alpha"); got.ClientSecret != "s2" || got.RoleMap["grp-nav"] != kith.RoleNavigator {
+		t.Fatalf("replacing the provider lost the mapping: %+v", got)
+	}
+	if sites, err := f.st.OIDC.OIDCSites(f.ctx); err != nil || len(sites) != 1 || sites[0].ID != "alpha" || sites[0].Name == "" {
+		t.Fatalf("sites with a provider: %+v %v", sites, err)
+	}
+	sys := kith.Actor{Site: "alpha", Kind: "system", ID: "oidc"}
+	u, err := f.st.OIDC.UpsertOIDCUser(f.ctx, sys, p.Issuer, "sub-1", "nora@example.org", kith.RoleNavigator)
+	if err != nil || u.ID == 0 || u.Role != kith.RoleNavigator || u.Site != "alpha" {
+		t.Fatalf("first sign-in: %+v %v", u, err)
+	}
+	again, err := f.st.OIDC.UpsertOIDCUser(f.ctx, sys, p.Issuer, "sub-1", "nora@example.org", kith.RoleLead)
+	if err != nil || again.ID != u.ID || again.Role != kith.RoleLead {
+		t.Fatalf("a later sign-in with a new role: %+v %v", again, err)
+	}
+	if rec, _ := f.st.Users.SignInRecord(f.ctx, "nora@example.org"); rec.PasswordHash != "" {
+		t.Fatalf("an SSO account has a password: %q", rec.PasswordHash)
+	}
+	// A local account of the site with the email is linked.
+	local, err := f.st.Users.CreateUser(f.ctx, f.lead, "lee@example.org", kith.RoleVisitor, "hash")
+	must(t, "local user", err)
+	if linked, err := f.st.OIDC.UpsertOIDCUser(f.ctx, sys, p.Issuer, "sub-2", "lee@example.org", kith.RoleNavigator); err != nil || linked.ID != local.ID {
+		t.Fatalf("linking a local account: %+v %v", linked, err)
+	}
+	// Another site's email is refused, and so is a disabled account.
+	_, err = f.st.Users.CreateUser(f.ctx, f.other, "bea@example.org", kith.RoleLead, "hash")
+	must(t, "beta user", err)
+	_, err = f.st.OIDC.UpsertOIDCUser(f.ctx, sys, p.Issuer, "sub-3", "bea@example.org", kith.RoleNavigator)
+	wantCode(t, "another site's email", err, kith.ECONFLICT)
+	must(t, "disable", f.st.Users.DisableUser(f.ctx, f.lead, u.ID))
+	_, err = f.st.OIDC.UpsertOIDCUser(f.ctx, sys, p.Issuer, "sub-1", "nora@example.org", kith.RoleNavigator)
+	wantCode(t, "a disabled account", err, kith.EFORBIDDEN)
+}
