@@ -437,6 +437,9 @@ func (a *App) ChangePassword(ctx context.Context, act kith.Actor, keep, current,
 	if a.Now().Before(rec.LockedUntil) {
 		return lockedError("current_password", rec.LockedUntil)
 	}
+	if rec.PasswordHash == "" {
+		return kith.Invalid(kith.FieldError{Field: "current_password", Message: "You sign in with your council account, which has its own password"})
+	}
 	if err := password.Verify(rec.PasswordHash, current); err != nil {
 		if !errors.Is(err, password.ErrMismatch) {
 			return err

@@ -169,6 +169,7 @@ type accountView struct {
 	Notice   string
 	Enrolled bool
 	Required bool
+	SSO      bool
 }
 
 func (s *Server) accountPage(c echo.Context) error {
@@ -181,7 +182,7 @@ func (s *Server) showAccount(c echo.Context, status int, errs []kith.FieldError)
 	if err != nil {
 		return err
 	}
-	v := accountView{Enrolled: enrolled, Required: app.MFARequired(u.Role)}
+	v := accountView{Enrolled: enrolled, Required: app.MFARequired(u.Role), SSO: u.SSO}
 	if f, ok := s.takeFlash(c, accountPath); ok {
 		v.Notice = f.Notice
 	}

@@ -595,7 +595,7 @@ func TestBrowserLeadPagesAccessibility(t *testing.T) {
 	svc := assets.DemoServicesAt(e.DB.Now())[0].ID
 	for _, p := range []string{"/lead/directory", "/lead/directory/new", "/lead/directory/" + url.PathEscape(svc), "/lead/directory/import",
 		"/lead/pathways", "/lead/pathways?new=Bad+Id", "/lead/pathways/default", "/lead/pathways/new-one", "/lead/users", "/lead/tokens",
-		"/lead/audit", "/lead/audit?from=nope", "/lead/settings"} {
+		"/lead/audit", "/lead/audit?from=nope", "/lead/settings", "/lead/sign-in"} {
 		do(t, ctx, chromedp.Navigate(e.URL+p), chromedp.WaitVisible("h1"))
 		checkAccessibility(t, ctx, p)
 	}
