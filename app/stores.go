@@ -275,6 +275,7 @@ type Stores struct {
 	Exports    ExportStore
 	Health     HealthStore
 	OIDC       OIDCStore
+	Reviews    ReviewStore
 	// Lock is taken by the job runner before each job's run.
 	Lock Locker
 }

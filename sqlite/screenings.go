@@ -27,7 +27,7 @@ func raisesConcern(action string) bool {
 
 // The statements a submission runs.
 const (
-	sqlFindIdempotencyKey = `SELECT id, request_hash FROM screenings WHERE site_id = ? AND idempotency_key = ?`
+	sqlFindIdempotencyKey = `SELECT id, request_hash, created_by FROM screenings WHERE site_id = ? AND idempotency_key = ?`
 	sqlScreeningByID      = `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
 	sqlInsertScreening    = `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
 		request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
@@ -166,14 +166,19 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 // idempotency key (found), audited as a replay; the same key with a
 // different body is invalid.
 func (db *DB) replayScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in app.NewScreening) (app.StoredScreening, bool, error) {
-	var id string
+	var id, by string
 	var hash []byte
-	err := db.txRow(ctx, tx, sqlFindIdempotencyKey, a.Site, in.IdempotencyKey).Scan(&id, &hash)
+	err := db.txRow(ctx, tx, sqlFindIdempotencyKey, a.Site, in.IdempotencyKey).Scan(&id, &hash, &by)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.StoredScreening{}, false, nil
 	}
 	if err != nil {
 		return app.StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
+	}
+	if by != a.Ref() {
+		// A key is its author's: someone else sending it (a shared phone)
+		// neither sees that screening nor stores it again.
+		return app.StoredScreening{}, true, kith.Errorf(kith.EFORBIDDEN, "This screening was sent by someone else. It has not been sent again.")
 	}
 	if !bytes.Equal(hash, in.RequestHash) {
 		return app.StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",

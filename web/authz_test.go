@@ -191,6 +191,7 @@ var pageRole = map[string]string{
 	"GET /reset/{token}": "link", "POST /reset/{token}": "link",
 	"GET /sign-in/sso/{site}": "link", "GET /sign-in/sso/callback": "link", // TestOpenIDConnectSignIn
 	"GET /account": "visitor", "POST /account/password": "visitor", "GET /account/mfa": "visitor", "POST /account/mfa": "visitor",
+	"GET /screenings/to-check": "navigator", "POST /screenings/{id}/review": "navigator",
 }
 
 // TestPageAuthorisationMatrix opens every page route signed out and as each

@@ -35,22 +35,30 @@ func TestBrowserBruisingWithTheSonInTheRoom(t *testing.T) {
 	e := browserEnv(t)
 	ctx := newBrowser(t, 360, 740)
 	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"),
-		chromedp.SendKeys("#person-name", "Edna Bruise"), chromedp.SendKeys("#person-postcode", "LS1 4AP"),
-		chromedp.Click("#ind-unexplained_injuries"), chromedp.Click("#seen-alone-1"),
-		chromedp.Click("#s42-immediate-danger-1"), chromedp.Click("#s42-care-and-support-needs"),
-		chromedp.Click("#s42-unable-to-protect-self-2"), chromedp.Click("#s42-others-at-risk-1"),
-		chromedp.Click("#s42-capacity-concern-1"), chromedp.Click("#s42-crime-suspected-1"),
-		chromedp.Click("#s42-staff-or-provider-implicated-1"), chromedp.Click("#s42-visitor-concerned"),
-		chromedp.Click("#harm-details summary"), chromedp.WaitVisible("#s42-location-of-risk-1"),
-		chromedp.Click("#s42-location-of-risk-1"), chromedp.ScrollIntoView("#harm-details"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	v := &visit{t: t, ctx: ctx}
+	v.tap("#s42-immediate-danger-1")
+	v.next("danger")
+	v.fill("#person-name", "Edna Bruise")
+	v.fill("#person-postcode", "LS1 4AP")
+	v.next("person")
+	v.tap("#ind-unexplained_injuries")
+	v.next("seen")
+	v.tap("#s42-care-and-support-needs", "#s42-unable-to-protect-self-2", "#s42-others-at-risk-1",
+		"#s42-capacity-concern-1", "#s42-crime-suspected-1", "#s42-staff-or-provider-implicated-1", "#s42-visitor-concerned",
+		"#seen-alone-1", "#harm-details summary", "#s42-location-of-risk-1")
+	do(t, ctx, chromedp.ScrollIntoView("#harm-details"))
 	shot(t, ctx, "screen-harm-details-360.png")
-	do(t, ctx, chromedp.Click("#consent-share-2"))
 	if !evalJS[bool](t, ctx, `document.getElementById("s42-location-of-risk-1").checked`) {
 		t.Fatal("the location could not be chosen")
 	}
 	checkAccessibility(t, ctx, "/screen with the harm details open")
-	do(t, ctx, chromedp.Click("#screen-form button[type=submit]"), chromedp.WaitVisible("#next-step-heading"))
+	v.next("safeguarding")
+	v.next("questions")
+	v.tap("#consent-share-2")
+	v.next("agreement")
+	v.submit()
+	do(t, ctx, chromedp.WaitVisible("#next-step-heading"))
 	do(t, ctx, chromedp.Click("#why summary"))
 	shot(t, ctx, "result-bruising-360.png")
 	heading, err := chromedp.Run(ctx, chromedp.Text("#next-step-heading"))

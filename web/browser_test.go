@@ -121,46 +121,27 @@ func browserEnv(t *testing.T) *env {
 	return e
 }
 
-// A visitor completes a screening by keyboard alone on a phone-sized
-// screen and sees the next step first.
-func TestBrowserScreeningByKeyboardOnAPhone(t *testing.T) {
+// The EASI questions are revealed only when the person is alone.
+func TestBrowserEASIOnlyWhenAlone(t *testing.T) {
 	e := browserEnv(t)
 	ctx := newBrowser(t, 360, 740)
 	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"))
-	checkAccessibility(t, ctx, "/screen")
-	typeInto := func(sel, text string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(chromedp.Focus(sel), chromedp.KeyEvent(text))
-	}
-	press := func(sel string) chromedp.Action[chromedp.Void] {
-		return chromedp.Steps(chromedp.Focus(sel), chromedp.KeyEvent(" "))
-	}
-	do(t, ctx,
-		typeInto("#person-name", "Ada Keyboard"), typeInto("#person-postcode", "LS1 4AP"),
-		press("#ind-lives_alone"), press("#ind-no_regular_visitors"), press("#ind-rarely_goes_out"),
-		press("#s42-immediate-danger-1"), press("#s42-care-and-support-needs-1"), press("#s42-unable-to-protect-self-1"),
-		press("#s42-others-at-risk-1"), press("#s42-capacity-concern-1"), press("#s42-crime-suspected-1"),
-		press("#s42-staff-or-provider-implicated-1"), press("#s42-visitor-concerned-1"), press("#consent-share"),
-		chromedp.Focus("#screen-form button[type=submit]"), chromedp.KeyEvent("\r"),
-		chromedp.WaitVisible("#next-step-heading"))
-	heading, err := chromedp.Run(ctx, chromedp.Text("#next-step-heading"))
-	if err != nil || !strings.Contains(heading, "Community support") {
-		t.Fatalf("next step = %q, %v", heading, err)
-	}
-	checkAccessibility(t, ctx, "result page")
-	// An error state: submit the empty form.
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"), chromedp.Click("#screen-form button[type=submit]"),
-		chromedp.WaitVisible(".govuk-error-summary"))
-	checkAccessibility(t, ctx, "/screen with errors")
-	// EASI questions are revealed only when the person is alone.
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	v := &visit{t: t, ctx: ctx}
+	v.tap("#s42-immediate-danger-1")
+	v.next("danger")
+	v.fill("#person-name", "Ada Alone")
+	v.fill("#person-postcode", "LS1 4AP")
+	v.next("person")
+	v.next("seen")
 	if vis := evalJS[bool](t, ctx, `!document.getElementById("conditional-easi").classList.contains("govuk-radios__conditional--hidden")`); vis {
 		t.Fatal("EASI questions shown before the visitor said the person is alone")
 	}
-	do(t, ctx, chromedp.Click("#seen-alone"))
+	v.tap("#seen-alone")
 	if vis := evalJS[bool](t, ctx, `!document.getElementById("conditional-easi").classList.contains("govuk-radios__conditional--hidden")`); !vis {
 		t.Fatal("EASI questions not shown when the person is alone")
 	}
+	checkAccessibility(t, ctx, "/screen: safeguarding questions with EASI")
 }
 
 func setOffline(t *testing.T, ctx context.Context, offline bool) {
@@ -199,28 +180,25 @@ func TestBrowserOfflineScreeningQueuedAndSentOnce(t *testing.T) {
 	nav := e.token("alpha", kith.RoleNavigator)
 	ctx := newBrowser(t, 360, 740)
 	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
 	waitFor(t, ctx, `navigator.serviceWorker.ready.then(() => true)`)
-	do(t, ctx, chromedp.SendKeys("#person-name", "Olive Offline"), chromedp.SendKeys("#person-postcode", "LS1 4AP"),
-		chromedp.Click("#s42-immediate-danger-1"), chromedp.Click("#s42-care-and-support-needs-1"), chromedp.Click("#s42-unable-to-protect-self-1"),
-		chromedp.Click("#s42-others-at-risk-1"), chromedp.Click("#s42-capacity-concern-1"), chromedp.Click("#s42-crime-suspected-1"),
-		chromedp.Click("#s42-staff-or-provider-implicated-1"), chromedp.Click("#s42-visitor-concerned-1"), chromedp.Click("#consent-share"))
 	setOffline(t, ctx, true)
 	waitFor(t, ctx, `!navigator.onLine`)
-	do(t, ctx, chromedp.Click("#screen-form button[type=submit]"))
-	waitFor(t, ctx, `!document.getElementById("offline-banner").hidden && document.getElementById("offline-banner-text").textContent.includes("Waiting to send (1)")`)
-	checkAccessibility(t, ctx, "/screen waiting to send")
+	v := &visit{t: t, ctx: ctx}
+	v.routine("Olive Offline")
+	v.submit()
+	waitFor(t, ctx, `!document.getElementById("offline-queue").hidden && document.getElementById("offline-banner-text").textContent.includes("Waiting to send (1)")`)
 	// The form opens from the phone without signal.
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
 	waitFor(t, ctx, `document.getElementById("offline-banner-text").textContent.includes("(1)")`)
 	if n := e.do("GET", "/api/v1/screenings", nav, nil).JSON(t)["total"]; n != float64(0) {
 		t.Fatalf("sent while offline: %v", n)
 	}
-	body := evalJS[string](t, ctx, `new Promise(r => { const q = indexedDB.open("kith-offline", 1); q.onsuccess = () => {
+	body := evalJS[string](t, ctx, `new Promise(r => { const q = indexedDB.open("kith-offline", 2); q.onsuccess = () => {
 		const g = q.result.transaction("screenings").objectStore("screenings").getAll(); g.onsuccess = () => r(g.result[0].body); }; })`)
 	setOffline(t, ctx, false)
 	waitFor(t, ctx, `navigator.onLine`)
-	waitFor(t, ctx, `document.getElementById("offline-banner").hidden`)
+	waitFor(t, ctx, `document.querySelectorAll("#sent-list li").length === 1`)
 	if n := e.do("GET", "/api/v1/screenings", nav, nil).JSON(t)["total"]; n != float64(1) {
 		t.Fatalf("after the connection returned: %v screenings, want 1", n)
 	}
@@ -350,7 +328,7 @@ func TestBrowserFormFirstLoadSize(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#person-name"), chromedp.Sleep(time.Second))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"), chromedp.Sleep(time.Second))
 	mu.Lock()
 	defer mu.Unlock()
 	t.Logf("first load of /screen: %.1f KB over the wire in %d responses: %v", total/1024, len(urls), urls)
@@ -374,7 +352,8 @@ func TestBrowserUseMyLocation(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{Latitude: &lat, Longitude: &lon, Accuracy: &accuracy}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#use-location"), chromedp.Click("#use-location"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"), chromedp.Click("#s42-immediate-danger-1"),
+		chromedp.Click(`#step-danger button[value="continue"]`), chromedp.WaitVisible("#use-location"), chromedp.Click("#use-location"))
 	waitFor(t, ctx, `document.getElementById("location-status").textContent === "Location recorded."`)
 	got := evalJS[string](t, ctx, `document.getElementById("person-latitude").value + "," + document.getElementById("person-longitude").value`)
 	if got != "53.799722,-1.549167" {
@@ -384,7 +363,8 @@ func TestBrowserUseMyLocation(t *testing.T) {
 	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#use-location"), chromedp.Click("#use-location"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"), chromedp.Click("#s42-immediate-danger-1"),
+		chromedp.Click(`#step-danger button[value="continue"]`), chromedp.WaitVisible("#use-location"), chromedp.Click("#use-location"))
 	waitFor(t, ctx, `document.getElementById("location-status").textContent.startsWith("Your location could not be found")`)
 	if got := evalJS[string](t, ctx, `document.getElementById("person-latitude").value`); got != "" {
 		t.Fatalf("latitude %q with no position", got)

@@ -116,6 +116,8 @@ func (s *Server) routes() {
 	pages.GET("/screen", s.screenPage, s.signedIn, visitorUp)
 	pages.POST("/screen", s.submitScreenForm, s.signedIn, visitorUp)
 	pages.GET("/screenings/:id", s.screeningResultPage, s.signedIn, visitorUp)
+	pages.GET("/screenings/to-check", s.screeningsToCheckPage, s.signedIn, navigatorUp)
+	pages.POST("/screenings/:id/review", s.checkScreeningReview, s.signedIn, navigatorUp)
 	pages.GET("/worklist", s.worklistPage, s.signedIn, navigatorUp)
 	pages.GET("/referrals/:id", s.referralPage, s.signedIn, navigatorUp)
 	pages.POST("/referrals/:id", s.referralAction, s.signedIn, navigatorUp)

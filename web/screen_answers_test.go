@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -95,20 +96,33 @@ func TestScreeningFormPhoneAndMessages(t *testing.T) {
 	signIn(t, e, c, "v@example.org", "a long password")
 	page := doWith(t, c, "GET", e.URL+"/screen", "", nil)
 	csrf := string(csrfRe.FindSubmatch(page.Body)[1])
-	empty := postForm(t, c, e.URL+"/screen", url.Values{"_csrf": {csrf}, "person.phone": {"12345"}})
-	body := string(empty.Body)
-	for _, want := range []string{
-		`<a href="#person-name">Enter the person&#39;s name</a>`,
-		`<a href="#s42-unable-to-protect-self">Say whether they could protect themselves</a>`,
-		`<a href="#s42-immediate-danger">Say whether anyone is in danger right now</a>`,
-		`<a href="#person-phone">Enter a UK phone number, like 07700 900123 or 0113 496 0000</a>`,
+	// Each question page shows its own problems, the first page with a
+	// problem first; moving on from a page checks it and those before it.
+	for _, step := range []struct {
+		form url.Values
+		want []string
+	}{
+		{url.Values{"person.phone": {"12345"}}, []string{`<a href="#s42-immediate-danger">Say whether anyone is in danger right now</a>`}},
+		{url.Values{"_step": {"person"}, "_action": {"continue"}, "s42.immediate_danger": {"no"}, "person.phone": {"12345"}}, []string{
+			`<a href="#person-name">Enter the person&#39;s name</a>`,
+			`<a href="#person-phone">Enter a UK phone number, like 07700 900123 or 0113 496 0000</a>`}},
+		{url.Values{"_step": {"safeguarding"}, "_action": {"continue"}, "s42.immediate_danger": {"no"}, "person.name": {"Ada"}, "person.postcode": {"LS1 4AP"}},
+			[]string{`<a href="#s42-unable-to-protect-self">Say whether they could protect themselves</a>`}},
 	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the error page lacks %s", want)
+		step.form.Set("_csrf", csrf)
+		r := postForm(t, c, e.URL+"/screen", step.form)
+		body := string(r.Body)
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("%v: status %d, want 422", step.form, r.Status)
 		}
-	}
-	if strings.Contains(body, "is required</a>") || strings.Contains(body, "must be") {
-		t.Errorf("an error reads like a rule, not a question")
+		for _, want := range step.want {
+			if !strings.Contains(body, want) {
+				t.Errorf("the error page lacks %s", want)
+			}
+		}
+		if strings.Contains(body, "is required</a>") || strings.Contains(body, "must be") {
+			t.Errorf("an error reads like a rule, not a question")
+		}
 	}
 	v := url.Values{
 		"_csrf": {csrf}, "person.name": {"Ada Phone"}, "person.postcode": {"LS1 4AP"}, "person.phone": {"+44 7700 900123"},

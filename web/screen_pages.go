@@ -58,6 +58,38 @@ type screenForm struct {
 	SourceOpts   [][2]string
 	DashOpts     [][2]string
 	RiskTypeOpts [][2]string
+
+	// Step is the question page shown; the others stay in the form,
+	// hidden, so that their answers travel with it.
+	Step string
+	// Fresh is a form just opened: the browser gives it its own key.
+	Fresh bool
+	// Author is who the screening belongs to (site/user): a screening
+	// saved on a shared phone is only ever sent by them.
+	Author            string
+	SafeguardingPhone string
+	Summary           []summarySection // on the check-your-answers page
+}
+
+// AnyChecked reports whether any of the indicators is ticked.
+func (sf screenForm) AnyChecked(inds []screening.Indicator) bool {
+	for _, i := range inds {
+		if sf.Form.Has("indicators", i.Code) {
+			return true
+		}
+	}
+	return false
+}
+
+// InstrumentAnswered reports whether any question of an instrument has an
+// answer.
+func (sf screenForm) InstrumentAnswered(code string) bool {
+	for k, v := range sf.Form {
+		if strings.HasPrefix(k, "instruments."+code+".") && len(v) > 0 && v[0] != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func termOptions(notKnown string, ts []screening.Term) [][2]string {
@@ -94,11 +126,17 @@ func instrumentOptions(opts []screening.Option) [][2]string {
 type indicatorGroup struct {
 	Code, Name string
 	Indicators []screening.Indicator
+	// Common are shown at once; More behind "more signs".
+	Common, More []screening.Indicator
 }
+
+// commonSigns is how many of each relationship's signs are shown before
+// "more signs": the catalogue lists each group's signs commonest first.
+const commonSigns = 3
 
 func newScreenForm(f formState) screenForm {
 	cat := screening.Catalogue()
-	sf := screenForm{Form: f, Catalogue: cat, Agencies: screening.Agencies,
+	sf := screenForm{Form: f, Catalogue: cat, Agencies: screening.Agencies, Step: screenSteps[0].Code,
 		YesNo:       [][2]string{{"yes", "Yes"}, {"no", "No"}},
 		YesNoUnsure: [][2]string{{"yes", "Yes"}, {"no", "No"}, {"unsure", "Not sure"}},
 		ConsentOpts: [][2]string{{"yes", "Yes"}, {"no", "No"}, {"not_asked", "Not asked: it was not safe or not possible to ask"}}}
@@ -116,6 +154,8 @@ func newScreenForm(f formState) screenForm {
 				ig.Indicators = append(ig.Indicators, i)
 			}
 		}
+		ig.Common = ig.Indicators[:min(commonSigns, len(ig.Indicators))]
+		ig.More = ig.Indicators[len(ig.Common):]
 		sf.Groups = append(sf.Groups, ig)
 	}
 	for _, in := range cat.Instruments {
@@ -136,31 +176,67 @@ func newClientRef() string {
 
 func (s *Server) screenPage(c echo.Context) error {
 	f := formState{"client_ref": {newClientRef()}}
-	return s.render(c, http.StatusOK, "screen", pageData{Title: "Screen a person", Data: newScreenForm(f)})
+	return s.renderScreenStep(c, http.StatusOK, f, screenSteps[0].Code, nil, true)
 }
 
-// submitScreenForm turns the form into the same request the API takes, so
-// both follow one set of rules.
+// renderScreenStep shows one question page of the screening form, with
+// the answers so far carried in it.
+func (s *Server) renderScreenStep(c echo.Context, status int, f formState, step string, errs []kith.FieldError, fresh bool) error {
+	sf := newScreenForm(f)
+	sf.Step, sf.Fresh = step, fresh
+	if u, ok := c.Get(ctxUser).(kith.User); ok {
+		sf.Author = screeningAuthor(u)
+		if site, err := s.app.Site(c.Request().Context(), u.Site); err == nil {
+			sf.SafeguardingPhone = site.Settings.SafeguardingPhone
+		}
+	}
+	if step == stepCheck {
+		sf.Summary = screenSummary(f)
+	}
+	title := screenStepTitle(step)
+	return s.render(c, status, "screen", pageData{Title: title, Errors: errs, Data: sf})
+}
+
+// screeningAuthor names the signed-in user a screening belongs to.
+func screeningAuthor(u kith.User) string { return u.Site + "/" + itoa(u.ID) }
+
+// submitScreenForm moves between the form's question pages (without
+// JavaScript each page is a round trip, its answers carried in the form)
+// and, from check your answers, submits: the form becomes the same
+// request the API takes, so both follow one set of rules.
 func (s *Server) submitScreenForm(c echo.Context) error {
 	f, err := postedForm(c)
 	if err != nil {
 		return err
 	}
-	req, errs := requestFromForm(f)
-	if len(errs) == 0 {
-		if err := s.validate(req); err != nil {
-			errs = kith.FieldErrors(err)
-			if len(errs) == 0 {
-				return err
-			}
-			// The screening rules' own checks too, so that every problem
-			// is shown at once, not one round at a time.
-			if _, err := screening.Assess(req, screening.Options{}); err != nil {
-				errs = mergeFieldErrors(errs, kith.FieldErrors(err))
-			}
+	step := screenStep(f.Get("_step"))
+	action := f.Get("_action")
+	switch {
+	case action == "back":
+		return s.renderScreenStep(c, http.StatusOK, f, stepBefore(step), nil, false)
+	case strings.HasPrefix(action, "change:"):
+		f["_return"] = []string{stepCheck}
+		return s.renderScreenStep(c, http.StatusOK, f, screenStep(strings.TrimPrefix(action, "change:")), nil, false)
+	case action == "continue":
+		if errs := formErrorsUpTo(screenFormErrors(s, f), step); len(errs) > 0 {
+			return s.renderScreenStep(c, http.StatusUnprocessableEntity, f, fieldStep(errs[0].Field), stepErrors(errs), false)
+		}
+		next := stepAfter(step)
+		if f.Get("_return") == stepCheck {
+			next = stepCheck
+		}
+		return s.renderScreenStep(c, http.StatusOK, f, next, nil, false)
+	}
+	// Submitting. A screening saved on a shared phone is sent only by the
+	// person who made it.
+	if author := f.Get("author"); author != "" {
+		if u, ok := c.Get(ctxUser).(kith.User); !ok || author != screeningAuthor(u) {
+			return kith.Errorf(kith.EFORBIDDEN, "This screening was started by someone else signed in on this phone. It has not been sent: it stays on the phone for them to send.")
 		}
 	}
+	errs := screenFormErrors(s, f)
 	if len(errs) == 0 {
+		req, _ := requestFromForm(f)
 		stored, _, err := s.submitScreening(c, req, req.ClientRef)
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/screenings/"+stored.ID)
@@ -168,11 +244,32 @@ func (s *Server) submitScreenForm(c echo.Context) error {
 		if errs = kith.FieldErrors(err); len(errs) == 0 {
 			return err
 		}
+		for i := range errs {
+			errs[i].Message = formMessage(f, errs[i])
+		}
+		sortByStep(errs)
+	}
+	return s.renderScreenStep(c, http.StatusUnprocessableEntity, f, fieldStep(errs[0].Field), stepErrors(errs), false)
+}
+
+// screenFormErrors is every problem the rules find with the form's answers, in
+// the visitor's words: the request's checks and the screening rules' own,
+// so that every problem is shown at once, not one round at a time.
+func screenFormErrors(s *Server, f formState) []kith.FieldError {
+	req, errs := requestFromForm(f)
+	if len(errs) == 0 {
+		if err := s.validate(req); err != nil {
+			errs = kith.FieldErrors(err)
+			if _, err := screening.Assess(req, screening.Options{}); err != nil {
+				errs = mergeFieldErrors(errs, kith.FieldErrors(err))
+			}
+		}
 	}
 	for i := range errs {
 		errs[i].Message = formMessage(f, errs[i])
 	}
-	return s.render(c, http.StatusUnprocessableEntity, "screen", pageData{Title: "Screen a person", Errors: errs, Data: newScreenForm(f)})
+	sortByStep(errs)
+	return errs
 }
 
 // mergeFieldErrors adds to errs those of more about fields not yet named.
@@ -235,7 +332,7 @@ func fieldLabel(field string) string {
 		"person.address": "Address", "person.age": "Age", "person.phone": "Phone number", "person.language": "Preferred language",
 		"person.latitude": "Location", "person.longitude": "Location",
 		"consent.share": "Agreement to share", "consent.refer": "Agreement to a referral", "consent.feedback": "Agreement to be contacted about how it went",
-		"s42.care_and_support_needs": "Care and support needs", "s42.unable_to_protect_self": "Able to protect themselves",
+		"s42.care_and_support_needs": "Care and support needs", "s42.unable_to_protect_self": "Would find it hard to protect themselves",
 		"s42.immediate_danger": "Immediate danger", "s42.others_at_risk": "Others at risk", "s42.others_at_risk_who": "Who else is at risk",
 		"s42.capacity_concern": "Understanding the decision", "s42.crime_suspected": "A crime", "s42.staff_or_provider_implicated": "Staff or a provider involved",
 		"s42.visitor_concerned": "Your own concern", "s42.own_organisation_implicated": "Your own organisation involved",
@@ -424,15 +521,29 @@ func optionValue(v any) string {
 }
 
 func (s *Server) screeningResultPage(c echo.Context) error {
-	id := c.Param("id")
+	return s.renderScreeningResult(c, http.StatusOK, c.Param("id"), nil)
+}
+
+// renderScreeningResult shows a screening's result, with any mark to
+// check its answers (and problems with checking it).
+func (s *Server) renderScreeningResult(c echo.Context, status int, id string, errs []kith.FieldError) error {
 	if len(id) > 64 {
 		return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
 	}
-	stored, err := s.app.Screening(c.Request().Context(), actor(c), id)
+	ctx := c.Request().Context()
+	stored, err := s.app.Screening(ctx, actor(c), id)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "screening_result", pageData{Title: "What to do next", Data: newResultView(stored)})
+	v := newResultView(stored)
+	r, found, err := s.app.ScreeningReviewOf(ctx, actor(c), stored)
+	if err != nil {
+		return err
+	}
+	if found {
+		v.Review = newReviewView(r, actor(c).Role)
+	}
+	return s.render(c, status, "screening_result", pageData{Title: "What to do next", Errors: errs, Data: v})
 }
 
 // resultView is a stored screening arranged for its page.
@@ -440,6 +551,7 @@ type resultView struct {
 	app.StoredScreening
 	RelationshipRows    []relationshipRow
 	RecommendationViews []recommendationView
+	Review              *reviewView // when its answers are marked to check
 }
 
 type relationshipRow struct {

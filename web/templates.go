@@ -59,6 +59,9 @@ var templateFuncs = template.FuncMap{
 		return m
 	},
 	"add": func(a, b int) int { return a + b },
+	// required is the message for a required question left blank.
+	"required": requiredMessage,
+	"lower":    strings.ToLower,
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0
@@ -116,6 +119,7 @@ var sitePages = []struct {
 	{"/screen", "Screen a person", app.Screen},
 	{"/worklist", "Worklist", app.Navigate},
 	{"/directory", "Directory", app.Navigate},
+	{"/screenings/to-check", "Screenings to check", app.Navigate},
 	{"/reports", "Reports", app.Administer},
 	{"/lead/directory", "Directory admin", app.Administer},
 	{"/lead/pathways", "Pathways", app.Administer},

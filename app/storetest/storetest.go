@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Outbox", testOutbox},
 		{"Reports", testReports},
 		{"Retention", testRetention},
+		{"Reviews", testReviews},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)

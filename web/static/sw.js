@@ -32,8 +32,14 @@ self.addEventListener("fetch", (event) => {
       fetch(event.request)
         .then((res) => {
           if (res.ok && !res.redirected) {
-            const copy = res.clone();
-            caches.open(CACHE).then((c) => c.put("/screen", copy));
+            // The copy kept says it came from the phone, so the page knows
+            // to check who is signed in before using it.
+            const headers = res.headers;
+            res.clone().text().then((html) =>
+              caches.open(CACHE).then((c) =>
+                c.put("/screen", new Response(html.replace('data-kith-source="network"', 'data-kith-source="cache"'), { headers })),
+              ),
+            );
           }
           return res;
         })
