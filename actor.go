@@ -33,9 +33,12 @@ func (r Role) Valid() bool {
 // store method that reads or changes personal data takes one so the audit
 // row it writes names the actor, the site and the request.
 type Actor struct {
-	Site      string // the site the actor belongs to; every query is scoped by it
-	Kind      string // "user", "token", "cli", "system" or "provider"
-	ID        string // user id, token id, or a name for cli/system
+	Site string // the site the actor belongs to; every query is scoped by it
+	Kind string // "user", "token", "cli", "system" or "provider"
+	ID   string // user id, token id, or a name for cli/system
+	// UserID is the person behind the actor: the user, or the user who
+	// made the token (0: none, e.g. a token made on the command line).
+	UserID    int64
 	Role      Role
 	RequestID string
 	IP        string
@@ -114,6 +117,8 @@ type User struct {
 	DisplayName string    `json:"display_name"`
 	Role        Role      `json:"role"`
 	CreatedAt   time.Time `json:"created_at"`
+	// SSO says the person signs in through the site's OpenID provider.
+	SSO bool `json:"-"`
 }
 
 // Name is how the user is shown to colleagues.
@@ -126,11 +131,15 @@ func (u User) Name() string {
 
 // Token is an API bearer token. Only a hash of the secret is ever stored.
 type Token struct {
-	ID         int64      `json:"id"`
-	Site       string     `json:"site"`
-	Role       Role       `json:"role"`
-	Name       string     `json:"name"`
-	CreatedAt  time.Time  `json:"created_at"`
+	ID        int64     `json:"id"`
+	Site      string    `json:"site"`
+	Role      Role      `json:"role"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	// UserID is who made it; nil for a token made on the command line.
+	UserID *int64 `json:"user_id"`
+	// ExpiresAt is when it stops working.
+	ExpiresAt  time.Time  `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
 }

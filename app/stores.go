@@ -39,11 +39,58 @@ type UserStore interface {
 	SetDisplayName(ctx context.Context, a kith.Actor, id int64, name string) error
 	// People lists every user the site has had, disabled ones too, by name.
 	People(ctx context.Context, site string) ([]Person, error)
+
+	// SignInRecord finds an enabled user by email with what sign-in needs;
+	// UserSignInRecord the same by site and id.
+	SignInRecord(ctx context.Context, email string) (SignInRecord, error)
+	UserSignInRecord(ctx context.Context, site string, id int64) (SignInRecord, error)
+	// RecordSignInFailure counts a wrong password or code and locks the
+	// account until lockedUntil (zero: not locked); ClearSignInFailures
+	// forgets them after a sign-in.
+	RecordSignInFailure(ctx context.Context, userID int64, lockedUntil time.Time) error
+	ClearSignInFailures(ctx context.Context, userID int64) error
+	// SetPassword replaces a user's password hash, forgets any reset link
+	// and ends every session of theirs but keepSession (a session secret;
+	// empty: end all).
+	SetPassword(ctx context.Context, a kith.Actor, userID int64, hash, keepSession string) error
+	// SetPasswordReset keeps the hash of a one-time reset link until
+	// expires and ends the user's sessions; PasswordResetUser finds the
+	// live link's user.
+	SetPasswordReset(ctx context.Context, a kith.Actor, userID int64, linkHash []byte, expires time.Time) error
+	PasswordResetUser(ctx context.Context, linkHash []byte) (kith.User, error)
+	// SetPendingTOTP keeps a sealed key shown for enrolment; ConfirmTOTP
+	// makes it the user's key and replaces their recovery codes.
+	SetPendingTOTP(ctx context.Context, userID int64, sealed string) error
+	ConfirmTOTP(ctx context.Context, a kith.Actor, userID int64, recoveryHashes [][]byte) error
+	// UseTOTPStep records a code's time step; false when that step or a
+	// later one was used already (a replayed code).
+	UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
+	// UseRecoveryCode spends an unused recovery code; false when none matches.
+	UseRecoveryCode(ctx context.Context, a kith.Actor, userID int64, hash []byte) (bool, error)
+	// ResetTOTP removes a user's key and recovery codes and ends their
+	// sessions: they enrol again at their next sign-in.
+	ResetTOTP(ctx context.Context, a kith.Actor, userID int64) error
+}
+
+// OIDCStore keeps each site's OpenID provider and the accounts made by it.
+type OIDCStore interface {
+	SetOIDCProvider(ctx context.Context, a kith.Actor, p OIDCProvider) error
+	// OIDCProvider reads a site's provider (kith.ENOTFOUND: none).
+	OIDCProvider(ctx context.Context, site string) (OIDCProvider, error)
+	OIDCSites(ctx context.Context) ([]kith.Site, error)
+	SetRoleMapping(ctx context.Context, a kith.Actor, m map[string]kith.Role) error
+	// UpsertOIDCUser finds a's site's account for issuer and subject, or
+	// makes it (linking an account of the site with the same email that no
+	// provider has claimed yet), and sets its role; a disabled account, or
+	// an email used in another site, is refused.
+	UpsertOIDCUser(ctx context.Context, a kith.Actor, issuer, subject, email string, role kith.Role) (kith.User, error)
 }
 
 // TokenStore keeps API tokens (only a hash of each secret).
 type TokenStore interface {
-	CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error)
+	CreateToken(ctx context.Context, a kith.Actor, t TokenToCreate) (kith.Token, string, error)
+	// Authenticate finds the token with this secret if it is not revoked,
+	// not expired, and its owner (if any) is not disabled.
 	Authenticate(ctx context.Context, secret string) (kith.Token, error)
 	ListTokens(ctx context.Context, site string, p kith.Page) ([]kith.Token, int, error)
 	RevokeToken(ctx context.Context, a kith.Actor, id int64) error
@@ -53,7 +100,12 @@ type TokenStore interface {
 type SessionStore interface {
 	// CreateSession signs a user in until expires.
 	CreateSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
+	// SessionUser is the user of a live, fully signed-in session.
 	SessionUser(ctx context.Context, secret string) (kith.User, error)
+	// CreatePendingSession and PendingSessionUser are for a session whose
+	// password was right but whose second factor is still to come.
+	CreatePendingSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
+	PendingSessionUser(ctx context.Context, secret string) (kith.User, error)
 	DeleteSession(ctx context.Context, a kith.Actor, secret string) error
 }
 
@@ -87,6 +139,9 @@ type ScreeningStore interface {
 	// NextAllocation counts a site's pilot allocations, 1, 2, 3, ...
 	NextAllocation(ctx context.Context, site string) (int64, error)
 	RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error
+	// BestInterestDecision reads a screening's best-interest decision (nil:
+	// none) and audits the read.
+	BestInterestDecision(ctx context.Context, a kith.Actor, screeningID string) (*BestInterestRecord, error)
 	BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error)
 	// BestInterest reads the decision recorded for a screening (false when
 	// none is) and audits the read.
@@ -232,7 +287,17 @@ type ExportStore interface {
 	// clears the free text on its referrals, in one transaction, unless a
 	// referral of it has reopened meanwhile.
 	Redact(ctx context.Context, a kith.Actor, r Redaction) error
+	// SitesWithRetention lists every site with its chosen retention period
+	// in days (0: none chosen, so the default applies).
 	SitesWithRetention(ctx context.Context) (map[string]int, error)
+	// ExpireStaleReferrals moves to expired the referrals of a's site that
+	// are not final, whose screening was made before cutoff and which have
+	// not changed since, recording the move in their history; it returns
+	// how many.
+	ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error)
+	// ForgetRemoved makes sure text retention removed is gone from the
+	// store's files too (SQLite: secure_delete, then a WAL checkpoint).
+	ForgetRemoved(ctx context.Context) error
 }
 
 // HealthStore says whether the store is up and migrated.
@@ -259,6 +324,7 @@ type Stores struct {
 	Reports    ReportStore
 	Exports    ExportStore
 	Health     HealthStore
+	OIDC       OIDCStore
 	Reviews    ReviewStore
 	// Lock is taken by the job runner before each job's run.
 	Lock Locker

@@ -36,6 +36,13 @@ type Message struct {
 // of when one may be made is referral.CheckBestInterest).
 type BestInterest = referral.BestInterest
 
+// BestInterestRecord is a best-interest decision as recorded.
+type BestInterestRecord struct {
+	BestInterest
+	DecidedAt time.Time `json:"decided_at"`
+	DecidedBy string    `json:"decided_by"`
+}
+
 // PathwaySummary is one row of the pathway list.
 type PathwaySummary struct {
 	ID            string `json:"id"`

@@ -95,6 +95,29 @@ func (db *DB) BestInterestRefers(ctx context.Context, site, screeningID string) 
 	return d == "refer", err
 }
 
+// BestInterestDecision reads a screening's best-interest decision, nil
+// when none was recorded, and audits the read.
+func (db *DB) BestInterestDecision(ctx context.Context, a kith.Actor, screeningID string) (*app.BestInterestRecord, error) {
+	var b app.BestInterestRecord
+	var at string
+	err := db.read.QueryRowContext(ctx, `SELECT decision, steps_taken, advocate, decided_at, decided_by
+		FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).
+		Scan(&b.Decision, &b.StepsTaken, &b.Advocate, &at, &b.DecidedBy)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read best-interest decision: %w", err)
+	}
+	if b.DecidedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	if err := db.AuditRead(ctx, a, "best_interest", screeningID); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
 func bestInterestRefer(ctx context.Context, tx *sql.Tx, site, screeningID string) (bool, error) {
 	var d string
 	err := tx.QueryRowContext(ctx, `SELECT decision FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, site, screeningID).Scan(&d)

@@ -88,6 +88,15 @@ func (s *Server) listAudit(c echo.Context) error {
 type createTokenRequest struct {
 	Role kith.Role `json:"role" validate:"required,oneof=visitor navigator safeguarding lead"`
 	Name string    `json:"name" validate:"max=200"`
+	// ExpiresInDays is how long the token works: 1 to 365, 90 when absent.
+	ExpiresInDays *int `json:"expires_in_days" validate:"omitnil,min=1,max=365"`
+}
+
+func (r createTokenRequest) days() int {
+	if r.ExpiresInDays == nil {
+		return 0
+	}
+	return *r.ExpiresInDays
 }
 
 type createdToken struct {
@@ -100,7 +109,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if _, err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
-	t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+	t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name, req.days())
 	if err != nil {
 		return err
 	}

@@ -188,6 +188,12 @@ var pageRole = map[string]string{
 	"GET /oruk/{site}": "public", "GET /oruk/{site}/": "public", "GET /oruk/{site}/services": "public", "GET /oruk/{site}/services/{id}": "public",
 	"GET /oruk/{site}/taxonomies": "public", "GET /oruk/{site}/taxonomy_terms": "public",
 	"GET /reports": "lead", "GET /reports/{table}": "lead",
+	// The second step of signing in: its credential is the half-signed-in
+	// session (TestSecondFactor covers it); a reset link is a link.
+	"GET /sign-in/code": "link", "POST /sign-in/code": "link", "GET /sign-in/enrol": "link", "POST /sign-in/enrol": "link",
+	"GET /reset/{token}": "link", "POST /reset/{token}": "link",
+	"GET /sign-in/sso/{site}": "link", "GET /sign-in/sso/callback": "link", // TestOpenIDConnectSignIn
+	"GET /account": "visitor", "POST /account/password": "visitor", "GET /account/mfa": "visitor", "POST /account/mfa": "visitor",
 	"GET /screenings/to-check": "navigator", "POST /screenings/{id}/review": "navigator",
 	// The safeguarding front door: the concerns pages are the safeguarding
 	// role's and the lead's (the role is beside the others, not in their

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
@@ -214,10 +215,17 @@ type tokensView struct {
 	Pager     pager
 	Form      formState
 	Roles     [][2]string
+	Lifetimes [][2]string
+	Now       time.Time
+}
+
+// tokenLifetimes are the choices of how long a new token works.
+var tokenLifetimes = [][2]string{
+	{"30", "30 days"}, {"90", "90 days (recommended)"}, {"180", "180 days"}, {"365", "1 year (the longest allowed)"},
 }
 
 func (s *Server) leadTokensPage(c echo.Context) error {
-	v := tokensView{Form: formState{}}
+	v := tokensView{Form: formState{"expires_in_days": {strconv.Itoa(app.DefaultTokenDays)}}}
 	if f, ok := s.takeFlash(c, leadTokensPath); ok {
 		v.Notice, v.Secret, v.TokenName, v.TokenRole = f.Notice, f.Secret, f.TokenName, f.TokenRole
 	}
@@ -229,7 +237,7 @@ func (s *Server) showTokens(c echo.Context, status int, v tokensView, errs []kit
 	if err != nil {
 		return err
 	}
-	v.Here, v.Roles = leadTokensPath, roleOptions
+	v.Here, v.Roles, v.Lifetimes, v.Now = leadTokensPath, roleOptions, tokenLifetimes, s.now()
 	tokens, total, err := s.app.ListTokens(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
@@ -246,12 +254,20 @@ func (s *Server) leadCreateToken(c echo.Context) error {
 		return err
 	}
 	req := createTokenRequest{Role: kith.Role(f.Get("role")), Name: strings.TrimSpace(f.Get("name"))}
+	days, convErr := strconv.Atoi(f.Get("expires_in_days"))
+	if f.Get("expires_in_days") == "" {
+		days = app.DefaultTokenDays
+	}
+	req.ExpiresInDays = &days
 	err = s.validate(&req)
+	if convErr != nil && f.Get("expires_in_days") != "" {
+		err = kith.Invalid(append(kith.FieldErrors(err), kith.FieldError{Field: "expires_in_days", Message: "must be a whole number of days"})...)
+	}
 	if req.Name == "" && (err == nil || len(kith.FieldErrors(err)) > 0) {
 		err = kith.Invalid(append([]kith.FieldError{{Field: "name", Message: "is required: say what will use the token"}}, kith.FieldErrors(err)...)...)
 	}
 	if err == nil {
-		t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+		t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name, req.days())
 		if err != nil {
 			return err
 		}
@@ -260,7 +276,8 @@ func (s *Server) leadCreateToken(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, leadTokensPath)
 	}
-	errs := formErrors(err, "name", fieldsFrom(map[string][2]string{"role": {"role", "Role"}, "name": {"name", "What uses it"}}, "name"))
+	errs := formErrors(err, "name", fieldsFrom(map[string][2]string{"role": {"role", "Role"}, "name": {"name", "What uses it"},
+		"expires_in_days": {"expires_in_days", "How long it works"}}, "name"))
 	if errs == nil {
 		return err
 	}

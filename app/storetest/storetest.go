@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Sites", testSites},
 		{"Users", testUsers},
 		{"Tokens", testTokens},
+		{"SignIn", testSignIn},
+		{"OIDC", testOIDC},
 		{"Sessions", testSessions},
 		{"Secrets", testSecrets},
 		{"Audit", testAudit},
@@ -176,4 +178,11 @@ func (f *fixture) siteSettings(t *testing.T) kith.SiteSettings {
 	s, err := f.st.Sites.Site(f.ctx, "alpha")
 	must(t, "read site", err)
 	return s.Settings
+}
+
+// cliAt is the command line acting on a site.
+func (f *fixture) cliAt(site string) kith.Actor {
+	a := f.cli
+	a.Site = site
+	return a
 }

@@ -31,6 +31,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	if err := checkBaseURL(cfg, *addr); err != nil {
+		return err
+	}
 	// Listen first so /healthz can say "starting" while migrations run.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -86,6 +89,26 @@ func serveJobs(application *app.App, sender *mail.SMTP) []app.Job {
 		return application.Jobs(nil) // a nil *SMTP in the interface is not nil
 	}
 	return application.Jobs(sender)
+}
+
+// checkBaseURL refuses to serve beyond loopback without KITH_BASE_URL:
+// links in email (provider links, "still up to date" links) must point
+// where people reach the service, which only the operator knows; taking it
+// from the request's Host header would let a caller choose it. On loopback
+// (a laptop, the demo) the links point at the listening address.
+func checkBaseURL(cfg web.Config, addr string) error {
+	if cfg.BaseURL != "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q must be host:port: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("KITH_BASE_URL is not set: serving on %s, links sent to providers and service contacts need the address "+
+		"people reach the service at, e.g. KITH_BASE_URL=https://kith.example.gov.uk", addr)
 }
 
 func envOr(getenv func(string) string, key, def string) string {
