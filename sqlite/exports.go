@@ -254,7 +254,7 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 			{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, []any{app.Removed, a.Site, a.Site, r.ScreeningID}},
 			{`UPDATE referral_history SET note = '', reason = CASE WHEN to_state IN ('withdrawn', 'closed', 'escalated', 'rerouted') THEN '' ELSE reason END
 				WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE best_interest_decisions SET steps_taken = ?, advocate = '' WHERE site_id = ? AND screening_id = ?`, []any{app.Removed, a.Site, r.ScreeningID}},
+			{`UPDATE best_interest_decisions SET steps_taken = ?, doubt = '', consulted = '', advocate = '' WHERE site_id = ? AND screening_id = ?`, []any{app.Removed, a.Site, r.ScreeningID}},
 			{`UPDATE concerns SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
 			{`DELETE FROM outbox WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
 		} {

@@ -100,9 +100,9 @@ func (db *DB) BestInterestRefers(ctx context.Context, site, screeningID string) 
 func (db *DB) BestInterestDecision(ctx context.Context, a kith.Actor, screeningID string) (*app.BestInterestRecord, error) {
 	var b app.BestInterestRecord
 	var at string
-	err := db.read.QueryRowContext(ctx, `SELECT decision, steps_taken, advocate, decided_at, decided_by
+	err := db.read.QueryRowContext(ctx, `SELECT decision, doubt, steps_taken, consulted, advocate, decided_at, decided_by
 		FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).
-		Scan(&b.Decision, &b.StepsTaken, &b.Advocate, &at, &b.DecidedBy)
+		Scan(&b.Decision, &b.Doubt, &b.StepsTaken, &b.Consulted, &b.Advocate, &at, &b.DecidedBy)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}

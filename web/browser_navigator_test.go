@@ -112,8 +112,9 @@ func TestBrowserNavigatorJourney(t *testing.T) {
 	shot(t, laptop, "provider-letter-html")
 	// And the code stops working once the referral is closed.
 	do(t, provider, chromedp.Navigate(e.URL+"/provider"), chromedp.WaitVisible("#code"), chromedp.SendKeys("#code", code),
-		chromedp.Click("main form button[type=submit]"), chromedp.WaitVisible("h1"))
-	if body := evalJS[string](t, provider, `document.body.textContent`); strings.Contains(body, "Ada Journey") || !strings.Contains(body, "no longer works") {
+		chromedp.Click("main form button[type=submit]"))
+	waitFor(t, provider, `document.readyState === "complete" && document.body.textContent.includes("no longer works")`)
+	if body := evalJS[string](t, provider, `document.body.textContent`); strings.Contains(body, "Ada Journey") {
 		t.Fatalf("a closed referral's code: %s", body)
 	}
 }

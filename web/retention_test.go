@@ -40,7 +40,8 @@ func TestRetentionIsOnByDefaultAndLeavesNoTrace(t *testing.T) {
 		t.Fatalf("screening: %v", s)
 	}
 	if r := e.do("POST", "/api/v1/screenings/"+sid+"/best-interest", nav, map[string]any{"decision": "refer",
-		"steps_taken": "Quenneville steps: explained with pictures", "advocate": "Quenneville Advocacy"}); r.Status != 204 {
+		"steps_taken": "Quenneville steps: explained with pictures", "advocate": "Quenneville Advocacy",
+		"doubt": "Quenneville doubt: could not retain the information", "consulted": "Quenneville family"}); r.Status != 204 {
 		t.Fatalf("best interest: %d %s", r.Status, r.Body)
 	}
 	svc := e.do("GET", "/api/v1/assets?per_page=1", nav, nil).JSON(t)["items"].([]any)[0].(map[string]any)["id"]
