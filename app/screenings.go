@@ -124,3 +124,17 @@ func (a *App) RecordBestInterest(ctx context.Context, act kith.Actor, screeningI
 	}
 	return a.st.Screenings.RecordBestInterest(ctx, act, screeningID, b)
 }
+
+// AuthorKey names the user who makes a screening (site/user id). A
+// screening kept on a shared phone without signal carries it, and is sent
+// only while that user is signed in.
+func AuthorKey(site, userID string) string { return site + "/" + userID }
+
+// CheckScreeningAuthor refuses a screening kept for someone other than
+// act (an empty author is a screening that names none, as from the API).
+func CheckScreeningAuthor(act kith.Actor, author string) error {
+	if author == "" || (act.Kind == "user" && author == AuthorKey(act.Site, act.ID)) {
+		return nil
+	}
+	return kith.Errorf(kith.EFORBIDDEN, "This screening was started by someone else signed in on this phone. It has not been sent: it stays on the phone for them to send.")
+}

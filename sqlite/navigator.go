@@ -78,16 +78,24 @@ func (db *DB) BestInterest(ctx context.Context, a kith.Actor, screeningID string
 	return b, true, db.AuditRead(ctx, a, "best_interest", screeningID)
 }
 
+// screeningInSite is nil when the site has the screening, else not found.
+func screeningInSite(ctx context.Context, tx *sql.Tx, site, screeningID string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM screenings WHERE site_id = ? AND id = ?`, site, screeningID).Scan(&n); err != nil {
+		return fmt.Errorf("find screening: %w", err)
+	}
+	if n == 0 {
+		return errNotFound("Screening")
+	}
+	return nil
+}
+
 // SetSharedWords stores what will be shared with the provider in place of
 // the words the visitor wrote down.
 func (db *DB) SetSharedWords(ctx context.Context, a kith.Actor, screeningID, words string) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM screenings WHERE site_id = ? AND id = ?`, a.Site, screeningID).Scan(&n); err != nil {
+		if err := screeningInSite(ctx, tx, a.Site, screeningID); err != nil {
 			return err
-		}
-		if n == 0 {
-			return errNotFound("Screening")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO shared_words (screening_id, site_id, words, edited_by, edited_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (screening_id) DO UPDATE SET words = excluded.words, edited_by = excluded.edited_by, edited_at = excluded.edited_at`,

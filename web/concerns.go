@@ -6,7 +6,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -388,21 +387,7 @@ func (s *Server) serveConcernSummary(c echo.Context, a kith.Actor, cc app.Concer
 	if err := s.app.AuditRead(c.Request().Context(), a, "letter:concern", cc.Concern.ID); err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	if ext == "pdf" {
-		b, err := letters.PDF(l)
-		if err != nil {
-			return letterError(err)
-		}
-		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="concern-%s.pdf"`, cc.Concern.Reference))
-		return c.Blob(http.StatusOK, "application/pdf", b)
-	}
-	css, _ := s.static.url("govuk.css")
-	b, err := letters.HTML(l, letters.HTMLOptions{StylesheetURL: css})
-	if err != nil {
-		return letterError(err)
-	}
-	return c.HTMLBlob(http.StatusOK, b)
+	return s.sendLetter(c, l, ext, "concern-"+cc.Concern.Reference)
 }
 
 // concernSummary serves a concern's summary to safeguarding officers and

@@ -27,13 +27,19 @@ func (s *Server) getLetter(c echo.Context) error {
 	if err := s.app.AuditRead(c.Request().Context(), actor(c), "letter:"+kindName, c.Param("id")); err != nil {
 		return err
 	}
+	return s.sendLetter(c, l, ext, kindName+"-"+l.Reference)
+}
+
+// sendLetter writes a letter as a PDF (named filename.pdf) or as its
+// accessible HTML twin in the letters' own stylesheet; neither is cached.
+func (s *Server) sendLetter(c echo.Context, l letters.Letter, ext, filename string) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if ext == "pdf" {
 		b, err := letters.PDF(l)
 		if err != nil {
 			return letterError(err)
 		}
-		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s.pdf"`, kindName, l.Reference))
+		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s.pdf"`, filename))
 		return c.Blob(http.StatusOK, "application/pdf", b)
 	}
 	css, _ := s.static.url("letter.css")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +64,8 @@ var templateFuncs = template.FuncMap{
 	// required is the message for a required question left blank.
 	"required": requiredMessage,
 	"lower":    strings.ToLower,
+	// authorKey names a signed-in user as their screenings carry it.
+	"authorKey": func(u kith.User) string { return app.AuthorKey(u.Site, strconv.FormatInt(u.ID, 10)) },
 	// roleWords is a role as a person is called by it.
 	"roleWords": func(r kith.Role) string {
 		if r == kith.RoleSafeguarding {

@@ -309,7 +309,7 @@ async function queueScreening(form) {
   newKey(form);
   rememberedObserver(form);
   steps.reset();
-  const saved = document.getElementById("saved-offline") || el("div", { id: "saved-offline", class: "kith-next-step" + (item.next_step ? " kith-next-step--urgent" : ""), role: "status", tabindex: "-1" });
+  const saved = document.getElementById("saved-offline") || el("div", { id: "saved-offline", role: "status", tabindex: "-1" });
   saved.className = "kith-next-step" + (item.next_step ? " kith-next-step--urgent" : "");
   saved.replaceChildren(
     el("h2", { class: "govuk-heading-m" }, "Saved on this phone"),
