@@ -13,6 +13,8 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/kith /usr/local/bin/kith
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
+# Listening beyond loopback, kith serve needs KITH_BASE_URL (the address people
+# reach the service at, for links in email): docker run -e KITH_BASE_URL=https://...
 ENV KITH_ADDR=0.0.0.0:8080 KITH_DB=/data/kith.db
 VOLUME ["/data"]
 EXPOSE 8080

@@ -9,10 +9,15 @@ const (
 	RoleVisitor   Role = "visitor"   // home-visit staff: screens people
 	RoleNavigator Role = "navigator" // works referrals
 	RoleLead      Role = "lead"      // site admin: directory, pathways, reports, users
+	// RoleSafeguarding is the council's safeguarding officer (the front
+	// door): receives every raised concern and records the council's
+	// decision and outcome.
+	RoleSafeguarding Role = "safeguarding"
 )
 
-// Roles lists every role, lowest first.
-var Roles = []Role{RoleVisitor, RoleNavigator, RoleLead}
+// Roles lists every role, lowest first (the safeguarding officer's is
+// beside the others, not above them).
+var Roles = []Role{RoleVisitor, RoleNavigator, RoleSafeguarding, RoleLead}
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
@@ -28,9 +33,12 @@ func (r Role) Valid() bool {
 // store method that reads or changes personal data takes one so the audit
 // row it writes names the actor, the site and the request.
 type Actor struct {
-	Site      string // the site the actor belongs to; every query is scoped by it
-	Kind      string // "user", "token", "cli", "system" or "provider"
-	ID        string // user id, token id, or a name for cli/system
+	Site string // the site the actor belongs to; every query is scoped by it
+	Kind string // "user", "token", "cli", "system" or "provider"
+	ID   string // user id, token id, or a name for cli/system
+	// UserID is the person behind the actor: the user, or the user who
+	// made the token (0: none, e.g. a token made on the command line).
+	UserID    int64
 	Role      Role
 	RequestID string
 	IP        string
@@ -101,20 +109,37 @@ type CostItem struct {
 
 // User is a person who signs in.
 type User struct {
-	ID        int64     `json:"id"`
-	Site      string    `json:"site"`
-	Email     string    `json:"email"`
-	Role      Role      `json:"role"`
-	CreatedAt time.Time `json:"created_at"`
+	ID    int64  `json:"id"`
+	Site  string `json:"site"`
+	Email string `json:"email"`
+	// DisplayName is how colleagues see them (set by the lead); the email
+	// stands in until it is set.
+	DisplayName string    `json:"display_name"`
+	Role        Role      `json:"role"`
+	CreatedAt   time.Time `json:"created_at"`
+	// SSO says the person signs in through the site's OpenID provider.
+	SSO bool `json:"-"`
+}
+
+// Name is how the user is shown to colleagues.
+func (u User) Name() string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Email
 }
 
 // Token is an API bearer token. Only a hash of the secret is ever stored.
 type Token struct {
-	ID         int64      `json:"id"`
-	Site       string     `json:"site"`
-	Role       Role       `json:"role"`
-	Name       string     `json:"name"`
-	CreatedAt  time.Time  `json:"created_at"`
+	ID        int64     `json:"id"`
+	Site      string    `json:"site"`
+	Role      Role      `json:"role"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	// UserID is who made it; nil for a token made on the command line.
+	UserID *int64 `json:"user_id"`
+	// ExpiresAt is when it stops working.
+	ExpiresAt  time.Time  `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	RevokedAt  *time.Time `json:"revoked_at"`
 }

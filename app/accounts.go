@@ -132,11 +132,11 @@ func (a *App) ListUsers(ctx context.Context, act kith.Actor, p kith.Page) ([]kit
 }
 
 // DisableUser stops a user signing in.
+// A user with open referrals is disabled only with the colleague who takes
+// them (DisableUserHandingOver).
 func (a *App) DisableUser(ctx context.Context, act kith.Actor, id int64) error {
-	if err := Authorize(act, Administer); err != nil {
-		return err
-	}
-	return a.st.Users.DisableUser(ctx, act, id)
+	_, err := a.DisableUserHandingOver(ctx, act, id, "")
+	return err
 }
 
 // Credentials finds a user by email with the password hash, for sign-in.
@@ -144,13 +144,56 @@ func (a *App) Credentials(ctx context.Context, email string) (kith.User, string,
 	return a.st.Users.Credentials(ctx, email)
 }
 
-// CreateToken makes an API token in the actor's site; the secret is
-// returned once and never stored.
-func (a *App) CreateToken(ctx context.Context, act kith.Actor, role kith.Role, name string) (kith.Token, string, error) {
+// Token lifetimes: 90 days unless the maker chooses, never over a year.
+const (
+	DefaultTokenDays = 90
+	MaxTokenDays     = 365
+)
+
+// TokenToCreate is a new API token: what it may do, what uses it, who
+// made it (nil: the command line) and when it stops working.
+type TokenToCreate struct {
+	Role      kith.Role
+	Name      string
+	UserID    *int64
+	ExpiresAt time.Time
+}
+
+// CreateToken makes an API token in the actor's site that lasts days
+// (0: DefaultTokenDays, at most MaxTokenDays). It belongs to the person
+// behind the actor, so it stops working when they are disabled. The
+// secret is returned once and never stored.
+func (a *App) CreateToken(ctx context.Context, act kith.Actor, role kith.Role, name string, days int) (kith.Token, string, error) {
 	if err := Authorize(act, Administer); err != nil {
 		return kith.Token{}, "", err
 	}
-	return a.st.Tokens.CreateToken(ctx, act, role, name)
+	if days == 0 {
+		days = DefaultTokenDays
+	}
+	if days < 1 || days > MaxTokenDays {
+		return kith.Token{}, "", kith.Invalid(kith.FieldError{Field: "expires_in_days",
+			Message: fmt.Sprintf("How long the token lasts must be between 1 and %d days", MaxTokenDays)})
+	}
+	t := TokenToCreate{Role: role, Name: name, ExpiresAt: a.Now().AddDate(0, 0, days)}
+	if act.UserID != 0 {
+		id := act.UserID
+		t.UserID = &id
+	}
+	return a.st.Tokens.CreateToken(ctx, act, t)
+}
+
+// CreateOperatorToken is `kith token create`: a token made by whoever runs
+// the service, owned by no user, lasting days (0: DefaultTokenDays, at most
+// MaxTokenDays).
+func CreateOperatorToken(ctx context.Context, st TokenStore, act kith.Actor, role kith.Role, name string, days int, now time.Time) (kith.Token, string, error) {
+	if days == 0 {
+		days = DefaultTokenDays
+	}
+	if days < 1 || days > MaxTokenDays {
+		return kith.Token{}, "", kith.Invalid(kith.FieldError{Field: "days",
+			Message: fmt.Sprintf("How long the token lasts must be between 1 and %d days", MaxTokenDays)})
+	}
+	return st.CreateToken(ctx, act, TokenToCreate{Role: role, Name: name, ExpiresAt: now.AddDate(0, 0, days)})
 }
 
 // ListTokens lists the actor's site's tokens.

@@ -17,6 +17,9 @@ const (
 	Screen Permission = "screen"
 	// Navigate: work referrals and concerns, read the site's screenings.
 	Navigate Permission = "navigate"
+	// Safeguard: the site's safeguarding concerns, with the screening and
+	// referral behind each, and the council's decision and outcome.
+	Safeguard Permission = "safeguard"
 	// Administer: the site's settings, directory, pathways, users, tokens,
 	// reports, exports, the audit trail and subject access copies.
 	Administer Permission = "administer"
@@ -26,6 +29,7 @@ const (
 var policy = map[Permission][]kith.Role{
 	Screen:     {kith.RoleVisitor, kith.RoleNavigator, kith.RoleLead},
 	Navigate:   {kith.RoleNavigator, kith.RoleLead},
+	Safeguard:  {kith.RoleSafeguarding, kith.RoleLead},
 	Administer: {kith.RoleLead},
 }
 
@@ -40,6 +44,25 @@ func Authorize(a kith.Actor, p Permission) error {
 	}
 	return kith.Errorf(kith.EFORBIDDEN, "Your role (%s) may not do this.", a.Role)
 }
+
+// authorizeAny says whether a holds at least one of ps (the error is the
+// first's when none).
+func authorizeAny(a kith.Actor, ps ...Permission) error {
+	var first error
+	for _, p := range ps {
+		err := Authorize(a, p)
+		if err == nil {
+			return nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// AuthorizeAny is authorizeAny for the web layer's route middleware.
+func AuthorizeAny(a kith.Actor, ps ...Permission) error { return authorizeAny(a, ps...) }
 
 // submittedBy is the scope of the screenings a may read: a visitor reads
 // only the screenings they submitted ("" means any of the site's).

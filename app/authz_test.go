@@ -58,7 +58,7 @@ func TestScopes(t *testing.T) {
 	}
 	var req screening.Request
 	_ = json.Unmarshal([]byte(lonely), &req)
-	if _, _, err := w.app.SubmitScreening(w.ctx, provider, &req, ""); kith.ErrorCode(err) != kith.EFORBIDDEN {
+	if _, _, err := w.app.SubmitScreening(w.ctx, provider, &req, "", app.Links{}); kith.ErrorCode(err) != kith.EFORBIDDEN {
 		t.Errorf("a provider submitting a screening: %v", err)
 	}
 }

@@ -84,7 +84,7 @@ func (w *world) sentReferral(t *testing.T, site string, svcIndex int) referral.R
 	if err := json.Unmarshal([]byte(lonely), &req); err != nil {
 		t.Fatal(err)
 	}
-	s, _, err := w.app.SubmitScreening(w.ctx, kith.Actor{Site: site, Kind: "user", ID: "v", Role: kith.RoleVisitor}, &req, "")
+	s, _, err := w.app.SubmitScreening(w.ctx, kith.Actor{Site: site, Kind: "user", ID: "v", Role: kith.RoleVisitor}, &req, "", app.Links{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func (w *world) sentReferral(t *testing.T, site string, svcIndex int) referral.R
 		t.Fatal(err)
 	}
 	for _, to := range []referral.State{referral.Assigned, referral.Contacted, referral.Sent} {
-		if _, err := w.app.Transition(w.ctx, nav(site), r.ID, referral.Move{To: to}, nil); err != nil {
+		if _, err := w.app.Transition(w.ctx, nav(site), r.ID, referral.Move{To: to}, app.Links{}); err != nil {
 			t.Fatal(err)
 		}
 	}

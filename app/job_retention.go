@@ -59,9 +59,25 @@ func Redact(it RetentionItem) (Redaction, error) {
 	return Redaction{ScreeningID: it.ID, Request: it.Request.Redacted(Removed), Result: res}, nil
 }
 
-// ApplyRetention redacts, in every site with a retention period, the
-// screenings older than it whose referrals are all final (or which have
-// none). It returns how many screenings it changed.
+// DefaultRetentionDays is the retention period of a site whose lead has
+// not chosen one: six years, the limitation period for most claims in
+// England, after which a council rarely has a reason to hold a screening's
+// personal data; the statistics stay. A lead can choose 30 days to 100
+// years on the settings page.
+const DefaultRetentionDays = 6 * 365
+
+// RetentionDays is a site's retention period in days.
+func RetentionDays(s kith.SiteSettings) int {
+	if s.RetentionDays > 0 {
+		return s.RetentionDays
+	}
+	return DefaultRetentionDays
+}
+
+// ApplyRetention redacts, in every site, the screenings older than its
+// retention period (DefaultRetentionDays unless the lead chose one) whose
+// referrals are all final, after moving to expired those left open and
+// untouched past the period. It returns how many screenings it changed.
 func (a *App) ApplyRetention(ctx context.Context) (int, error) {
 	sites, err := a.st.Exports.SitesWithRetention(ctx)
 	if err != nil {
@@ -70,6 +86,9 @@ func (a *App) ApplyRetention(ctx context.Context) (int, error) {
 	total := 0
 	var errs []error
 	for site, days := range sites {
+		if days <= 0 {
+			days = DefaultRetentionDays
+		}
 		n, err := a.ApplySiteRetention(ctx, site, days)
 		total += n
 		if err != nil {
@@ -77,6 +96,9 @@ func (a *App) ApplyRetention(ctx context.Context) (int, error) {
 		} else if n > 0 {
 			a.log.Info("retention applied", "site", site, "screenings", n)
 		}
+	}
+	if total > 0 {
+		errs = append(errs, a.st.Exports.ForgetRemoved(ctx))
 	}
 	return total, errors.Join(errs...)
 }
@@ -87,7 +109,11 @@ func (a *App) ApplySiteRetention(ctx context.Context, site string, days int) (in
 		return 0, nil
 	}
 	sys := kith.Actor{Site: site, Kind: "system", ID: "retention"}
-	items, err := a.st.Exports.RetentionCandidates(ctx, sys, a.Now().AddDate(0, 0, -days))
+	cutoff := a.Now().AddDate(0, 0, -days)
+	if _, err := a.st.Exports.ExpireStaleReferrals(ctx, sys, cutoff); err != nil {
+		return 0, err
+	}
+	items, err := a.st.Exports.RetentionCandidates(ctx, sys, cutoff)
 	if err != nil {
 		return 0, err
 	}

@@ -37,7 +37,7 @@ func (a *App) ApplyTimers(ctx context.Context) error {
 		switch {
 		case r.Timer.Expire:
 			_, err := a.st.Referrals.Transition(ctx, sys, r.ID, referral.Move{To: referral.Expired,
-				Reason: "no answer from the provider in " + strconv.Itoa(th.Expire) + " working days"})
+				Reason: "no answer from the provider in " + strconv.Itoa(th.Expire) + " working days"}, nil)
 			if err != nil && kith.ErrorCode(err) != kith.ECONFLICT {
 				return err
 			}

@@ -8,15 +8,17 @@ import (
 )
 
 // Locker is what makes a job run once per cluster: TryLock takes the named
-// lease for up to ttl and reports whether this process holds it; the
-// release function gives it up. A backend that one process owns (SQLite)
-// may always grant it; a shared one (PostgreSQL) takes an advisory lock or
-// a lease row.
+// lease for ttl and reports whether this process holds it; while held the
+// backend renews it, so a long run keeps it and a crashed holder loses it
+// once ttl passes; the release function gives it up. SQLite keeps a lease
+// row per job (sqlite/locks.go); PostgreSQL would take an advisory lock
+// (pg_try_advisory_lock) on a connection held until release.
 type Locker interface {
 	TryLock(ctx context.Context, name string, ttl time.Duration) (release func(), ok bool, err error)
 }
 
-// LocalLock grants every lock: one process owns the store.
+// LocalLock grants every lock: for a store only one process ever uses
+// (tests, a backend with no Locker).
 type LocalLock struct{}
 
 // TryLock always succeeds.
@@ -62,10 +64,19 @@ func (a *App) RunJob(ctx context.Context, j Job) {
 	}
 }
 
+// JobLease is the longest a job's lease lasts without renewal: how soon
+// another process may run a job whose holder crashed.
+const JobLease = 2 * time.Minute
+
+// leaseFor is how long j's lease lasts between renewals: its interval, but
+// at least ten seconds (a renewal must land well before expiry) and at most
+// JobLease.
+func leaseFor(j Job) time.Duration { return min(max(j.Interval, 10*time.Second), JobLease) }
+
 // RunOnce runs j once if its lock can be taken; when another process
 // holds the lock it does nothing.
 func (a *App) RunOnce(ctx context.Context, j Job) error {
-	release, ok, err := a.st.Lock.TryLock(ctx, "job:"+j.Name, j.Interval)
+	release, ok, err := a.st.Lock.TryLock(ctx, "job:"+j.Name, leaseFor(j))
 	if err != nil || !ok {
 		return err
 	}

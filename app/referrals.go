@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/referral"
@@ -81,15 +82,29 @@ func (a *App) ListReferrals(ctx context.Context, act kith.Actor, f ReferralFilte
 
 // Transition moves a referral (referral.Plan says what the move does).
 // Sending it emails the provider, when the service has an address, with
-// the link providerLink makes (the web layer signs it; it is called only
-// then), in the same transaction as the move.
-func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m referral.Move, providerLink func() (string, error)) (TransitionResult, error) {
+// the link links.Provider makes (the web layer signs it; it is called only
+// then), in the same transaction as the move. Escalating it raises a
+// concern, unless its screening raised one already, delivered to the
+// safeguarding team as a screening's is.
+func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m referral.Move, links Links) (TransitionResult, error) {
 	if err := Authorize(act, Navigate); err != nil {
 		return TransitionResult{}, err
 	}
+	if m.To == referral.Assigned && m.Assignee != "" && m.Assignee != act.Ref() {
+		if err := a.colleague(ctx, act, m.Assignee); err != nil {
+			return TransitionResult{}, err
+		}
+	}
+	var raise *NewConcern
+	if m.To == referral.Escalated {
+		var err error
+		if raise, err = a.escalationConcern(ctx, act, id, links); err != nil {
+			return TransitionResult{}, err
+		}
+	}
 	var queue []Message
 	if m.To == referral.Sent {
-		msg, ok, err := a.providerMessage(ctx, act, id, providerLink)
+		msg, ok, err := a.providerMessage(ctx, act, id, links.Provider)
 		if err != nil {
 			return TransitionResult{}, err
 		}
@@ -97,7 +112,31 @@ func (a *App) Transition(ctx context.Context, act kith.Actor, id string, m refer
 			queue = append(queue, msg)
 		}
 	}
-	return a.st.Referrals.Transition(ctx, act, id, m, queue...)
+	return a.st.Referrals.Transition(ctx, act, id, m, raise, queue...)
+}
+
+// escalationConcern is the concern an escalation raises if the referral's
+// screening has none yet (the store keeps the one it has): what the
+// screening found, as a screening's own concern would hold.
+func (a *App) escalationConcern(ctx context.Context, act kith.Actor, id string, links Links) (*NewConcern, error) {
+	r, err := a.st.Referrals.Referral(ctx, act, id)
+	if err != nil {
+		return nil, err
+	}
+	st, err := a.st.Screenings.Screening(ctx, act, r.ScreeningID, "")
+	if err != nil {
+		return nil, err
+	}
+	req, err := a.st.Screenings.ScreeningRequest(ctx, act, r.ScreeningID)
+	if err != nil {
+		return nil, err
+	}
+	nc, err := concernFrom(r.ScreeningID, st.Result, req)
+	if err != nil {
+		return nil, err
+	}
+	nc.Concern.ReferralID = id
+	return nc, a.withTeamMessage(ctx, act.Site, nc, links)
 }
 
 // providerMessage is the email that carries the provider's link, if the
@@ -115,13 +154,20 @@ func (a *App) providerMessage(ctx context.Context, act kith.Actor, id string, pr
 		return Message{}, false, err
 	}
 	link, err := providerLink()
-	if err != nil {
+	if err != nil || link == "" {
 		return Message{}, false, err
+	}
+	code := ""
+	if l, ok, err := a.st.Referrals.ProviderLinkFor(ctx, act.Site, id); err != nil {
+		return Message{}, false, err
+	} else if ok {
+		base, _, _ := strings.Cut(link, "/provider/")
+		code = "Or go to " + base + "/provider and type the code " + l.CodeWords() + ".\n\n"
 	}
 	return Message{Kind: "provider_referral", To: serviceEmail(svc), Subject: "A referral to " + svc.Name,
 		Body: "A community navigator has referred someone to " + svc.Name + ".\n\n" +
-			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" +
-			"The link is for your organisation only and works for 30 days. Please do not forward it.\n"}, true, nil
+			"Open this link to see the referral and to accept it, decline it, or say the person has started:\n" + link + "\n\n" + code +
+			"The link is for your organisation only and works for 30 days, or until the referral ends. Please do not forward it.\n"}, true, nil
 }
 
 // AddNote records a navigator's note on a referral.
@@ -143,33 +189,6 @@ func (a *App) AddAttempt(ctx context.Context, act kith.Actor, id, result, note s
 		return false, err
 	}
 	return a.st.Referrals.AddAttempt(ctx, act, id, result, note)
-}
-
-// ScreeningConcern is the concern a screening raised, if any.
-func (a *App) ScreeningConcern(ctx context.Context, act kith.Actor, screeningID string) (Concern, error) {
-	if err := Authorize(act, Navigate); err != nil {
-		return Concern{}, err
-	}
-	return a.st.Concerns.ScreeningConcern(ctx, act, screeningID)
-}
-
-// ListConcerns lists the site's safeguarding concerns.
-func (a *App) ListConcerns(ctx context.Context, act kith.Actor, p kith.Page) ([]Concern, int, error) {
-	if err := Authorize(act, Navigate); err != nil {
-		return nil, 0, err
-	}
-	return a.st.Concerns.ListConcerns(ctx, act, p)
-}
-
-// RecordConcernOutcome stores what the council reported back.
-func (a *App) RecordConcernOutcome(ctx context.Context, act kith.Actor, id string, o referral.ConcernOutcome) (Concern, error) {
-	if err := Authorize(act, Administer); err != nil {
-		return Concern{}, err
-	}
-	if errs := o.Check(); len(errs) > 0 {
-		return Concern{}, kith.Invalid(errs...)
-	}
-	return a.st.Concerns.RecordConcernOutcome(ctx, act, id, o)
 }
 
 // ProviderCopy is all a provider, holding a checked link for one referral
@@ -214,8 +233,8 @@ func (a *App) ProviderReferral(ctx context.Context, act kith.Actor) (ProviderCop
 			out.Phone = p.Phone
 		}
 	}
-	if st.Consent.Share == screening.Yes {
-		out.Wishes = req.Wishes
+	if out.Wishes, err = a.sharedWords(ctx, act, r.ScreeningID, st.Consent.Share, req.Wishes); err != nil {
+		return ProviderCopy{}, err
 	}
 	return out, nil
 }
@@ -232,6 +251,6 @@ func (a *App) ProviderAnswer(ctx context.Context, act kith.Actor, m referral.Mov
 	if len(m.Note) > 5000 {
 		return kith.Invalid(kith.FieldError{Field: "note", Message: "must be at most 5000 characters"})
 	}
-	_, err := a.st.Referrals.Transition(ctx, act, act.ID, m)
+	_, err := a.st.Referrals.Transition(ctx, act, act.ID, m, nil)
 	return err
 }

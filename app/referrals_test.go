@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"github.com/kith-project/kith/app"
 	"strings"
 	"testing"
 
@@ -15,7 +16,7 @@ func TestSendingEmailsTheProvider(t *testing.T) {
 	if msgs, _ := w.db.PendingMessages(w.ctx, "alpha", 10, 0); len(msgs) != 0 {
 		t.Fatalf("a send without a link queued %+v", msgs)
 	}
-	if _, err := w.app.Transition(w.ctx, nav("alpha"), r.ID, referral.Move{To: referral.Declined, Reason: "service_full"}, nil); err != nil {
+	if _, err := w.app.Transition(w.ctx, nav("alpha"), r.ID, referral.Move{To: referral.Declined, Reason: "service_full"}, app.Links{}); err != nil {
 		t.Fatal(err)
 	}
 	other := w.sentReferral(t, "alpha", 1) // another service to reroute to
@@ -26,14 +27,14 @@ func TestSendingEmailsTheProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, to := range []referral.State{referral.Assigned, referral.Contacted} {
-		if _, err := w.app.Transition(w.ctx, nav("alpha"), next.ID, referral.Move{To: to}, link); err != nil {
+		if _, err := w.app.Transition(w.ctx, nav("alpha"), next.ID, referral.Move{To: to}, app.Links{Provider: link}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if asked != 0 {
 		t.Fatalf("the link was made for a move that sends nothing (%d)", asked)
 	}
-	if _, err := w.app.Transition(w.ctx, nav("alpha"), next.ID, referral.Move{To: referral.Sent}, link); err != nil {
+	if _, err := w.app.Transition(w.ctx, nav("alpha"), next.ID, referral.Move{To: referral.Sent}, app.Links{Provider: link}); err != nil {
 		t.Fatal(err)
 	}
 	msgs, err := w.db.PendingMessages(w.ctx, "alpha", 10, 0)

@@ -26,14 +26,6 @@ func (a *App) Summary(ctx context.Context, act kith.Actor, f ReportFilter, what,
 	return sum, a.st.Audit.AuditRead(ctx, act, what, id)
 }
 
-// ConcernReturnRows are the rows of the concerns return for a period.
-func (a *App) ConcernReturnRows(ctx context.Context, act kith.Actor, from, to time.Time) ([][]string, error) {
-	if err := Authorize(act, Administer); err != nil {
-		return nil, err
-	}
-	return a.st.Exports.ConcernReturnRows(ctx, act, from, to)
-}
-
 // ResearchRows are the rows of the pseudonymised research extract
 // (reports.ResearchRows), under the site's own pseudonym key; the read is
 // audited before the rows are returned.

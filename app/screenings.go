@@ -6,14 +6,16 @@ import (
 	"encoding/json"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
 
 // SubmitScreening scores a validated request, locates the person, runs the
 // site's pathway and stores the screening. key (may be empty) makes a
 // retry return the first result (created false). The API and the form both
-// come through here.
-func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screening.Request, key string) (StoredScreening, bool, error) {
+// come through here. A concern it raises is stored with it, and emailed
+// to the site's safeguarding team with the link links.Concern makes.
+func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screening.Request, key string, links Links) (StoredScreening, bool, error) {
 	if err := Authorize(act, Screen); err != nil {
 		return StoredScreening{}, false, err
 	}
@@ -41,7 +43,14 @@ func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screenin
 	if err != nil {
 		return StoredScreening{}, false, err
 	}
-	ns := NewScreening{IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc, Outcome: po}
+	concern, err := ConcernToRaise(res, req)
+	if err != nil {
+		return StoredScreening{}, false, err
+	}
+	if err := a.withTeamMessage(ctx, act.Site, concern, links); err != nil {
+		return StoredScreening{}, false, err
+	}
+	ns := NewScreening{IdempotencyKey: key, RequestHash: hash[:], Request: req, Result: res, Location: loc, Outcome: po, Concern: concern}
 	if po != nil {
 		ns.PathwayID, ns.PathwayVersion, ns.Arm = po.PathwayID, po.Version, po.Arm
 	}
@@ -106,5 +115,26 @@ func (a *App) RecordBestInterest(ctx context.Context, act kith.Actor, screeningI
 	if err := Authorize(act, Navigate); err != nil {
 		return err
 	}
+	req, err := a.st.Screenings.ScreeningRequest(ctx, act, screeningID)
+	if err != nil {
+		return err
+	}
+	if err := referral.CheckBestInterest(req, b); err != nil {
+		return err
+	}
 	return a.st.Screenings.RecordBestInterest(ctx, act, screeningID, b)
+}
+
+// AuthorKey names the user who makes a screening (site/user id). A
+// screening kept on a shared phone without signal carries it, and is sent
+// only while that user is signed in.
+func AuthorKey(site, userID string) string { return site + "/" + userID }
+
+// CheckScreeningAuthor refuses a screening kept for someone other than
+// act (an empty author is a screening that names none, as from the API).
+func CheckScreeningAuthor(act kith.Actor, author string) error {
+	if author == "" || (act.Kind == "user" && author == AuthorKey(act.Site, act.ID)) {
+		return nil
+	}
+	return kith.Errorf(kith.EFORBIDDEN, "This screening was started by someone else signed in on this phone. It has not been sent: it stays on the phone for them to send.")
 }

@@ -35,11 +35,62 @@ type UserStore interface {
 	Credentials(ctx context.Context, email string) (kith.User, string, error)
 	ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.User, int, error)
 	DisableUser(ctx context.Context, a kith.Actor, id int64) error
+	// SetDisplayName sets how a user of a's site is shown to colleagues.
+	SetDisplayName(ctx context.Context, a kith.Actor, id int64, name string) error
+	// People lists every user the site has had, disabled ones too, by name.
+	People(ctx context.Context, site string) ([]Person, error)
+
+	// SignInRecord finds an enabled user by email with what sign-in needs;
+	// UserSignInRecord the same by site and id.
+	SignInRecord(ctx context.Context, email string) (SignInRecord, error)
+	UserSignInRecord(ctx context.Context, site string, id int64) (SignInRecord, error)
+	// RecordSignInFailure counts a wrong password or code and locks the
+	// account until lockedUntil (zero: not locked); ClearSignInFailures
+	// forgets them after a sign-in.
+	RecordSignInFailure(ctx context.Context, userID int64, lockedUntil time.Time) error
+	ClearSignInFailures(ctx context.Context, userID int64) error
+	// SetPassword replaces a user's password hash, forgets any reset link
+	// and ends every session of theirs but keepSession (a session secret;
+	// empty: end all).
+	SetPassword(ctx context.Context, a kith.Actor, userID int64, hash, keepSession string) error
+	// SetPasswordReset keeps the hash of a one-time reset link until
+	// expires and ends the user's sessions; PasswordResetUser finds the
+	// live link's user.
+	SetPasswordReset(ctx context.Context, a kith.Actor, userID int64, linkHash []byte, expires time.Time) error
+	PasswordResetUser(ctx context.Context, linkHash []byte) (kith.User, error)
+	// SetPendingTOTP keeps a sealed key shown for enrolment; ConfirmTOTP
+	// makes it the user's key and replaces their recovery codes.
+	SetPendingTOTP(ctx context.Context, userID int64, sealed string) error
+	ConfirmTOTP(ctx context.Context, a kith.Actor, userID int64, recoveryHashes [][]byte) error
+	// UseTOTPStep records a code's time step; false when that step or a
+	// later one was used already (a replayed code).
+	UseTOTPStep(ctx context.Context, userID int64, step int64) (bool, error)
+	// UseRecoveryCode spends an unused recovery code; false when none matches.
+	UseRecoveryCode(ctx context.Context, a kith.Actor, userID int64, hash []byte) (bool, error)
+	// ResetTOTP removes a user's key and recovery codes and ends their
+	// sessions: they enrol again at their next sign-in.
+	ResetTOTP(ctx context.Context, a kith.Actor, userID int64) error
+}
+
+// OIDCStore keeps each site's OpenID provider and the accounts made by it.
+type OIDCStore interface {
+	SetOIDCProvider(ctx context.Context, a kith.Actor, p OIDCProvider) error
+	// OIDCProvider reads a site's provider (kith.ENOTFOUND: none).
+	OIDCProvider(ctx context.Context, site string) (OIDCProvider, error)
+	OIDCSites(ctx context.Context) ([]kith.Site, error)
+	SetRoleMapping(ctx context.Context, a kith.Actor, m map[string]kith.Role) error
+	// UpsertOIDCUser finds a's site's account for issuer and subject, or
+	// makes it (linking an account of the site with the same email that no
+	// provider has claimed yet), and sets its role; a disabled account, or
+	// an email used in another site, is refused.
+	UpsertOIDCUser(ctx context.Context, a kith.Actor, issuer, subject, email string, role kith.Role) (kith.User, error)
 }
 
 // TokenStore keeps API tokens (only a hash of each secret).
 type TokenStore interface {
-	CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error)
+	CreateToken(ctx context.Context, a kith.Actor, t TokenToCreate) (kith.Token, string, error)
+	// Authenticate finds the token with this secret if it is not revoked,
+	// not expired, and its owner (if any) is not disabled.
 	Authenticate(ctx context.Context, secret string) (kith.Token, error)
 	ListTokens(ctx context.Context, site string, p kith.Page) ([]kith.Token, int, error)
 	RevokeToken(ctx context.Context, a kith.Actor, id int64) error
@@ -49,7 +100,12 @@ type TokenStore interface {
 type SessionStore interface {
 	// CreateSession signs a user in until expires.
 	CreateSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
+	// SessionUser is the user of a live, fully signed-in session.
 	SessionUser(ctx context.Context, secret string) (kith.User, error)
+	// CreatePendingSession and PendingSessionUser are for a session whose
+	// password was right but whose second factor is still to come.
+	CreatePendingSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error)
+	PendingSessionUser(ctx context.Context, secret string) (kith.User, error)
 	DeleteSession(ctx context.Context, a kith.Actor, secret string) error
 }
 
@@ -83,7 +139,23 @@ type ScreeningStore interface {
 	// NextAllocation counts a site's pilot allocations, 1, 2, 3, ...
 	NextAllocation(ctx context.Context, site string) (int64, error)
 	RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b BestInterest) error
+	// BestInterestDecision reads a screening's best-interest decision (nil:
+	// none) and audits the read.
+	BestInterestDecision(ctx context.Context, a kith.Actor, screeningID string) (*BestInterestRecord, error)
 	BestInterestRefers(ctx context.Context, site, screeningID string) (bool, error)
+	// BestInterest reads the decision recorded for a screening (false when
+	// none is) and audits the read.
+	BestInterest(ctx context.Context, a kith.Actor, screeningID string) (BestInterest, bool, error)
+	// WaitingScreenings lists, oldest first, the screenings of a's site
+	// with no referral yet where the person agreed to one, or their
+	// capacity to decide is in doubt and no decision against referring is
+	// recorded; it audits the listing.
+	WaitingScreenings(ctx context.Context, a kith.Actor, p kith.Page) ([]WaitingScreening, int, error)
+	// SetSharedWords stores what the navigator agreed to share with the
+	// provider in place of the words the visitor wrote down.
+	SetSharedWords(ctx context.Context, a kith.Actor, screeningID, words string) error
+	// SharedWords reads them (false when the navigator set none).
+	SharedWords(ctx context.Context, a kith.Actor, screeningID string) (string, bool, error)
 }
 
 // PostcodeStore locates postcodes (their centroids).
@@ -94,7 +166,10 @@ type PostcodeStore interface {
 // ReferralStore keeps referrals, their history, notes, attempts and tasks.
 type ReferralStore interface {
 	// CreateReferral opens a referral; the store refuses (kith.ECONFLICT)
-	// one whose person neither agreed nor has a best-interest decision.
+	// one whose person neither agreed nor has a best-interest decision
+	// (referral.OpenFrom, against the screening as it is in the
+	// transaction). The screening's concern, if it has one not yet linked
+	// to a referral, is linked to this one.
 	CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error)
 	// Referral reads one referral with everything recorded on it. Timer
 	// and Overdue are left for the caller (see App.withTimer).
@@ -107,7 +182,9 @@ type ReferralStore interface {
 	// Transition applies a referral move (checked by referral.Plan inside
 	// the store's transaction, against the row as it is then) and queues
 	// the messages that go with it.
-	Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...Message) (TransitionResult, error)
+	// An escalation raises raise (with its message) when the screening
+	// has no concern yet; otherwise it returns the concern it has.
+	Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, raise *NewConcern, queue ...Message) (TransitionResult, error)
 	AddNote(ctx context.Context, a kith.Actor, id, note string) error
 	// AddAttempt records a contact attempt; true when it was the third
 	// unanswered one in a row, which raises a welfare check.
@@ -115,15 +192,40 @@ type ReferralStore interface {
 	// SentReferrals lists every site's referrals waiting on a provider,
 	// with their sites, for the timers.
 	SentReferrals(ctx context.Context) ([]SiteReferral, error)
+	// OpenWork counts the open referrals of a's site assigned to assignee.
+	OpenWork(ctx context.Context, a kith.Actor, assignee string) (int, error)
+	// Reassign gives an open referral (referral.CheckReassign, against the
+	// row in the transaction) to another colleague, with a history row.
+	Reassign(ctx context.Context, a kith.Actor, id, assignee string) error
+	// ReassignOpenWork reassigns every open referral assigned to from, in
+	// one transaction, and says how many moved.
+	ReassignOpenWork(ctx context.Context, a kith.Actor, from, to string) (int, error)
+	// ProviderLink returns a referral's one provider link, making it with
+	// code and expires the first time (a code in use is kith.ECONFLICT);
+	// made for a referral that has ended, it is made revoked. A move that
+	// referral.RevokesProviderLink revokes it in the move's transaction.
+	ProviderLink(ctx context.Context, a kith.Actor, referralID, code string, expires time.Time) (ProviderLink, error)
+	// ProviderLinkByCode finds a link in any site by its short code.
+	ProviderLinkByCode(ctx context.Context, code string) (ProviderLink, error)
+	// ProviderLinkFor reads a referral's link (false when it has none).
+	ProviderLinkFor(ctx context.Context, site, referralID string) (ProviderLink, bool, error)
 	// MarkNudged records a nudge, once per sending, and queues its message.
 	MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...Message) (bool, error)
 }
 
 // ConcernStore keeps safeguarding concerns and what the council said.
+// A concern is raised in the transaction of what raised it (CreateScreening
+// with NewScreening.Concern, Transition with raise): the store gives it the
+// site's next reference (referral.ConcernReference) and queues its message.
 type ConcernStore interface {
-	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (Concern, error)
-	ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]Concern, int, error)
-	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (Concern, error)
+	// Concern reads one concern of a's site and audits the read.
+	Concern(ctx context.Context, a kith.Actor, id string) (referral.Concern, error)
+	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (referral.Concern, error)
+	// ListConcerns lists a's site's concerns, newest first, and audits it.
+	ListConcerns(ctx context.Context, a kith.Actor, f ConcernFilter) ([]referral.Concern, int, error)
+	// RecordConcernOutcome applies referral.Concern.WithOutcome to the
+	// concern as it is in the transaction, and stores it.
+	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error)
 }
 
 // DirectoryStore keeps each site's directory of services.
@@ -157,8 +259,9 @@ type PathwayStore interface {
 // OutboxStore keeps email waiting to be sent.
 type OutboxStore interface {
 	// PendingMessages lists up to limit unsent messages of site (every
-	// site when empty), oldest first, leaving out any already tried
-	// maxAttempts times or more (0: none left out).
+	// site when empty), those tried fewest times first, then oldest,
+	// leaving out any already tried maxAttempts times or more unless they
+	// are UntilSent (0: none left out).
 	PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]Message, error)
 	MarkSent(ctx context.Context, id int64, sendErr error) error
 }
@@ -170,7 +273,9 @@ type ReportStore interface {
 
 // ExportStore reads the rows of the CSV exports and applies retention.
 type ExportStore interface {
-	ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error)
+	// ConcernsRaisedBetween lists the concerns raised in [from, to),
+	// oldest first, for the concerns return.
+	ConcernsRaisedBetween(ctx context.Context, a kith.Actor, from, to time.Time) ([]referral.Concern, error)
 	// ResearchData reads the screenings made in [from, to), oldest first,
 	// each with its referrals, for the research extract.
 	ResearchData(ctx context.Context, a kith.Actor, from, to time.Time) ([]reports.ResearchScreening, error)
@@ -182,7 +287,17 @@ type ExportStore interface {
 	// clears the free text on its referrals, in one transaction, unless a
 	// referral of it has reopened meanwhile.
 	Redact(ctx context.Context, a kith.Actor, r Redaction) error
+	// SitesWithRetention lists every site with its chosen retention period
+	// in days (0: none chosen, so the default applies).
 	SitesWithRetention(ctx context.Context) (map[string]int, error)
+	// ExpireStaleReferrals moves to expired the referrals of a's site that
+	// are not final, whose screening was made before cutoff and which have
+	// not changed since, recording the move in their history; it returns
+	// how many.
+	ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error)
+	// ForgetRemoved makes sure text retention removed is gone from the
+	// store's files too (SQLite: secure_delete, then a WAL checkpoint).
+	ForgetRemoved(ctx context.Context) error
 }
 
 // HealthStore says whether the store is up and migrated.
@@ -209,6 +324,7 @@ type Stores struct {
 	Reports    ReportStore
 	Exports    ExportStore
 	Health     HealthStore
+	OIDC       OIDCStore
 	Reviews    ReviewStore
 	// Lock is taken by the job runner before each job's run.
 	Lock Locker

@@ -40,7 +40,7 @@ func (a *App) SubjectAccess(ctx context.Context, act kith.Actor, screeningID str
 		refs = append(refs, r)
 	}
 	out["referrals"] = refs
-	mine := []Concern{}
+	mine := []referral.Concern{}
 	switch c, err := a.st.Concerns.ScreeningConcern(ctx, act, screeningID); {
 	case err == nil:
 		mine = append(mine, c)
@@ -48,8 +48,17 @@ func (a *App) SubjectAccess(ctx context.Context, act kith.Actor, screeningID str
 		return nil, err
 	}
 	out["concerns"] = mine
+	bi, err := a.st.Screenings.BestInterestDecision(ctx, act, screeningID)
+	if err != nil {
+		return nil, err
+	}
+	out["best_interest"] = bi
+	about := append([]string{screeningID}, ids...)
+	for _, c := range mine {
+		about = append(about, c.ID)
+	}
 	var audit []kith.AuditEntry
-	for _, id := range append([]string{screeningID}, ids...) {
+	for _, id := range about {
 		items, _, err := a.st.Audit.ListAudit(ctx, act.Site, kith.AuditFilter{EntityID: id, Page: kith.Page{Number: 1, Size: 1000}})
 		if err != nil {
 			return nil, err

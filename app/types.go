@@ -14,23 +14,33 @@ import (
 
 // Message is an email waiting in (or sent from) the outbox.
 type Message struct {
-	ID         int64      `json:"id"`
-	Site       string     `json:"site"`
-	CreatedAt  time.Time  `json:"created_at"`
-	Kind       string     `json:"kind"`
-	To         string     `json:"to"`
-	Subject    string     `json:"subject"`
-	Body       string     `json:"body"`
-	ReferralID string     `json:"referral_id"`
-	SentAt     *time.Time `json:"sent_at"`
-	Attempts   int        `json:"attempts"`
+	ID         int64     `json:"id"`
+	Site       string    `json:"site"`
+	CreatedAt  time.Time `json:"created_at"`
+	Kind       string    `json:"kind"`
+	To         string    `json:"to"`
+	Subject    string    `json:"subject"`
+	Body       string    `json:"body"`
+	ReferralID string    `json:"referral_id"`
+	// ConcernID is the concern a safeguarding team's message is about.
+	ConcernID string     `json:"concern_id"`
+	SentAt    *time.Time `json:"sent_at"`
+	Attempts  int        `json:"attempts"`
+	// UntilSent messages are tried until they are sent, however many
+	// attempts fail (a concern must reach the safeguarding team); others
+	// stop after MaxSendAttempts.
+	UntilSent bool `json:"until_sent"`
 }
 
-// BestInterest is a navigator's recorded best-interest decision.
-type BestInterest struct {
-	Decision   string `json:"decision" validate:"required,oneof=refer do_not_refer"`
-	StepsTaken string `json:"steps_taken" validate:"required,max=5000"`
-	Advocate   string `json:"advocate" validate:"max=200"`
+// BestInterest is a navigator's recorded best-interest decision (the rule
+// of when one may be made is referral.CheckBestInterest).
+type BestInterest = referral.BestInterest
+
+// BestInterestRecord is a best-interest decision as recorded.
+type BestInterestRecord struct {
+	BestInterest
+	DecidedAt time.Time `json:"decided_at"`
+	DecidedBy string    `json:"decided_by"`
 }
 
 // PathwaySummary is one row of the pathway list.
@@ -55,10 +65,12 @@ type Location struct {
 // NewScreening is a scored screening ready to store.
 type NewScreening struct {
 	IdempotencyKey string // "" when the client sent none
-	RequestHash    []byte // what makes a retry "the same body"
-	Request        *screening.Request
-	Result         *screening.Result
-	Location       Location
+	// Concern, when set, is raised with the screening (ConcernToRaise).
+	Concern     *NewConcern
+	RequestHash []byte // what makes a retry "the same body"
+	Request     *screening.Request
+	Result      *screening.Result
+	Location    Location
 	// Pathway records which pathway version (and pilot arm) made the
 	// recommendations; empty when none ran.
 	PathwayID      string
@@ -189,7 +201,15 @@ type ReferralFilter struct {
 	Assignee  string
 	ServiceID string
 	Overdue   *bool
-	Page      kith.Page
+	// Safeguarding, when set, keeps only referrals that are (or are not)
+	// safeguarding work.
+	Safeguarding *bool
+	// Open leaves out finished referrals (referral.Final).
+	Open bool
+	// Q finds a person by any part of their name, or a referral by its
+	// letters' reference (R-1a2b3c4d).
+	Q    string
+	Page kith.Page
 	// Now and Thresholds decide which referrals are overdue, for the
 	// order and the Overdue filter; the application sets them.
 	Now        time.Time
@@ -208,16 +228,30 @@ type TransitionResult struct {
 	ConcernRef    string // an escalation's concern
 }
 
-// Concern is a safeguarding concern and what became of it.
-type Concern struct {
-	ID             string                   `json:"id"`
-	Reference      string                   `json:"reference"`
-	ScreeningID    string                   `json:"screening_id"`
-	ReferralID     string                   `json:"referral_id,omitempty"`
-	CreatedAt      time.Time                `json:"created_at"`
-	TypesOfRisk    []string                 `json:"types_of_risk"`
-	LocationOfRisk string                   `json:"location_of_risk"`
-	SourceOfRisk   string                   `json:"source_of_risk"`
-	Outcome        *referral.ConcernOutcome `json:"outcome"`
-	OutcomeAt      *time.Time               `json:"outcome_at"`
+// NewConcern is a concern the application has decided to raise, for the
+// store to record in the same transaction as what raised it (a screening,
+// or a referral's escalation): what it holds (referral.NewConcern), and the
+// safeguarding team's email, which Message makes once the store has given
+// the concern its reference. Message is nil when the site has no address
+// for its safeguarding team.
+type NewConcern struct {
+	Concern referral.Concern
+	Message func(reference string) Message
+}
+
+// ConcernFilter selects concerns, newest first. RaisedBy, when set, keeps
+// only those raised from screenings that actor (kith.Actor.Ref) submitted.
+type ConcernFilter struct {
+	RaisedBy string
+	Page     kith.Page
+}
+
+// Links make the signed links a use case sends out of the service. The web
+// layer signs them (it knows the service's address); each is called only
+// when a message needs it, and may be nil when none is wanted.
+type Links struct {
+	// Provider is the provider's link to the referral being sent.
+	Provider func() (string, error)
+	// Concern is the safeguarding team's link to a concern's summary.
+	Concern func(site, concernID string) (string, error)
 }

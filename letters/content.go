@@ -1,6 +1,7 @@
 package letters
 
 import (
+	"github.com/kith-project/kith"
 	"strings"
 	"time"
 )
@@ -196,21 +197,30 @@ func buildProvider(d *document, l Letter) {
 	if s := freeAll(l.Service.SupportToAttend); len(s) > 0 {
 		support = list(s)
 	}
-	reply := para(plain("Please tell us whether you can accept this referral using the secure link in our email."))
+	reply := []block{para(plain("Please tell us whether you can accept this referral using the secure link in our email."))}
 	if l.ReplyURL != "" {
-		reply = para(plain("Please tell us whether you can accept this referral using this secure link: "), text{{Text: l.ReplyURL, Link: l.ReplyURL}})
+		reply = []block{para(plain("Please tell us whether you can accept this referral using this secure link: "), text{{Text: l.ReplyURL, Link: l.ReplyURL}})}
+	}
+	if code := oneLine(l.ReplyCode); code != "" {
+		reply = append(reply, important(plain("Or go to "), text{{Text: l.CodeURL, Link: l.CodeURL}}, plain(" and type this code: "), plain(code)))
+	}
+	opening := para(plain("We would like to refer "), who, plain(" to "), svc, plain(". They have agreed that we can share the information in this letter with you."))
+	if l.BestInterest {
+		opening = para(plain("We would like to refer "), who, plain(" to "), svc, plain(". They could not make this decision themselves, so we made this referral in their best interests, after talking with the people who know them. Please involve them in every decision as far as they can be."))
+	}
+	if l.Service.VisitsAtHome {
+		support = list(append([]text{plain("Please visit them at home: your service visits people at home.")}, freeAll(l.Service.SupportToAttend)...))
 	}
 	d.Sections = []section{
 		{Blocks: []block{
-			para(plain("We would like to refer "), who, plain(" to "), svc, plain(". They have agreed that we can share the information in this letter with you.")),
+			opening,
 		}},
 		{Heading: plain("About the person"), Blocks: about},
 		{Heading: plain("Support to attend"), Blocks: []block{support}},
 		{Heading: plain("How to contact them safely"), Blocks: safeContact(l.SafeContact, who)},
-		{Heading: plain("How to reply"), Blocks: []block{
-			reply,
+		{Heading: plain("How to reply"), Blocks: append(reply,
 			para(plain("The link is for this referral only. If you have questions, call "), free(l.Navigator.Name), plain(" on "), phone(l.Navigator.Phone), plain(".")),
-		}},
+		)},
 		{Heading: plain("Your contact"), Blocks: []block{rows(navigatorRows(l.Navigator)...)}},
 		{Blocks: []block{
 			para(plain("This letter contains personal information. Keep it secure and share it only with people who need it to support "), who, plain(".")),
@@ -220,30 +230,48 @@ func buildProvider(d *document, l Letter) {
 	}
 }
 
+// signOff is signed by the navigator by name, with their number.
 func signOff(l Letter) block {
-	return block{Kind: paraBlock, Lines: []text{
+	lines := []text{
 		plain("Yours sincerely,"),
 		free(l.Navigator.Name),
 		join(plain("Community navigator, "), free(l.Site.Name)),
-	}}
+	}
+	if p := phone(l.Navigator.Phone); !p.empty() {
+		lines = append(lines, join(plain("Phone: "), p))
+	}
+	return block{Kind: paraBlock, Lines: lines}
 }
 
 func buildPerson(d *document, l Letter) {
 	nav, tel := free(l.Navigator.Name), phone(l.Navigator.Phone)
 	svc := free(l.Service.Name)
-	d.Title = "What we have arranged for you – " + oneLine(l.Site.Name)
-	d.Heading = plain("What we have arranged for you")
+	heading := "Who we have asked to help you"
+	if l.ProviderAgreed {
+		heading = "What we have arranged for you"
+	}
+	d.Title = heading + " – " + oneLine(l.Site.Name)
+	d.Heading = plain(heading)
 	d.Large = l.LargePrint
 	d.Recipient = append([]text{name(l.Person)}, freeAll(l.Person.Address)...)
 	d.Meta = []row{dateRow(l.Date), field("Our reference", free(d.Reference)), field("Please call", join(nav, plain(" on "), tel))}
 
-	arranged := join(plain("Thank you for talking with us. As we agreed, we have put you in touch with "), svc)
+	runBy := text{}
 	if org := free(l.Service.Organisation); !org.empty() {
-		arranged = join(arranged, plain(", run by "), org)
+		runBy = join(plain(", run by "), org, plain(","))
+	}
+	// Nothing is arranged until the service agrees: until then the person
+	// is told who was asked to contact them.
+	arranged := join(plain("Thank you for talking with us. As we agreed, we have asked "), svc, runBy, plain(" to contact you."))
+	if l.ProviderAgreed {
+		arranged = join(plain("Thank you for talking with us. As we agreed, we asked "), svc, runBy, plain(" to support you, and they have agreed."))
+	}
+	if l.Service.VisitsAtHome {
+		arranged = join(arranged, plain(" They will visit you at home: you do not need to go anywhere."))
 	}
 	secs := []section{{Blocks: []block{
 		para(plain("Dear "), name(l.Person), plain(",")),
-		para(arranged, plain(".")),
+		para(arranged),
 	}}}
 	if desc := paragraphs(l.Service.Description); len(desc) > 0 {
 		var bs []block
@@ -256,7 +284,9 @@ func buildPerson(d *document, l Letter) {
 	if s := free(l.Service.Schedule); !s.empty() {
 		when = append(when, field("When", s))
 	}
-	if a := free(l.Service.Address); !a.empty() {
+	if l.Service.VisitsAtHome {
+		when = append(when, field("Where", plain("At your home: they will visit you")))
+	} else if a := free(l.Service.Address); !a.empty() {
 		when = append(when, field("Where", a))
 	}
 	if len(when) > 0 {
@@ -268,7 +298,10 @@ func buildPerson(d *document, l Letter) {
 	}
 	getThere := []block{para(plain("If you would like help to get there, please call "), nav, plain(" on "), tel, plain("."))}
 	if s := freeAll(l.Service.SupportToAttend); len(s) > 0 {
-		getThere = []block{para(plain("To help you take part, we have arranged:")), list(s)}
+		getThere = []block{para(plain("To help you take part, the service offers:")), list(s)}
+	}
+	if l.Service.VisitsAtHome {
+		getThere = []block{para(plain("You do not need to go anywhere: they will come to you."))}
 	}
 	call := []block{para(plain("If you have any questions, please call "), nav, plain(" on "), tel, plain("."))}
 	if e := free(l.Navigator.Email); !e.empty() {
@@ -296,6 +329,10 @@ func buildConcern(d *document, l Letter) {
 	d.Reference = ref
 	d.Recipient = []text{plain("Adult safeguarding team"), free(l.Site.Name)}
 	d.Meta = []row{dateRow(l.Date), field("Concern reference", free(ref))}
+	if !c.RaisedAt.IsZero() {
+		at := c.RaisedAt.In(kith.London)
+		d.Meta = append(d.Meta, row{Label: "Raised", Value: []text{plain(at.Format("2 January 2006 at 15:04"))}, DateTime: c.RaisedAt.UTC().Format(time.RFC3339)})
+	}
 	if r := oneLine(l.Reference); r != "" && r != ref {
 		d.Meta = append(d.Meta, field("Referral reference", free(r)))
 	}
@@ -321,7 +358,7 @@ func buildConcern(d *document, l Letter) {
 
 	var risks []text
 	for _, code := range c.TypesOfRisk {
-		risks = append(risks, plain(riskLabels[code]+" ("+code+")"))
+		risks = append(risks, plain(riskLabels[code]))
 	}
 	wishes := []block{para(plain("Not recorded."))}
 	if q := quote(l.Wishes); q != nil {
@@ -331,6 +368,8 @@ func buildConcern(d *document, l Letter) {
 		wishes = append(wishes, para(plain("The outcomes they want:")), list(outcomes))
 	}
 	observer := []row{
+		field("Name", orNotRecorded(free(c.Observer.Name))),
+		field("Number to call back", orNotRecorded(phone(c.Observer.Phone))),
 		field("Role", orNotRecorded(free(c.Observer.Role))),
 		field("Organisation", orNotRecorded(free(c.Observer.Organisation))),
 		field("Agency", orNotRecorded(plain(agencyLabels[c.Observer.Agency]))),
@@ -343,8 +382,14 @@ func buildConcern(d *document, l Letter) {
 		team = append(team, join(plain("Email: "), e))
 	}
 
+	doNotContact := []block{para(plain("No one was named."))}
+	if who := oneLine(c.DoNotContact); who != "" {
+		doNotContact = []block{important(plain("Do not contact or tell: "), free(who)),
+			para(plain("They must not be contacted, told or consulted about this concern."))}
+	}
 	d.Sections = []section{
 		{Heading: plain("The person"), Blocks: []block{person}},
+		{Heading: plain("Who must not be contacted"), Blocks: doNotContact},
 		{Heading: plain("Safeguarding action"), Blocks: []block{
 			rows(field("Action", plain(actionLabels[c.Action]))),
 			para(plain("Reasons:")),

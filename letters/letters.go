@@ -64,6 +64,9 @@ type Service struct {
 	Cost                            string   // in words, e.g. "Free" or "£3 a session"
 	Phone                           string   // the service's own number
 	SupportToAttend                 []string // plain labels, e.g. "Someone to go with you the first time"
+	// VisitsAtHome: the service comes to the person, so the letters say
+	// so and give no place to go.
+	VisitsAtHome bool
 }
 
 // SafeContact says how the person may safely be contacted. A false field
@@ -78,8 +81,9 @@ type SafeContact struct {
 	HasDoNotContact bool
 }
 
-// Observer is who raised the concern.
+// Observer is who raised the concern, and how to call them back.
 type Observer struct {
+	Name, Phone        string
 	Role, Organisation string
 	Agency             string // referring agency code, e.g. "fire_service"
 }
@@ -114,6 +118,13 @@ type Concern struct {
 	AbuseBecause        []string // why, in words
 	UnableToProtectSelf string   // yes, no or unsure
 	Observer            Observer
+	// RaisedAt is when the concern was raised (the summary gives the date
+	// and time).
+	RaisedAt time.Time
+	// DoNotContact is who must not be contacted or told, as the visitor
+	// wrote it. Only the concern summary, for the safeguarding team, names
+	// them; the provider and person letters never do.
+	DoNotContact string
 }
 
 // Letter is everything a letter may say. Each kind reads only what it needs:
@@ -131,8 +142,18 @@ type Letter struct {
 	Wishes          string
 	DesiredOutcomes []string // concern summary only
 	ReplyURL        string   // provider letter: the provider's signed link
-	Concern         *Concern // concern summary only
-	LargePrint      bool     // person letter: 18 pt instead of 12 pt
+	// ReplyCode is the provider's short code, typed at CodeURL, for a
+	// charity that cannot type the long link from paper.
+	ReplyCode  string
+	CodeURL    string
+	Concern    *Concern // concern summary only
+	LargePrint bool     // person letter: 18 pt instead of 12 pt
+	// ProviderAgreed: the service has accepted. Until then the person is
+	// told "we have asked ... to contact you", never that it is arranged.
+	ProviderAgreed bool
+	// BestInterest: the referral was made by a best-interest decision, not
+	// the person's agreement, and the provider letter says so.
+	BestInterest bool
 }
 
 // HTMLOptions are choices for the HTML twin.
@@ -220,6 +241,9 @@ func validate(l Letter) error {
 		need("service.organisation", l.Service.Organisation)
 		if l.ReplyURL != "" && !isWebURL(l.ReplyURL, false) {
 			errs = append(errs, kith.FieldError{Field: "reply_url", Message: "must be an http(s) URL"})
+		}
+		if l.ReplyCode != "" && !isWebURL(l.CodeURL, false) {
+			errs = append(errs, kith.FieldError{Field: "code_url", Message: "must be an http(s) URL where the code is typed"})
 		}
 	case KindPerson:
 		need("reference", l.Reference)

@@ -60,6 +60,8 @@ func providerLetter() Letter {
 		Wishes:          "I’d like to get out of the house and meet people — I used to love singing.\nI don’t want anyone to fuss.",
 		DesiredOutcomes: []string{"To feel less alone"},
 		ReplyURL:        "https://kith.demo.example/p/KR-2026-0042?sig=3f9a0c7e1b2d4f6a8c0e2b4d6f8a0c1e",
+		ReplyCode:       "KX7P-92QD",
+		CodeURL:         "https://kith.demo.example/provider",
 	}
 }
 
@@ -111,7 +113,9 @@ func concernLetter() Letter {
 			AbuseIndicated:      true,
 			AbuseBecause:        []string{"Someone controls who they see (red flag)", "Money problems they cannot explain (red flag)"},
 			UnableToProtectSelf: "unsure",
-			Observer:            Observer{Role: "Home carer", Organisation: "Aire Valley Home Care", Agency: "home_care"},
+			Observer:            Observer{Name: "Sam Carter", Phone: "07700 900456", Role: "Home carer", Organisation: "Aire Valley Home Care", Agency: "home_care"},
+			RaisedAt:            time.Date(2026, 3, 4, 15, 42, 0, 0, time.UTC),
+			DoNotContact:        "Her nephew, Daniel",
 		},
 	}
 }
@@ -691,5 +695,42 @@ func TestCutFontsDrawAsTheWholeFont(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The person is told who was asked to contact them until the service
+// agrees; a service that visits at home gives no place to go; a referral
+// made in the person's best interests never tells the provider they agreed.
+func TestLetterWording(t *testing.T) {
+	text := func(l Letter) string {
+		_, page := render(t, l)
+		return flat(string(page))
+	}
+	asked := text(personLetter())
+	if !strings.Contains(asked, "we have asked") || strings.Contains(asked, "has agreed") || strings.Contains(asked, "put you in touch") {
+		t.Errorf("before the service agrees: %s", asked)
+	}
+	agreed := personLetter()
+	agreed.ProviderAgreed = true
+	if got := text(agreed); !strings.Contains(got, "they have agreed") {
+		t.Errorf("after the service agrees: %s", got)
+	}
+	home := personLetter()
+	home.Service.VisitsAtHome = true
+	got := text(home)
+	if !strings.Contains(got, "visit you at home") || (home.Service.Address != "" && strings.Contains(got, home.Service.Address)) {
+		t.Errorf("a service that visits at home: %s", got)
+	}
+	bi := providerLetter()
+	bi.BestInterest = true
+	if got := text(bi); strings.Contains(got, "They have agreed") || !strings.Contains(got, "best interests") {
+		t.Errorf("best-interest referral: %s", got)
+	}
+	if got := text(providerLetter()); !strings.Contains(got, "KX7P-92QD") || !strings.Contains(got, "https://kith.demo.example/provider") {
+		t.Errorf("the provider's code: %s", got)
+	}
+	pdf := pdfText(t, mustPDF(t, providerLetter()))
+	if !strings.Contains(flat(pdf), "KX7P-92QD") || !strings.Contains(flat(pdf), "Phone: 0113") {
+		t.Errorf("the PDF lacks the code or the navigator's number: %s", pdf)
 	}
 }

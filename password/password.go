@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
+	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -24,12 +26,42 @@ const (
 	keyLen    = 32
 )
 
-// MinLength and MaxLength bound what a person may choose. The maximum keeps
-// a hostile sign-in from costing much more than a normal one.
+// MinLength and MaxLength bound what a person may choose: NCSC's password
+// guidance asks for length (12 or more) and a deny list, and no
+// composition rules. The maximum keeps a hostile sign-in from costing much
+// more than a normal one.
 const (
-	MinLength = 10
+	MinLength = 12
 	MaxLength = 256
 )
+
+// common is the deny list: the 30,000 most common passwords of
+// zxcvbn's list (github.com/trustelem/zxcvbn/frequency, built into the
+// binary), lower case.
+var common = func() map[string]bool {
+	list := frequency.FrequencyLists["passwords"]
+	m := make(map[string]bool, len(list))
+	for _, p := range list {
+		m[strings.ToLower(p)] = true
+	}
+	return m
+}()
+
+// isCommon says whether pw is on the deny list, in any case, or is a word
+// of the list with only digits or punctuation added ("password1234",
+// "dragon2026!"), or one character over and over.
+func isCommon(pw string) bool {
+	lower := strings.ToLower(pw)
+	if common[lower] {
+		return true
+	}
+	if r := []rune(lower); strings.Count(lower, string(r[0])) == len(r) {
+		return true
+	}
+	base := strings.TrimRightFunc(lower, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
+	base = strings.TrimLeftFunc(base, func(r rune) bool { return unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
+	return base != lower && (base == "" || common[base])
+}
 
 // ErrMismatch is returned by Verify when the password is wrong.
 var ErrMismatch = errors.New("password does not match")
@@ -42,6 +74,8 @@ func Check(pw string) error {
 		return fmt.Errorf("must be at least %d characters", MinLength)
 	case len(pw) > MaxLength:
 		return fmt.Errorf("must be at most %d bytes", MaxLength)
+	case isCommon(pw):
+		return errors.New("is too common: it is on a list of passwords people often use, so it is easy to guess. Try three or more random words")
 	}
 	return nil
 }

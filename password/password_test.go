@@ -30,12 +30,29 @@ func TestHashVerify(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	// NCSC guidance: length and a deny list of common passwords, no
+	// composition rules (no "must contain a digit").
 	for _, tc := range []struct {
 		pw string
 		ok bool
-	}{{"short", false}, {"exactly10!", true}, {strings.Repeat("x", 257), false}, {strings.Repeat("é", 10), true}} {
+	}{
+		{"short", false},
+		{"aaaaaaaaaa", false},   // the review's: 10 characters
+		{"exactly11!!", false},  // under 12
+		{"aaaaaaaaaaaa", false}, // one character over and over
+		{"password1234", false}, // on the common password list
+		{"PASSWORD1234", false}, // in any case
+		{"qwertyuiop123", false},
+		{"a long password", true},
+		{"dragon20262026", false}, // a listed word with digits added
+		{"monkey!!!!!!!!", false},
+		{"tea with Maud on Sundays", true},
+		{"twelvelowers", true}, // no composition rules
+		{strings.Repeat("x", 257), false},
+		{strings.Repeat("é", 6) + "ab cd ef", true},
+	} {
 		if got := Check(tc.pw) == nil; got != tc.ok {
-			t.Errorf("Check(%q) ok = %v, want %v", tc.pw, got, tc.ok)
+			t.Errorf("Check(%q) ok = %v, want %v (%v)", tc.pw, got, tc.ok, Check(tc.pw))
 		}
 	}
 }

@@ -47,16 +47,20 @@ type Ref struct {
 
 // Recommendation is one service offered, with the reasons in plain words.
 type Recommendation struct {
-	Rank           int      `json:"rank"`
-	ServiceID      string   `json:"service_id"`
-	Name           string   `json:"name"`
-	Category       string   `json:"category"`
-	Relationship   string   `json:"relationship"`
-	DistanceKm     *float64 `json:"distance_km"`
-	Reasons        []string `json:"reasons"`
-	PathwayID      string   `json:"pathway_id"`
-	PathwayVersion int      `json:"pathway_version"`
-	Arm            string   `json:"arm,omitempty"`
+	Rank         int      `json:"rank"`
+	ServiceID    string   `json:"service_id"`
+	Name         string   `json:"name"`
+	Category     string   `json:"category"`
+	Relationship string   `json:"relationship"`
+	DistanceKm   *float64 `json:"distance_km"`
+	Reasons      []string `json:"reasons"`
+	// ReasonKinds says what each reason is, index by index, so retention
+	// and display never depend on a reason's wording. A recommendation
+	// stored before kinds were recorded has none (see WithoutPersonWords).
+	ReasonKinds    []ReasonKind `json:"reason_kinds,omitempty"`
+	PathwayID      string       `json:"pathway_id"`
+	PathwayVersion int          `json:"pathway_version"`
+	Arm            string       `json:"arm,omitempty"`
 }
 
 // PerCategory is how many services each offered category contributes.
@@ -107,11 +111,17 @@ func Recommend(out Outcome, cands []Candidate, p Person, ref Ref) []Recommendati
 		for _, r := range pool[:min(PerCategory, len(pool))] {
 			c := r.c
 			used[c.Service.ID] = true
-			recs = append(recs, Recommendation{
+			rec := Recommendation{
 				Rank: len(recs) + 1, ServiceID: c.Service.ID, Name: c.Service.Name, Category: c.Service.Category,
-				Relationship: offer.Relationship, DistanceKm: c.DistanceKm, Reasons: reasons(c, offer, p, theirs),
+				Relationship: offer.Relationship, DistanceKm: c.DistanceKm,
 				PathwayID: ref.PathwayID, PathwayVersion: ref.Version, Arm: ref.Arm,
-			})
+			}
+			why := reasons(c, offer, p, theirs)
+			rec.Reasons, rec.ReasonKinds = make([]string, len(why)), make([]ReasonKind, len(why))
+			for i, x := range why {
+				rec.Reasons[i], rec.ReasonKinds[i] = x.text, x.kind
+			}
+			recs = append(recs, rec)
 		}
 	}
 	return recs
@@ -151,22 +161,23 @@ var levelWords = map[string]string{"low": "some", "medium": "clear", "high": "st
 // reasons says why a service is offered, in sentences a navigator can read
 // out: what it helps with, how far, how the person can get there, cost,
 // capacity, language, age, and what in the person's own words it matches.
-func reasons(c *Candidate, o Offer, p Person, theirs map[string]bool) []string {
+func reasons(c *Candidate, o Offer, p Person, theirs map[string]bool) []reason {
 	s := &c.Service
-	var out []string
+	out := make([]reason, 0, 9)
+	add := func(k ReasonKind, text string) { out = append(out, reason{k, text}) }
 	if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) && levelWords[o.RelationshipLevel] == "" {
-		out = append(out, fmt.Sprintf("Helps where %s.", strings.ToLower(relationshipLabel(o.Relationship))))
+		add(ReasonHelpsWith, fmt.Sprintf("Helps where %s.", strings.ToLower(relationshipLabel(o.Relationship))))
 	} else if o.Relationship != "" && slices.Contains(s.Relationships, o.Relationship) {
-		out = append(out, fmt.Sprintf("Helps where %s: the screening found %s evidence of this.",
+		add(ReasonHelpsWith, fmt.Sprintf("Helps where %s: the screening found %s evidence of this.",
 			strings.ToLower(relationshipLabel(o.Relationship)), levelWords[o.RelationshipLevel]))
 	} else {
-		out = append(out, fmt.Sprintf("Offers %s, which the pathway suggests for this person.", strings.ToLower(assets.CategoryLabel(s.Category))))
+		add(ReasonHelpsWith, fmt.Sprintf("Offers %s, which the pathway suggests for this person.", strings.ToLower(assets.CategoryLabel(s.Category))))
 	}
 	switch {
 	case c.DistanceKm != nil:
-		out = append(out, fmt.Sprintf("%.1f km from the person's home.", *c.DistanceKm))
+		add(ReasonDistance, fmt.Sprintf("%.1f km from the person's home.", *c.DistanceKm))
 	case slices.Contains(s.SupportToAttend, "by_phone") || slices.Contains(s.SupportToAttend, "online"):
-		out = append(out, "No travel needed: it works by phone or online.")
+		add(ReasonDistance, "No travel needed: it works by phone or online.")
 	}
 	if (p.Housebound || p.Anxious) && comesToPerson(s) {
 		var ways []string
@@ -175,31 +186,31 @@ func reasons(c *Candidate, o Offer, p Person, theirs map[string]bool) []string {
 				ways = append(ways, strings.ToLower(assets.SupportToAttendLabel(x)))
 			}
 		}
-		out = append(out, "Suits someone who finds it hard to go out: "+strings.Join(ways, ", ")+".")
+		add(ReasonGettingThere, "Suits someone who finds it hard to go out: "+strings.Join(ways, ", ")+".")
 	}
 	if s.Cost.Free {
-		out = append(out, "Free.")
+		add(ReasonCost, "Free.")
 	} else if s.Cost.Description != "" {
-		out = append(out, "Cost: "+s.Cost.Description)
+		add(ReasonCost, "Cost: "+s.Cost.Description)
 	}
 	if s.Capacity == assets.CapacityWaitingList {
-		out = append(out, "Has a waiting list.")
+		add(ReasonCapacity, "Has a waiting list.")
 	} else {
-		out = append(out, "Taking new people now.")
+		add(ReasonCapacity, "Taking new people now.")
 	}
 	if lang := matchLanguage(s.Languages, p.Language); lang != "" {
-		out = append(out, "Offered in "+lang+".")
+		add(ReasonLanguage, "Offered in "+lang+".")
 	}
 	e := s.Eligibility
 	if p.Age != nil && (e.MinimumAge != nil || e.MaximumAge != nil) {
-		out = append(out, fmt.Sprintf("Open to the person's age (%d).", *p.Age))
+		add(ReasonAge, fmt.Sprintf("Open to the person's age (%d).", *p.Age))
 	}
 	sw := c.Words
 	if sw == nil {
 		sw = ServiceWords(s)
 	}
 	if w := matchWords(theirs, sw); len(w) > 0 {
-		out = append(out, personWordsReason+strings.Join(w, ", ")+".")
+		add(ReasonPersonWords, personWordsReason+strings.Join(w, ", ")+".")
 	}
 	return out
 }
@@ -261,20 +272,56 @@ func matchWords(theirs, sw map[string]bool) []string {
 	return out[:min(3, len(out))]
 }
 
+// ReasonKind is what a recommendation's reason is about.
+type ReasonKind string
+
+// The kinds of reason. Only ReasonPersonWords quotes the person.
+const (
+	ReasonHelpsWith    ReasonKind = "helps_with"    // the relationship or category it answers
+	ReasonDistance     ReasonKind = "distance"      // how far, or no travel needed
+	ReasonGettingThere ReasonKind = "getting_there" // support for someone who finds it hard to go out
+	ReasonCost         ReasonKind = "cost"
+	ReasonCapacity     ReasonKind = "capacity"
+	ReasonLanguage     ReasonKind = "language"
+	ReasonAge          ReasonKind = "age"
+	ReasonPersonWords  ReasonKind = "person_words" // quotes what the person said
+)
+
+// reason is one reason with its kind, before it is stored as the two
+// parallel lists of a Recommendation.
+type reason struct {
+	kind ReasonKind
+	text string
+}
+
 // personWordsReason opens the one reason that quotes the person's own
 // words (what they said matched a service's description).
 const personWordsReason = "Matches what the person said: "
 
 // WithoutPersonWords is the recommendation with any reason that quotes the
-// person's own words taken out, for retention: the wording is this
-// package's, so the decision of which reason quotes the person is too.
+// person's own words taken out, for retention, by its kind. A
+// recommendation stored before kinds were recorded (no ReasonKinds) is
+// read by this package's own opening words for that reason, the only
+// wording it ever used.
 func (r Recommendation) WithoutPersonWords() Recommendation {
-	kept := []string{}
-	for _, reason := range r.Reasons {
-		if !strings.HasPrefix(reason, personWordsReason) {
-			kept = append(kept, reason)
+	typed := len(r.ReasonKinds) == len(r.Reasons) && len(r.ReasonKinds) > 0
+	kept, kinds := []string{}, []ReasonKind{}
+	for i, text := range r.Reasons {
+		quotes := strings.HasPrefix(text, personWordsReason)
+		if typed {
+			quotes = r.ReasonKinds[i] == ReasonPersonWords
+		}
+		if quotes {
+			continue
+		}
+		kept = append(kept, text)
+		if typed {
+			kinds = append(kinds, r.ReasonKinds[i])
 		}
 	}
 	r.Reasons = kept
+	if typed {
+		r.ReasonKinds = kinds
+	}
 	return r
 }

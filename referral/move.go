@@ -26,6 +26,8 @@ type Effects struct {
 	Change  *Change
 	// HistoryReason is the reason the history row records.
 	HistoryReason string
+	// RevokeLink ends the provider's link (RevokesProviderLink).
+	RevokeLink bool
 }
 
 // NeedsScreening reports whether Plan needs the screening's result for m:
@@ -44,7 +46,7 @@ func Plan(r Referral, m Move, actorRef string, first *screening.Result) (Effects
 	if err := Check(r.State, m); err != nil {
 		return Effects{}, err
 	}
-	e := Effects{HistoryReason: m.Reason}
+	e := Effects{HistoryReason: m.Reason, RevokeLink: RevokesProviderLink(m.To)}
 	switch m.To {
 	case Assigned:
 		e.Assignee = m.Assignee
@@ -114,9 +116,11 @@ type Opening struct {
 }
 
 // OpenFrom decides whether a referral may be made from a screening: the person
-// agreed to one, or a navigator recorded a best-interest decision to refer.
-func OpenFrom(first *screening.Result, bestInterestRefers bool) (Opening, error) {
-	if first.Consent.Refer != screening.Yes && !bestInterestRefers {
+// agreed to one, or, where their capacity to decide is in doubt, a navigator
+// recorded a best-interest decision to refer. A capacitous refusal is never
+// overridden, whatever was recorded.
+func OpenFrom(first *screening.Result, req *screening.Request, bestInterestRefers bool) (Opening, error) {
+	if first.Consent.Refer != screening.Yes && (!bestInterestRefers || AgreementOf(req) != CapacityInDoubt) {
 		return Opening{}, &kith.Error{Code: kith.ECONFLICT, Message: "The person has not agreed to a referral. A navigator may record a best-interest decision first.",
 			Fields: []kith.FieldError{{Field: "screening_id", Message: "the person has not agreed to a referral"}}}
 	}

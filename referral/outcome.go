@@ -93,7 +93,8 @@ type ConcernOutcome struct {
 }
 
 // Check applies the national return's rules: what happened instead only
-// when there was no enquiry; MSP and risk outcomes only for an enquiry;
+// when there was no enquiry; MSP and risk outcomes only for an enquiry (and
+// both together, or neither while the enquiry is under way);
 // achieved only after asked_expressed; a risk outcome only where a risk
 // was identified or the result was inconclusive.
 func (o *ConcernOutcome) Check() []kith.FieldError {
@@ -127,6 +128,18 @@ func (o *ConcernOutcome) Check() []kith.FieldError {
 	}
 	if o.Instead != "" {
 		bad("instead", "is recorded only when there was no enquiry")
+	}
+	// An enquiry's decision may be recorded while it is under way: its
+	// outcome (desired outcomes asked, the risk assessment) comes when it
+	// ends, both together.
+	if o.MSPAsked == "" && o.RiskAssessment == "" {
+		if o.MSPAchieved != "" {
+			bad("msp_achieved", "is recorded only when desired outcomes were asked and expressed")
+		}
+		if o.RiskOutcome != "" {
+			bad("risk_outcome", "is recorded only with the risk assessment")
+		}
+		return errs
 	}
 	oneOf("msp_asked", o.MSPAsked, AskedValues)
 	switch {

@@ -161,3 +161,41 @@ func WelfareCheckDue(results []string) bool {
 	}
 	return failed >= FailedAttemptsForWelfareCheck
 }
+
+// CheckReassign says whether r may be given to assignee (an actor
+// reference): only open work moves, and only to someone else.
+func CheckReassign(r Referral, assignee string) error {
+	switch {
+	case Final(r.State):
+		return kith.Errorf(kith.ECONFLICT, "A referral that is %s is finished: it cannot be reassigned.", r.State)
+	case assignee == "":
+		return kith.Invalid(kith.FieldError{Field: "assignee", Message: "Choose the colleague who takes it"})
+	case assignee == r.Assignee:
+		return kith.Invalid(kith.FieldError{Field: "assignee", Message: "It is already assigned to them: choose someone else"})
+	}
+	return nil
+}
+
+// ReassignReason is the history's reason for a reassignment (the actor
+// references; pages show names).
+func ReassignReason(from, to string) string {
+	if from == "" {
+		return "assigned to " + to
+	}
+	return "reassigned from " + from + " to " + to
+}
+
+// ProviderAgreed reports whether the service has accepted the referral and
+// it still stands with them (accepted, the person started, or closed after
+// that): only then may the person be told the service has agreed.
+func (r Referral) ProviderAgreed() bool {
+	if r.State != Accepted && r.State != Engaged && r.State != Closed {
+		return false
+	}
+	for _, e := range r.History {
+		if e.To == Accepted {
+			return true
+		}
+	}
+	return false
+}

@@ -131,6 +131,10 @@ func TestConcernOutcome(t *testing.T) {
 		{"no risk has no outcome", ConcernOutcome{Enquiry: "s42_enquiry", MSPAsked: "dont_know", RiskAssessment: "no_risk_identified_no_action", RiskOutcome: "removed"}, "risk_outcome"},
 		{"instead only without enquiry", ConcernOutcome{Enquiry: "s42_enquiry", Instead: "other_service", MSPAsked: "not_asked", RiskAssessment: "ceased_at_request"}, "instead"},
 		{"unknown enquiry", ConcernOutcome{Enquiry: "maybe"}, "enquiry"},
+		{"s42 under way", ConcernOutcome{Enquiry: "s42_enquiry"}, ""},
+		{"other enquiry under way", ConcernOutcome{Enquiry: "other_enquiry", LocationOfRisk: "own_home"}, ""},
+		{"an outcome needs the risk assessment too", ConcernOutcome{Enquiry: "s42_enquiry", MSPAsked: "not_asked"}, "risk_assessment"},
+		{"a risk outcome needs its assessment", ConcernOutcome{Enquiry: "s42_enquiry", RiskOutcome: "reduced"}, "risk_outcome"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			errs := tc.o.Check()
@@ -238,4 +242,20 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("unexpected error kind: %v", err)
 		}
 	})
+}
+
+// The cutoff agrees with counting working days, hour by hour across
+// weekends, bank holidays and the clock changes.
+func TestOverdueCutoffAgreesWithWorkingDays(t *testing.T) {
+	for _, now := range []time.Time{time.Date(2026, 12, 29, 10, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 0, 30, 0, 0, time.UTC),
+		time.Date(2026, 4, 7, 23, 30, 0, 0, time.UTC), time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)} {
+		for _, days := range []int{1, 6, 10} {
+			cut := OverdueCutoff(now, days)
+			for sent := now.AddDate(0, 0, -25); sent.Before(now); sent = sent.Add(time.Hour) {
+				if got, want := sent.Before(cut), WorkingDaysBetween(sent, now) >= days; got != want {
+					t.Fatalf("now %s, %d days, sent %s: before cutoff %s is %v, counted %v", now, days, sent, cut, got, want)
+				}
+			}
+		}
+	}
 }

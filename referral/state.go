@@ -52,6 +52,11 @@ func Allowed(from State) []State { return slices.Clone(transitions[from]) }
 // Final reports whether nothing can follow s.
 func Final(s State) bool { return len(transitions[s]) == 0 && slices.Contains(States, s) }
 
+// Settled reports whether a referral in s no longer holds a person's data
+// open for work: final, or expired (retention expires a referral left open
+// past the site's period, then removes the person).
+func Settled(s State) bool { return Final(s) || s == Expired }
+
 // Valid reports whether s is a known state.
 func (s State) Valid() bool { return slices.Contains(States, s) }
 
@@ -163,3 +168,8 @@ func FHIRStatus(s State) string {
 	}
 	return "draft"
 }
+
+// RevokesProviderLink reports whether a referral that reaches s ends its
+// provider's link: declined, or finished (closed, withdrawn, rerouted,
+// escalated). A revoked link shows nothing about the person.
+func RevokesProviderLink(s State) bool { return s == Declined || Final(s) }

@@ -158,3 +158,17 @@ func TimerAt(sent, now time.Time, th Thresholds) Timer {
 	n := WorkingDaysBetween(sent, now)
 	return Timer{WorkingDays: n, Nudge: n >= th.Nudge, Overdue: n >= th.Overdue, Expire: n >= th.Expire}
 }
+
+// OverdueCutoff is the instant before which a referral sent is at least
+// days working days old at now (WorkingDaysBetween(sent, now) >= days
+// exactly when sent is before it), so a store can compare a stored time
+// with it and use an index instead of counting days row by row.
+func OverdueCutoff(now time.Time, days int) time.Time {
+	l := now.In(kith.London)
+	d := time.Date(l.Year(), l.Month(), l.Day(), 12, 0, 0, 0, kith.London)
+	for WorkingDaysBetween(d, now) < days {
+		d = d.AddDate(0, 0, -1)
+	}
+	next := d.AddDate(0, 0, 1)
+	return time.Date(next.Year(), next.Month(), next.Day(), 0, 0, 0, 0, kith.London).UTC()
+}

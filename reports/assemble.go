@@ -73,6 +73,10 @@ type ChangeCount struct {
 	N, Sum, SumSq, LonelyFirst, Moved int64
 }
 
+// IsNeed reports whether a relationship's level is a need the gaps count:
+// medium or high (the views of migration 0008 say the same in SQL).
+func IsNeed(level string) bool { return level == "medium" || level == "high" }
+
 // GapCount counts people with a need in a relationship, and those of them
 // with no open service for it within the radius.
 type GapCount struct {
@@ -244,10 +248,16 @@ func (ps *parts) addConcerns(rows []MeasureCount) {
 		case "instead":
 			sg.InsteadOfEnquiry[value] += n
 		case "msp_asked":
+			if value == "" {
+				continue // an enquiry under way: its outcome is not yet known
+			}
 			msp.Asked[value] += n
 		case "msp_achieved":
 			msp.Achieved[value] += n
 		case "risk_assessment":
+			if value == "" {
+				continue
+			}
 			msp.RiskAssessment[value] += n
 		case "risk_outcome":
 			msp.RiskOutcome[value] += n

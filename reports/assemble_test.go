@@ -85,3 +85,15 @@ func TestResearchRows(t *testing.T) {
 		t.Errorf("a screening without referrals (-want +got):\n%s", diff)
 	}
 }
+
+// An enquiry under way has a decision but no outcome yet: it counts as an
+// enquiry, and among no outcome's answers.
+func TestAssembleEnquiryUnderWay(t *testing.T) {
+	c := Counts{Concerns: []MeasureCount{{Measure: "concern", N: 2}, {Measure: "enquiry", Value: "s42_enquiry", N: 2},
+		{Measure: "msp_asked", Value: "", N: 1}, {Measure: "risk_assessment", Value: "", N: 1},
+		{Measure: "msp_asked", Value: "not_asked", N: 1}, {Measure: "risk_assessment", Value: "ceased_at_request", N: 1}}}
+	s := Assemble(Filter{}, c, nil)
+	if s.MSP.Enquiries != 2 || len(s.MSP.Asked) != 1 || s.MSP.Asked["not_asked"] != 1 || len(s.MSP.RiskAssessment) != 1 {
+		t.Fatalf("MSP outcomes: %+v", s.MSP)
+	}
+}

@@ -121,6 +121,9 @@ func (c *checked) normalize() {
 	if c.req.Person.Phone != "" {
 		c.req.Person.Phone = c.phone
 	}
+	if o := c.req.Observer; o != nil && o.Phone != "" {
+		o.Phone = c.obsPhone
+	}
 	*c.req.Consent = c.consent
 	if c.req.Indicators == nil {
 		c.req.Indicators = []string{}

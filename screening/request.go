@@ -91,8 +91,12 @@ type SafeContactAnswers struct {
 	DoNotContact string  `json:"do_not_contact,omitempty" validate:"max=200"`
 }
 
-// Observer is who screened, for the funnel by referring agency.
+// Observer is who screened, for the funnel by referring agency and, where
+// a concern is raised, for the safeguarding team to call back: Name and
+// Phone are the visitor's own (Phone a UK number).
 type Observer struct {
+	Name         string `json:"name,omitempty" validate:"max=200"`
+	Phone        string `json:"phone,omitempty" validate:"max=30"`
 	Role         string `json:"role,omitempty" validate:"max=200"`
 	Organisation string `json:"organisation,omitempty" validate:"max=200"`
 	Agency       string `json:"agency,omitempty" validate:"omitempty,oneof=home_care fire_service housing police ambulance primary_care pharmacy voluntary_sector other"`
@@ -145,6 +149,7 @@ type checked struct {
 	scored     []*scored // by index into Instruments; nil when not asked
 	postcode   string
 	phone      string
+	obsPhone   string
 	seenAlone  bool
 	s42        s42Answers
 	consent    Consent
@@ -173,6 +178,7 @@ func check(req *Request) (*checked, problems) {
 		scored: make([]*scored, len(Instruments)),
 	}
 	c.checkPerson(&p)
+	c.checkObserver(&p)
 	c.checkConsent(&p)
 	c.checkS42(&p)
 	c.checkIndicators(&p)
@@ -180,6 +186,19 @@ func check(req *Request) (*checked, problems) {
 	c.seenAlone = req.SeenAlone != nil && *req.SeenAlone
 	c.checkInstruments(&p)
 	return c, p
+}
+
+// checkObserver checks the visitor's number to call back, when given.
+func (c *checked) checkObserver(p *problems) {
+	o := c.req.Observer
+	if o == nil || strings.TrimSpace(o.Phone) == "" {
+		return
+	}
+	ph, ok := NormalizeUKPhone(o.Phone)
+	if !ok {
+		p.add("observer.phone", "must be a UK phone number, like 07700 900123 or 0113 496 0000")
+	}
+	c.obsPhone = ph
 }
 
 func (c *checked) checkPerson(p *problems) {
@@ -434,7 +453,7 @@ func (r Request) Redacted(name string) Request {
 	}
 	if r.Observer != nil {
 		o := *r.Observer
-		o.Role, o.Organisation = "", ""
+		o.Name, o.Phone, o.Role, o.Organisation = "", "", "", ""
 		r.Observer = &o
 	}
 	return r

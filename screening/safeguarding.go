@@ -21,6 +21,14 @@ const (
 	ActionNone         = "none"
 )
 
+// RaisesConcern reports whether a screening's action raises a concern
+// (about the person or, where only others are at risk, about them), as the
+// reports count it: a concern about the person itself is recorded only when
+// Safeguarding.ConcernAboutPerson.
+func RaisesConcern(action string) bool {
+	return action == ActionRaiseConcern || action == ActionEmergency
+}
+
 // Bases to share a concern, in the order they are reported.
 const (
 	BasisConsent                    = "consent"

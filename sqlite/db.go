@@ -68,6 +68,9 @@ func dsnSync(path string, readOnly bool, sync string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// Deleted and overwritten content is zeroed, so text retention removes
+	// does not stay readable in free pages of the file.
+	q.Add("_pragma", "secure_delete(1)")
 	q.Add("_pragma", "synchronous("+sync+")")
 	if bulk {
 		q.Add("_pragma", "cache_size(-262144)")

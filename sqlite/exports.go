@@ -14,41 +14,24 @@ import (
 	"github.com/kith-project/kith/reports"
 )
 
-// ConcernReturnRows are the site's concerns in the Safeguarding Adults
-// Collection's terms, one row each, for the annual return.
-func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error) {
-	rows, err := db.read.QueryContext(ctx, concernColumns+` WHERE site_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at`, a.Site, fmtTime(from), fmtTime(to))
+// ConcernsRaisedBetween lists the site's concerns raised in [from, to),
+// oldest first, for the concerns return.
+func (db *DB) ConcernsRaisedBetween(ctx context.Context, a kith.Actor, from, to time.Time) ([]referral.Concern, error) {
+	rows, err := db.read.QueryContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ? ORDER BY c.created_at, c.id`,
+		a.Site, fmtTime(from), fmtTime(to))
 	if err != nil {
 		return nil, fmt.Errorf("concern export: %w", err)
 	}
 	defer rows.Close()
-	out := [][]string{{"reference", "raised_on", "types_of_risk", "location_of_risk", "source_of_risk", "enquiry", "instead_of_enquiry",
-		"msp_desired_outcomes_asked", "msp_achieved", "risk_assessment", "risk_outcome", "still_to_complete"}}
+	var out []referral.Concern
 	for rows.Next() {
 		c, err := scanConcern(rows)
 		if err != nil {
 			return nil, err
 		}
-		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", "", ""}
-		if o := c.Outcome; o != nil {
-			row[5], row[6], row[7], row[8], row[9], row[10] = o.Enquiry, o.Instead, o.MSPAsked, o.MSPAchieved, o.RiskAssessment, o.RiskOutcome
-		}
-		// Location and source are never invented: the row says which the
-		// safeguarding team has still to complete.
-		var missing []string
-		if c.LocationOfRisk == "" {
-			missing = append(missing, "location_of_risk")
-		}
-		if c.SourceOfRisk == "" {
-			missing = append(missing, "source_of_risk")
-		}
-		row[11] = strings.Join(missing, ";")
-		out = append(out, row)
+		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, db.AuditRead(ctx, a, "export:concerns", "")
+	return out, rows.Err()
 }
 
 // ResearchData reads what the research extract is made of: the site's
@@ -156,10 +139,89 @@ func (db *DB) RetentionCandidates(ctx context.Context, a kith.Actor, before time
 	return out, rows.Err()
 }
 
-// noOpenReferral keeps screenings s whose referrals are all final.
-const noOpenReferral = `
+// noOpenReferral keeps screenings s whose referrals are all settled
+// (referral.Settled: final, or expired, as retention expires those left
+// open past the period first), written into the statement once.
+var noOpenReferral = `
 	AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = s.site_id AND r.screening_id = s.id
-		AND r.state NOT IN ('closed', 'withdrawn', 'rerouted', 'escalated'))`
+		AND r.state NOT IN (` + settledStates() + `))`
+
+// finalStates is referral.Final's states as an SQL list of literals.
+func finalStates() string { return statesWhere(referral.Final) }
+
+// settledStates is referral.Settled's states as an SQL list of literals.
+func settledStates() string { return statesWhere(referral.Settled) }
+
+func statesWhere(keep func(referral.State) bool) string {
+	var out []string
+	for _, st := range referral.States {
+		if keep(st) {
+			out = append(out, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// ExpireStaleReferrals moves to expired the referrals that are not final,
+// of screenings made before cutoff, unchanged since cutoff, each with its
+// history row and audit row, so retention can then remove the person.
+func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error) {
+	n := 0
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.state FROM referrals r JOIN screenings s ON s.id = r.screening_id AND s.site_id = r.site_id
+			WHERE r.site_id = ? AND s.created_at < ? AND r.state_at < ?
+			AND r.state NOT IN (`+settledStates()+`)`, a.Site, fmtTime(before), fmtTime(before))
+		if err != nil {
+			return fmt.Errorf("stale referrals: %w", err)
+		}
+		type stale struct{ id, state string }
+		var found []stale
+		for rows.Next() {
+			var s stale
+			if err := rows.Scan(&s.id, &s.state); err != nil {
+				rows.Close()
+				return err
+			}
+			found = append(found, s)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		now := fmtTime(db.now())
+		for _, s := range found {
+			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET state = 'expired', state_at = ?, updated_at = ? WHERE id = ? AND site_id = ?`,
+				now, now, s.id, a.Site); err != nil {
+				return fmt.Errorf("expire referral: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO referral_history (site_id, referral_id, at, actor, from_state, to_state, reason)
+				VALUES (?, ?, ?, ?, ?, 'expired', 'retention_period_passed')`, a.Site, s.id, now, a.Ref(), s.state); err != nil {
+				return fmt.Errorf("expire referral history: %w", err)
+			}
+			if err := db.insertAudit(ctx, tx, a, "transition:expired", "referral", s.id); err != nil {
+				return err
+			}
+		}
+		n = len(found)
+		return nil
+	})
+	return n, err
+}
+
+// ForgetRemoved checkpoints the WAL into the database file and truncates
+// it, so the pages retention changed are written over (secure_delete is
+// on for every connection, so freed space holds zeros) and no copy of the
+// old pages stays in the WAL.
+func (db *DB) ForgetRemoved(ctx context.Context) error {
+	var busy, logPages, done int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
+		return fmt.Errorf("checkpoint after retention: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint after retention: readers kept the WAL busy; it is retried at the next run")
+	}
+	return nil
+}
 
 // Redact stores what retention keeps of a screening and clears the free
 // text recorded on its referrals, in one transaction, unless a referral of
@@ -190,7 +252,11 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 			{`UPDATE contact_attempts SET note = '' WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
 			{`UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
 			{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, []any{app.Removed, a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE referral_history SET note = '' WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
+			{`UPDATE referral_history SET note = '', reason = CASE WHEN to_state IN ('withdrawn', 'closed', 'escalated', 'rerouted') THEN '' ELSE reason END
+				WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
+			{`UPDATE best_interest_decisions SET steps_taken = ?, doubt = '', consulted = '', advocate = '' WHERE site_id = ? AND screening_id = ?`, []any{app.Removed, a.Site, r.ScreeningID}},
+			{`UPDATE concerns SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
+			{`DELETE FROM outbox WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return fmt.Errorf("redact referrals: %w", err)
@@ -200,7 +266,8 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	})
 }
 
-// SitesWithRetention lists sites and their retention periods, for the job.
+// SitesWithRetention lists every site with its chosen retention period (0:
+// none chosen), for the job.
 func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, settings FROM sites`)
 	if err != nil {
@@ -214,9 +281,10 @@ func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 			return nil, err
 		}
 		var s kith.SiteSettings
-		if json.Unmarshal([]byte(settings), &s) == nil && s.RetentionDays > 0 {
-			out[id] = s.RetentionDays
+		if err := json.Unmarshal([]byte(settings), &s); err != nil {
+			return nil, fmt.Errorf("site %s settings: %w", id, err)
 		}
+		out[id] = s.RetentionDays
 	}
 	return out, rows.Err()
 }

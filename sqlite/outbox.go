@@ -10,8 +10,9 @@ import (
 )
 
 func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m app.Message) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		site, fmtTime(db.now()), m.Kind, m.To, m.Subject, m.Body, nullString(m.ReferralID))
+	_, err := tx.ExecContext(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id, concern_id, until_sent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		site, fmtTime(db.now()), m.Kind, m.To, m.Subject, m.Body, nullString(m.ReferralID), nullString(m.ConcernID), boolInt(m.UntilSent))
 	if err != nil {
 		return fmt.Errorf("queue message: %w", err)
 	}
@@ -19,20 +20,22 @@ func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m app.M
 }
 
 // PendingMessages returns up to limit unsent messages of site (every site
-// when empty), oldest first, leaving out those tried maxAttempts times or
-// more (none left out when 0).
+// when empty), fewest attempts first and then oldest, leaving out those
+// tried maxAttempts times or more unless they are to be tried until sent
+// (none left out when 0).
 func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]app.Message, error) {
-	q := `SELECT id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), attempts FROM outbox WHERE sent_at IS NULL`
+	q := `SELECT id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), coalesce(concern_id, ''), until_sent, attempts
+		FROM outbox WHERE sent_at IS NULL`
 	args := []any{}
 	if site != "" {
 		q += ` AND site_id = ?`
 		args = append(args, site)
 	}
 	if maxAttempts > 0 {
-		q += ` AND attempts < ?`
+		q += ` AND (attempts < ? OR until_sent = 1)`
 		args = append(args, maxAttempts)
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY attempts, id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
 	}
@@ -41,9 +44,11 @@ func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttemp
 	for rows.Next() {
 		var m app.Message
 		var created string
-		if err := rows.Scan(&m.ID, &m.Site, &created, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.Attempts); err != nil {
+		var untilSent int
+		if err := rows.Scan(&m.ID, &m.Site, &created, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.ConcernID, &untilSent, &m.Attempts); err != nil {
 			return nil, err
 		}
+		m.UntilSent = untilSent == 1
 		m.CreatedAt, _ = parseTime(created)
 		out = append(out, m)
 	}
@@ -69,10 +74,10 @@ func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID 
 		if _, _, err := loadScreening(ctx, tx, a.Site, screeningID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken, advocate)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (screening_id) DO UPDATE SET decided_at = excluded.decided_at, decided_by = excluded.decided_by,
-			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate`,
-			screeningID, a.Site, fmtTime(db.now()), a.Ref(), b.Decision, b.StepsTaken, b.Advocate); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken, advocate, doubt, consulted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (screening_id) DO UPDATE SET decided_at = excluded.decided_at, decided_by = excluded.decided_by,
+			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate, doubt = excluded.doubt, consulted = excluded.consulted`,
+			screeningID, a.Site, fmtTime(db.now()), a.Ref(), b.Decision, b.StepsTaken, b.Advocate, b.Doubt, b.Consulted); err != nil {
 			return fmt.Errorf("record best-interest decision: %w", err)
 		}
 		return db.insertAudit(ctx, tx, a, "best_interest", "screening", screeningID)
@@ -88,6 +93,29 @@ func (db *DB) BestInterestRefers(ctx context.Context, site, screeningID string) 
 		return false, nil
 	}
 	return d == "refer", err
+}
+
+// BestInterestDecision reads a screening's best-interest decision, nil
+// when none was recorded, and audits the read.
+func (db *DB) BestInterestDecision(ctx context.Context, a kith.Actor, screeningID string) (*app.BestInterestRecord, error) {
+	var b app.BestInterestRecord
+	var at string
+	err := db.read.QueryRowContext(ctx, `SELECT decision, doubt, steps_taken, consulted, advocate, decided_at, decided_by
+		FROM best_interest_decisions WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).
+		Scan(&b.Decision, &b.Doubt, &b.StepsTaken, &b.Consulted, &b.Advocate, &at, &b.DecidedBy)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read best-interest decision: %w", err)
+	}
+	if b.DecidedAt, err = parseTime(at); err != nil {
+		return nil, err
+	}
+	if err := db.AuditRead(ctx, a, "best_interest", screeningID); err != nil {
+		return nil, err
+	}
+	return &b, nil
 }
 
 func bestInterestRefer(ctx context.Context, tx *sql.Tx, site, screeningID string) (bool, error) {

@@ -59,9 +59,13 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 		return "", err
 	}
 	id, now := u.String(), fmtTime(db.now())
+	var name sql.NullString
+	if err := tx.QueryRowContext(ctx, `SELECT json_extract(request, '$.person.name') FROM screenings WHERE site_id = ? AND id = ?`, a.Site, screeningID).Scan(&name); err != nil {
+		return "", fmt.Errorf("read the person's name: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, site_id, screening_id, service_id, state, safeguarding, red_flags,
-		rerouted_from, created_at, updated_at, state_at, created_by) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?)`,
-		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref()); err != nil {
+		rerouted_from, created_at, updated_at, state_at, created_by, search_name) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref(), strings.ToLower(name.String)); err != nil {
 		return "", fmt.Errorf("create referral: %w", err)
 	}
 	if err := db.insertHistory(ctx, tx, a, id, "", referral.New, "", ""); err != nil {
@@ -76,7 +80,7 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
 	var id string
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, _, err := loadScreening(ctx, tx, a.Site, screeningID)
+		res, req, err := loadScreening(ctx, tx, a.Site, screeningID)
 		if err != nil {
 			return err
 		}
@@ -84,7 +88,7 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 		if err != nil {
 			return err
 		}
-		o, err := referral.OpenFrom(res, bi)
+		o, err := referral.OpenFrom(res, req, bi)
 		if err != nil {
 			return err
 		}
@@ -93,6 +97,9 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE concerns SET referral_id = coalesce(referral_id, ?) WHERE site_id = ? AND screening_id = ?`, id, a.Site, screeningID)
+		if err != nil {
+			return fmt.Errorf("link concern to referral: %w", err)
+		}
 		return err
 	})
 	return id, err
@@ -233,59 +240,6 @@ func (db *DB) referralDetail(ctx context.Context, tx *sql.Tx, site string, r *re
 	return rows.Err()
 }
 
-// ListReferrals returns a page of the site's referrals as a navigator's
-// worklist, in referral.Less order: safeguarding first, then expired or
-// overdue (f.Thresholds.Overdue working days since sent, as of f.Now),
-// then oldest. The order, the Overdue filter and the page are the query's.
-func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
-	const overdue = `(r.state = 'sent' AND r.sent_at IS NOT NULL AND kith_working_days(r.sent_at, ?) >= ?)`
-	th := f.Thresholds.OrDefault()
-	now := fmtTime(f.Now)
-	where := []string{"r.site_id = ?"}
-	args := []any{a.Site}
-	for _, c := range []struct{ col, v string }{{"r.state", f.State}, {"r.assignee", f.Assignee}, {"r.service_id", f.ServiceID}} {
-		if c.v != "" {
-			where, args = append(where, c.col+" = ?"), append(args, c.v)
-		}
-	}
-	if f.Overdue != nil {
-		cond := overdue
-		if !*f.Overdue {
-			cond = "NOT " + overdue
-		}
-		where, args = append(where, cond), append(args, now, th.Overdue)
-	}
-	cond := strings.Join(where, " AND ")
-	var out []referral.Referral
-	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM referrals r WHERE `+cond, args...).Scan(&total); err != nil {
-			return err
-		}
-		q := referralColumns + ` WHERE ` + cond + ` ORDER BY r.safeguarding DESC, (r.state = 'expired' OR ` + overdue + `) DESC, r.created_at, r.id LIMIT ? OFFSET ?`
-		rows, err := tx.QueryContext(ctx, q, append(args, now, th.Overdue, f.Page.Size, f.Page.Offset())...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanReferral(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, 0, fmt.Errorf("list referrals: %w", err)
-	}
-	if err := db.AuditRead(ctx, a, "referral_list", ""); err != nil {
-		return nil, 0, err
-	}
-	return out, total, nil
-}
-
 // ScreeningReferralIDs lists the referrals made from a screening.
 func (db *DB) ScreeningReferralIDs(ctx context.Context, site, screeningID string) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?`, site, screeningID)
@@ -307,7 +261,7 @@ func (db *DB) ScreeningReferralIDs(ctx context.Context, site, screeningID string
 // Transition moves a referral as referral.Plan says, against the row as it
 // is in the transaction, and records who, when, from, to, reason and note
 // with the move's effects and messages in the same transaction.
-func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...app.Message) (app.TransitionResult, error) {
+func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, raise *app.NewConcern, queue ...app.Message) (app.TransitionResult, error) {
 	var out app.TransitionResult
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		r, err := scanReferral(tx.QueryRowContext(ctx, referralColumns+` WHERE r.site_id = ? AND r.id = ?`, a.Site, id))
@@ -324,7 +278,7 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 		if err != nil {
 			return err
 		}
-		if out, err = db.applyMove(ctx, tx, a, r, m.To, e); err != nil {
+		if out, err = db.applyMove(ctx, tx, a, r, m.To, e, raise); err != nil {
 			return err
 		}
 		if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, e.HistoryReason, m.Note); err != nil {
@@ -342,7 +296,7 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 }
 
 // applyMove writes a move's new state and its effects.
-func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects) (app.TransitionResult, error) {
+func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects, raise *app.NewConcern) (app.TransitionResult, error) {
 	var out app.TransitionResult
 	now := fmtTime(db.now())
 	sets := []string{"state = ?", "state_at = ?", "updated_at = ?"}
@@ -362,7 +316,7 @@ func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referra
 		sets, args = append(sets, "rerouted_to = ?"), append(args, newID)
 	}
 	if e.RaiseConcern {
-		ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, r.ID)
+		ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, raise)
 		if err != nil {
 			return out, err
 		}
@@ -370,6 +324,11 @@ func (db *DB) applyMove(ctx context.Context, tx *sql.Tx, a kith.Actor, r referra
 	}
 	if e.Task != "" {
 		if err := db.addTask(ctx, tx, a, r.ID, e.Task); err != nil {
+			return out, err
+		}
+	}
+	if e.RevokeLink {
+		if err := revokeProviderLink(ctx, tx, a.Site, r.ID, now); err != nil {
 			return out, err
 		}
 	}
@@ -465,9 +424,10 @@ func attemptResults(ctx context.Context, tx *sql.Tx, site, id string) ([]string,
 	return out, rows.Err()
 }
 
-// ensureConcern returns the screening's concern reference, raising a
-// concern (with a new reference) when the screening had none.
-func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID, referralID string) (string, error) {
+// ensureConcern returns the screening's concern reference, raising the
+// concern the application gave (with a new reference) when the screening
+// had none.
+func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID string, raise *app.NewConcern) (string, error) {
 	var ref string
 	err := tx.QueryRowContext(ctx, `SELECT reference FROM concerns WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).Scan(&ref)
 	if err == nil {
@@ -476,52 +436,56 @@ func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, scree
 	if !errors.Is(err, sql.ErrNoRows) {
 		return "", err
 	}
-	res, req, err := loadScreening(ctx, tx, a.Site, screeningID)
-	if err != nil {
-		return "", err
+	if raise == nil || raise.Concern.ScreeningID != screeningID {
+		return "", fmt.Errorf("raise concern: no concern for screening %s was given", screeningID)
 	}
 	n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 	if err != nil {
 		return "", err
 	}
 	ref = referral.ConcernReference(db.now(), n)
-	return ref, db.insertConcern(ctx, tx, a, screeningID, referralID, ref, res, req)
+	return ref, db.insertConcern(ctx, tx, a, *raise, ref)
 }
 
-// insertConcern raises a concern for the site's safeguarding team. Where
-// the risk is and who may be its source are recorded as the visitor gave
-// them, and otherwise left empty (not yet known) for the safeguarding team
-// to complete: they are never invented.
-func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID, referralID, ref string, res *screening.Result, req *screening.Request) error {
-	u, err := uuid.NewV7()
+// insertConcern stores a concern the application raised, under ref, and
+// queues its message to the safeguarding team in the same transaction.
+func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, nc app.NewConcern, ref string) error {
+	c := nc.Concern
+	types, err := json.Marshal(c.TypesOfRisk)
 	if err != nil {
 		return err
 	}
-	types, _ := json.Marshal(res.Safeguarding.TypesOfRisk)
-	location, source := "", ""
-	if req != nil && req.S42 != nil {
-		location, source = req.S42.LocationOfRisk, req.S42.SourceOfRisk
-	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO concerns (id, site_id, screening_id, referral_id, reference, created_at, types_of_risk, location_of_risk, source_of_risk)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.String(), a.Site, screeningID, nullString(referralID), ref, fmtTime(db.now()), string(types), location, source); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, a.Site, c.ScreeningID, nullString(c.ReferralID), ref, fmtTime(db.now()), string(types), c.LocationOfRisk, c.SourceOfRisk); err != nil {
 		return fmt.Errorf("raise concern: %w", err)
 	}
-	return db.insertAudit(ctx, tx, a, "create", "concern", u.String())
+	if nc.Message != nil {
+		if err := db.insertOutbox(ctx, tx, a.Site, nc.Message(ref)); err != nil {
+			return err
+		}
+	}
+	return db.insertAudit(ctx, tx, a, "create", "concern", c.ID)
 }
 
-const concernColumns = `SELECT id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk, location_of_risk, source_of_risk, outcome, outcome_at FROM concerns`
+const concernColumns = `SELECT c.id, c.reference, c.screening_id, coalesce(c.referral_id, ''), c.created_at, c.types_of_risk, c.location_of_risk,
+	c.source_of_risk, c.outcome, c.outcome_at, coalesce(sc.created_by, ''), coalesce(json_extract(sc.request, '$.person.name'), '')
+	FROM concerns c LEFT JOIN screenings sc ON sc.site_id = c.site_id AND sc.id = c.screening_id`
 
-func scanConcern(row rowScanner) (app.Concern, error) {
-	var c app.Concern
+func scanConcern(row rowScanner) (referral.Concern, error) {
+	var c referral.Concern
 	var created, types string
 	var outcome, outcomeAt sql.NullString
-	if err := row.Scan(&c.ID, &c.Reference, &c.ScreeningID, &c.ReferralID, &created, &types, &c.LocationOfRisk, &c.SourceOfRisk, &outcome, &outcomeAt); err != nil {
+	if err := row.Scan(&c.ID, &c.Reference, &c.ScreeningID, &c.ReferralID, &created, &types, &c.LocationOfRisk, &c.SourceOfRisk, &outcome, &outcomeAt,
+		&c.RaisedBy, &c.PersonName); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return c, errNotFound("Concern")
 		}
 		return c, err
 	}
-	c.CreatedAt, _ = parseTime(created)
+	var err error
+	if c.CreatedAt, err = parseTime(created); err != nil {
+		return c, err
+	}
 	if err := json.Unmarshal([]byte(types), &c.TypesOfRisk); err != nil {
 		return c, err
 	}
@@ -531,29 +495,45 @@ func scanConcern(row rowScanner) (app.Concern, error) {
 			return c, err
 		}
 	}
-	c.OutcomeAt, _ = parseNullTime(outcomeAt)
-	return c, nil
+	c.OutcomeAt, err = parseNullTime(outcomeAt)
+	return c, err
 }
 
-// ScreeningConcern returns the concern a screening raised; not found when
-// it raised none.
-func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (app.Concern, error) {
-	c, err := scanConcern(db.read.QueryRowContext(ctx, concernColumns+` WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID))
+// Concern returns one concern of a's site and audits the read.
+func (db *DB) Concern(ctx context.Context, a kith.Actor, id string) (referral.Concern, error) {
+	c, err := scanConcern(db.read.QueryRowContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.id = ?`, a.Site, id))
 	if err != nil {
 		return c, err
 	}
 	return c, db.AuditRead(ctx, a, "concern", c.ID)
 }
 
-// ListConcerns returns the site's concerns, newest first.
-func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]app.Concern, int, error) {
-	var out []app.Concern
+// ScreeningConcern returns the concern a screening raised; not found when
+// it raised none.
+func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (referral.Concern, error) {
+	c, err := scanConcern(db.read.QueryRowContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.screening_id = ?`, a.Site, screeningID))
+	if err != nil {
+		return c, err
+	}
+	return c, db.AuditRead(ctx, a, "concern", c.ID)
+}
+
+// ListConcerns returns the site's concerns, newest first, optionally only
+// those raised from one actor's screenings.
+func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, f app.ConcernFilter) ([]referral.Concern, int, error) {
+	cond, args := `c.site_id = ?`, []any{a.Site}
+	if f.RaisedBy != "" {
+		cond, args = cond+` AND sc.created_by = ?`, append(args, f.RaisedBy)
+	}
+	out := []referral.Concern{}
 	var total int
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM concerns WHERE site_id = ?`, a.Site).Scan(&total); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM concerns c LEFT JOIN screenings sc ON sc.site_id = c.site_id AND sc.id = c.screening_id
+			WHERE `+cond, args...).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, concernColumns+` WHERE site_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, a.Site, p.Size, p.Offset())
+		rows, err := tx.QueryContext(ctx, concernColumns+` WHERE `+cond+` ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+			append(args, f.Page.Size, f.Page.Offset())...)
 		if err != nil {
 			return err
 		}
@@ -573,29 +553,24 @@ func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]ap
 	return out, total, db.AuditRead(ctx, a, "concern_list", "")
 }
 
-// RecordConcernOutcome stores what the council reported back.
-func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (app.Concern, error) {
-	var c app.Concern
+// RecordConcernOutcome stores what the council reported back, as
+// referral.Concern.WithOutcome makes of the concern as it is now.
+func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error) {
+	var c referral.Concern
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if c, err = scanConcern(tx.QueryRowContext(ctx, concernColumns+` WHERE site_id = ? AND id = ?`, a.Site, id)); err != nil {
+		old, err := scanConcern(tx.QueryRowContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.id = ?`, a.Site, id))
+		if err != nil {
 			return err
 		}
-		b, _ := json.Marshal(o)
-		now := db.now()
-		// The safeguarding team completes or corrects where the risk is and
-		// its source; what it leaves out stays as it was.
-		if o.LocationOfRisk != "" {
-			c.LocationOfRisk = o.LocationOfRisk
-		}
-		if o.SourceOfRisk != "" {
-			c.SourceOfRisk = o.SourceOfRisk
+		c = old.WithOutcome(o, db.now())
+		b, err := json.Marshal(c.Outcome)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET outcome = ?, outcome_at = ?, location_of_risk = ?, source_of_risk = ? WHERE site_id = ? AND id = ?`,
-			string(b), fmtTime(now), c.LocationOfRisk, c.SourceOfRisk, a.Site, id); err != nil {
+			string(b), fmtTime(*c.OutcomeAt), c.LocationOfRisk, c.SourceOfRisk, a.Site, id); err != nil {
 			return fmt.Errorf("record concern outcome: %w", err)
 		}
-		c.Outcome, c.OutcomeAt = &o, &now
 		return db.insertAudit(ctx, tx, a, "outcome", "concern", id)
 	})
 	return c, err

@@ -52,12 +52,8 @@ func (db *DB) ScreeningReview(ctx context.Context, a kith.Actor, screeningID str
 // those stored before the form's fix).
 func (db *DB) MarkScreeningForReview(ctx context.Context, a kith.Actor, screeningID string, fields []string) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM screenings WHERE site_id = ? AND id = ?`, a.Site, screeningID).Scan(&n); err != nil {
-			return fmt.Errorf("find screening: %w", err)
-		}
-		if n == 0 {
-			return kith.Errorf(kith.ENOTFOUND, "Screening not found.")
+		if err := screeningInSite(ctx, tx, a.Site, screeningID); err != nil {
+			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO screening_reviews (site_id, screening_id, fields, marked_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (site_id, screening_id) DO NOTHING`, a.Site, screeningID, strings.Join(fields, " "), fmtTime(db.now()))

@@ -15,15 +15,9 @@ import (
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
+	"github.com/kith-project/kith/reports"
 	"github.com/kith-project/kith/screening"
 )
-
-// raisesConcern reports whether a screening's action raises a concern
-// (about the person or, where only others are at risk, about them), as the
-// report aggregates count it.
-func raisesConcern(action string) bool {
-	return action == screening.ActionRaiseConcern || action == screening.ActionEmergency
-}
 
 // The statements a submission runs.
 const (
@@ -92,7 +86,7 @@ func (db *DB) prepareScreening(in app.NewScreening) (*preparedScreening, error) 
 	}
 	p := &preparedScreening{res: *in.Result, now: db.now()}
 	p.res.ID = id.String()
-	if !p.res.Safeguarding.ConcernAboutPerson {
+	if in.Concern == nil {
 		if p.resultJSON, err = json.Marshal(app.StoredScreening{Result: &p.res, CreatedAt: p.now, Location: in.Location, Pathway: in.Outcome}); err != nil {
 			return nil, fmt.Errorf("encode screening result: %w", err)
 		}
@@ -113,9 +107,9 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	res := pre.res // a copy: a reference is set on it, not on what was prepared
 	now := pre.now
 	resultJSON, reqJSON := pre.resultJSON, pre.reqJSON
-	if res.Safeguarding.ConcernAboutPerson {
-		// A concern about the person is recorded for the safeguarding team,
-		// with a reference the visitor can quote.
+	if in.Concern != nil {
+		// The concern the application raises gets a reference the visitor
+		// can quote, stored in their result.
 		n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 		if err != nil {
 			return app.StoredScreening{}, false, err
@@ -154,8 +148,10 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
 		return app.StoredScreening{}, false, err
 	}
-	if res.Safeguarding.Reference != "" {
-		if err := db.insertConcern(ctx, tx, a, res.ID, "", res.Safeguarding.Reference, &res, in.Request); err != nil {
+	if in.Concern != nil {
+		nc := *in.Concern
+		nc.Concern.ScreeningID = res.ID
+		if err := db.insertConcern(ctx, tx, a, nc, res.Safeguarding.Reference); err != nil {
 			return app.StoredScreening{}, false, err
 		}
 	}
@@ -224,7 +220,7 @@ func countScreening(ctx context.Context, tx *sql.Tx, site string, now time.Time,
 	created := fmtTime(now)
 	periods := [2]string{"d" + created[:10], "m" + created[:7]}
 	concern := 0
-	if raisesConcern(res.Safeguarding.Action) {
+	if screening.RaisesConcern(res.Safeguarding.Action) {
 		concern = 1
 	}
 	var scr, rels, gaps []any
@@ -243,7 +239,7 @@ func countScreening(ctx context.Context, tx *sql.Tx, site string, now time.Time,
 		for _, code := range codes {
 			level := res.Relationships[code].Level
 			rels = append(rels, site, period, in.PathwayVersion, in.Arm, code, level)
-			if located && (level == "medium" || level == "high") {
+			if located && reports.IsNeed(level) {
 				gaps = append(gaps, site, period, in.PathwayVersion, in.Arm, code, *in.Location.Latitude, *in.Location.Longitude)
 			}
 		}

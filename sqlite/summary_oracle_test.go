@@ -44,7 +44,7 @@ func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f app.ReportFilte
 	out := reports.Summary{From: f.From.Format(time.DateOnly), To: f.To.AddDate(0, 0, -1).Format(time.DateOnly), PathwayVersion: f.PathwayVersion, Arm: f.Arm}
 	var scr []repScreening
 	var refs []*repReferral
-	var concerns []app.Concern
+	var concerns []referral.Concern
 	prevalence := map[string]map[string]int{}
 	err := db.readTx(ctx, func(tx *sql.Tx) error {
 		where := "site_id = ? AND created_at >= ? AND created_at < ?"
@@ -139,7 +139,7 @@ func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f app.ReportFilte
 			}
 		}
 		rows.Close()
-		crow, err := tx.QueryContext(ctx, concernColumns+` WHERE site_id = ? AND screening_id IN (`+inSet+`)`, append([]any{a.Site}, args...)...)
+		crow, err := tx.QueryContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.screening_id IN (`+inSet+`)`, append([]any{a.Site}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (db *DB) summaryByScan(ctx context.Context, a kith.Actor, f app.ReportFilte
 	return out, nil
 }
 
-func funnel(scr []repScreening, refs []*repReferral, concerns []app.Concern) (reports.Funnel, reports.StepTimes) {
+func funnel(scr []repScreening, refs []*repReferral, concerns []referral.Concern) (reports.Funnel, reports.StepTimes) {
 	f := reports.Funnel{Screenings: len(scr), Concerns: len(concerns), Referrals: len(refs)}
 	created := map[string]time.Time{}
 	for _, s := range scr {
@@ -236,12 +236,12 @@ func funnel(scr []repScreening, refs []*repReferral, concerns []app.Concern) (re
 type group struct {
 	screenings []repScreening
 	referrals  []*repReferral
-	concerns   []app.Concern
+	concerns   []referral.Concern
 }
 
 // split groups the data by a key of each screening; screenings whose key
 // is "" are left out.
-func split(scr []repScreening, refs []*repReferral, concerns []app.Concern, key func(repScreening) string) map[string]*group {
+func split(scr []repScreening, refs []*repReferral, concerns []referral.Concern, key func(repScreening) string) map[string]*group {
 	groups := map[string]*group{}
 	of := map[string]string{}
 	for _, s := range scr {
@@ -268,7 +268,7 @@ func split(scr []repScreening, refs []*repReferral, concerns []app.Concern, key 
 	return groups
 }
 
-func byAgency(scr []repScreening, refs []*repReferral, concerns []app.Concern) []reports.AgencyFunnel {
+func byAgency(scr []repScreening, refs []*repReferral, concerns []referral.Concern) []reports.AgencyFunnel {
 	groups := split(scr, refs, concerns, func(s repScreening) string {
 		if s.agency == "" {
 			return "not_recorded"
@@ -287,7 +287,7 @@ func byAgency(scr []repScreening, refs []*repReferral, concerns []app.Concern) [
 	return out
 }
 
-func concernOutcomes(concerns []app.Concern) (reports.Safeguarding, reports.MSPOutcomes) {
+func concernOutcomes(concerns []referral.Concern) (reports.Safeguarding, reports.MSPOutcomes) {
 	sg := reports.Safeguarding{Concerns: len(concerns), Enquiry: map[string]int{}, InsteadOfEnquiry: map[string]int{}}
 	msp := reports.MSPOutcomes{Asked: map[string]int{}, Achieved: map[string]int{}, RiskAssessment: map[string]int{}, RiskOutcome: map[string]int{}}
 	for _, c := range concerns {
@@ -302,6 +302,9 @@ func concernOutcomes(concerns []app.Concern) (reports.Safeguarding, reports.MSPO
 			continue
 		}
 		msp.Enquiries++
+		if o.MSPAsked == "" {
+			continue // under way: its outcome is not yet known
+		}
 		msp.Asked[o.MSPAsked]++
 		if o.MSPAchieved != "" {
 			msp.Achieved[o.MSPAchieved]++
@@ -510,7 +513,7 @@ func (db *DB) gaps(ctx context.Context, site string, scr []repScreening, radiusK
 }
 
 // arms puts the two arms of a pilot side by side on the same measures.
-func arms(scr []repScreening, refs []*repReferral, concerns []app.Concern) []reports.ArmSummary {
+func arms(scr []repScreening, refs []*repReferral, concerns []referral.Concern) []reports.ArmSummary {
 	groups := split(scr, refs, concerns, func(s repScreening) string { return s.arm })
 	var out []reports.ArmSummary
 	for _, arm := range []string{"a", "b"} {

@@ -40,9 +40,9 @@ func (db *DB) CreateUser(ctx context.Context, a kith.Actor, email string, role k
 func (db *DB) Credentials(ctx context.Context, email string) (kith.User, string, error) {
 	var u kith.User
 	var role, hash, created string
-	err := db.read.QueryRowContext(ctx, `SELECT id, site_id, email, role, password_hash, created_at
+	err := db.read.QueryRowContext(ctx, `SELECT id, site_id, email, display_name, role, password_hash, created_at
 		FROM users WHERE email = ? AND disabled_at IS NULL`, strings.TrimSpace(email)).
-		Scan(&u.ID, &u.Site, &u.Email, &role, &hash, &created)
+		Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &hash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", errNotFound("User")
 	}
@@ -62,7 +62,7 @@ func (db *DB) ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.U
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE site_id = ? AND disabled_at IS NULL`, site).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, site_id, email, role, created_at FROM users
+		rows, err := tx.QueryContext(ctx, `SELECT id, site_id, email, display_name, role, created_at FROM users
 			WHERE site_id = ? AND disabled_at IS NULL ORDER BY id LIMIT ? OFFSET ?`, site, p.Size, p.Offset())
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (db *DB) ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.U
 		for rows.Next() {
 			var u kith.User
 			var role, created string
-			if err := rows.Scan(&u.ID, &u.Site, &u.Email, &role, &created); err != nil {
+			if err := rows.Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &created); err != nil {
 				return err
 			}
 			u.Role = kith.Role(role)

@@ -86,8 +86,17 @@ func (s *Server) listAudit(c echo.Context) error {
 }
 
 type createTokenRequest struct {
-	Role kith.Role `json:"role" validate:"required,oneof=visitor navigator lead"`
+	Role kith.Role `json:"role" validate:"required,oneof=visitor navigator safeguarding lead"`
 	Name string    `json:"name" validate:"max=200"`
+	// ExpiresInDays is how long the token works: 1 to 365, 90 when absent.
+	ExpiresInDays *int `json:"expires_in_days" validate:"omitnil,min=1,max=365"`
+}
+
+func (r createTokenRequest) days() int {
+	if r.ExpiresInDays == nil {
+		return 0
+	}
+	return *r.ExpiresInDays
 }
 
 type createdToken struct {
@@ -100,7 +109,7 @@ func (s *Server) createToken(c echo.Context) error {
 	if _, err := s.bindJSON(c, &req); err != nil {
 		return err
 	}
-	t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+	t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name, req.days())
 	if err != nil {
 		return err
 	}
@@ -132,7 +141,7 @@ func (s *Server) revokeToken(c echo.Context) error {
 
 type createUserRequest struct {
 	Email    string    `json:"email" validate:"required,email,max=200"`
-	Role     kith.Role `json:"role" validate:"required,oneof=visitor navigator lead"`
+	Role     kith.Role `json:"role" validate:"required,oneof=visitor navigator safeguarding lead"`
 	Password string    `json:"password" validate:"required"`
 }
 
@@ -172,7 +181,7 @@ func (s *Server) disableUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.app.DisableUser(c.Request().Context(), actor(c), id); err != nil {
+	if _, err := s.app.DisableUserHandingOver(c.Request().Context(), actor(c), id, c.QueryParam("assignee")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

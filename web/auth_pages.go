@@ -2,18 +2,15 @@ package web
 
 import (
 	"crypto/subtle"
-	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/password"
 	"github.com/labstack/echo/v4"
 )
-
-// dummyHash is checked when no such user exists, so a sign-in for an
-// unknown email takes as long as one for a known email.
-var dummyHash, _ = password.Hash("kith-timing-equaliser")
 
 func constantTimeEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
@@ -23,11 +20,17 @@ type signInForm struct {
 	Email    string `form:"email" validate:"required,max=200"`
 	Password string `form:"password" validate:"required,max=256"`
 	Next     string `form:"next" validate:"max=2000"`
+	// SSO are the sites whose people sign in with their council account.
+	SSO []kith.Site
 }
 
 func (s *Server) signInPage(c echo.Context) error {
+	sites, err := s.app.OIDCSites(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, "sign_in", pageData{Title: "Sign in",
-		Data: signInForm{Next: safeNext(c.QueryParam("next"))}})
+		Data: signInForm{Next: safeNext(c.QueryParam("next")), SSO: sites}})
 }
 
 func (s *Server) signIn(c echo.Context) error {
@@ -37,6 +40,7 @@ func (s *Server) signIn(c echo.Context) error {
 	f.Next = safeNext(c.FormValue("next"))
 	show := func(status int, errs ...kith.FieldError) error {
 		f.Password = ""
+		f.SSO, _ = s.app.OIDCSites(c.Request().Context())
 		return s.render(c, status, "sign_in", pageData{Title: "Sign in", Errors: errs, Data: f})
 	}
 	var errs []kith.FieldError
@@ -47,59 +51,86 @@ func (s *Server) signIn(c echo.Context) error {
 	}
 	if f.Password == "" {
 		errs = append(errs, kith.FieldError{Field: "password", Message: "Enter your password"})
+	} else if len(f.Password) > password.MaxLength {
+		errs = append(errs, kith.FieldError{Field: "password", Message: "Enter a correct email address and password"})
 	}
 	if len(errs) > 0 {
 		return show(http.StatusUnprocessableEntity, errs...)
 	}
-	okAddr, _ := s.limits.signInAddress.Allow(c.RealIP())
-	okAcct, _ := s.limits.signInAccount.Allow(strings.ToLower(f.Email))
-	if !okAddr || !okAcct {
-		return show(http.StatusTooManyRequests, kith.FieldError{Field: "email",
-			Message: "Too many attempts to sign in. Wait a few minutes, then try again"})
-	}
-	ctx := c.Request().Context()
-	u, hash, err := s.app.Credentials(ctx, f.Email)
-	if kith.ErrorCode(err) == kith.ENOTFOUND {
-		_ = password.Verify(dummyHash, f.Password)
-		return show(http.StatusUnprocessableEntity, kith.FieldError{Field: "email", Message: "Enter a correct email address and password"})
-	}
-	if err != nil {
-		return err
-	}
-	if err := password.Verify(hash, f.Password); err != nil {
-		if errors.Is(err, password.ErrMismatch) {
-			return show(http.StatusUnprocessableEntity, kith.FieldError{Field: "email", Message: "Enter a correct email address and password"})
+	// The limit per address (20 a minute) does not apply to a browser that
+	// has signed in to this account before: an office behind one NAT
+	// address, or an attacker there, can never lock out everyone.
+	if !s.knownDevice(c, f.Email) {
+		if ok, _ := s.limits.signInAddress.Allow(c.RealIP()); !ok {
+			return show(http.StatusTooManyRequests, kith.FieldError{Field: "email",
+				Message: "Too many attempts to sign in from this network. Wait a few minutes, then try again"})
 		}
-		return err
 	}
-	a := kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
-		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
-	secret, err := s.app.CreateSession(ctx, a, u.ID)
+	res, err := s.app.SignIn(c.Request().Context(), requestActor(c), f.Email, f.Password)
+	if fe := kith.FieldErrors(err); len(fe) > 0 {
+		return show(pageStatus(err), fe...)
+	}
 	if err != nil {
 		return err
 	}
-	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
-		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: 12 * 3600})
+	s.rememberDevice(c, res.User.Email)
+	switch res.Step {
+	case app.NeedCode:
+		s.setPendingCookie(c, res.Session)
+		return c.Redirect(http.StatusSeeOther, "/sign-in/code?next="+url.QueryEscape(f.Next))
+	case app.NeedEnrolment:
+		s.setPendingCookie(c, res.Session)
+		return c.Redirect(http.StatusSeeOther, "/sign-in/enrol?next="+url.QueryEscape(f.Next))
+	}
+	s.setSessionCookie(c, res.Session)
 	return c.Redirect(http.StatusSeeOther, f.Next)
 }
 
+// requestActor is the request's id and address, before anyone is known.
+func requestActor(c echo.Context) kith.Actor {
+	return kith.Actor{RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+}
+
+// pageStatus is the status of a form shown again with an error's fields.
+func pageStatus(err error) int {
+	if st, ok := statusOf[kith.ErrorCode(err)]; ok {
+		return st
+	}
+	return http.StatusUnprocessableEntity
+}
+
+func (s *Server) setSessionCookie(c echo.Context, secret string) {
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
+		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: int(app.SessionLifetime.Seconds())})
+}
+
+// signOut ends the session; someone who signed in through the council's
+// provider goes on to its own sign-out, where it has one.
 func (s *Server) signOut(c echo.Context) error {
+	next := "/sign-in"
 	if ck, err := c.Cookie(sessionCookie); err == nil {
 		if u, err := s.app.SessionUser(c.Request().Context(), ck.Value); err == nil {
-			a := kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
-				RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+			a := userActor(c, u)
 			if err := s.app.DeleteSession(c.Request().Context(), a, ck.Value); err != nil {
 				return err
+			}
+			if u.SSO {
+				if out := s.ssoSignOutURL(c, u); out != "" {
+					next = out
+				}
 			}
 		}
 	}
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		Secure: s.cookieSecure(c), SameSite: http.SameSiteLaxMode, MaxAge: -1})
-	return c.Redirect(http.StatusSeeOther, "/sign-in")
+	return c.Redirect(http.StatusSeeOther, next)
 }
 
+// cookieSecure says whether cookies must be Secure: under TLS, behind a
+// TLS-terminating proxy (KITH_SECURE_COOKIES), or when people reach the
+// service at an https base URL.
 func (s *Server) cookieSecure(c echo.Context) bool {
-	return s.cfg.SecureCookies || c.IsTLS()
+	return s.cfg.SecureCookies || strings.HasPrefix(s.cfg.BaseURL, "https://") || c.IsTLS()
 }
 
 // pageUser returns the signed-in user for a page request.
@@ -115,13 +146,13 @@ func (s *Server) pageUser(c echo.Context) (kith.User, error) {
 // redirects to /sign-in.
 func (s *Server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		u, err := s.pageUser(c)
 		if err != nil {
 			return err
 		}
 		c.Set(ctxUser, u)
-		c.Set(ctxActor, kith.Actor{Site: u.Site, Kind: "user", ID: itoa(u.ID), Role: u.Role,
-			RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()})
+		c.Set(ctxActor, userActor(c, u))
 		return next(c)
 	}
 }

@@ -55,7 +55,7 @@ var minRole = map[string]string{
 	"GET /api/v1/screenings/{id}/recommendations":     "navigator",
 	"GET /api/v1/outbox":                              "lead",
 	"GET /api/v1/concerns":                            "navigator",
-	"POST /api/v1/concerns/{id}/outcome":              "lead",
+	"POST /api/v1/concerns/{id}/outcome":              "lead", // and the safeguarding role (TestConcernRoles)
 	"GET /api/v1/reports/summary":                     "lead",
 	"GET /api/v1/exports/concerns.csv":                "lead",
 	"GET /api/v1/exports/research.csv":                "lead",
@@ -180,12 +180,26 @@ var pageRole = map[string]string{
 	"GET /provider/{token}": "link", "POST /provider/{token}": "link", "GET /confirm/{token}": "link", "POST /confirm/{token}": "link",
 	"GET /": "visitor", "GET /screen": "visitor", "POST /screen": "visitor", "GET /screenings/{id}": "visitor",
 	"GET /worklist": "navigator", "GET /referrals/{id}": "navigator", "POST /referrals/{id}": "navigator",
-	"GET /referrals/{id}/letters/{file}":      "navigator",
+	"GET /referrals/{id}/letters/{file}": "navigator",
+	"GET /navigator/screenings":          "navigator", "GET /navigator/screenings/{id}": "navigator", "POST /navigator/screenings/{id}": "navigator",
+	"GET /referrals/{id}/move/{to}": "navigator", "POST /referrals/{id}/move/{to}": "navigator", "POST /lead/users/{id}/name": "lead",
+	"GET /provider": "public", "POST /provider": "public",
 	"GET /screenings/{id}/subject-access.pdf": "lead", "GET /screenings/{id}/subject-access.html": "lead", "GET /directory": "navigator",
 	"GET /oruk/{site}": "public", "GET /oruk/{site}/": "public", "GET /oruk/{site}/services": "public", "GET /oruk/{site}/services/{id}": "public",
 	"GET /oruk/{site}/taxonomies": "public", "GET /oruk/{site}/taxonomy_terms": "public",
 	"GET /reports": "lead", "GET /reports/{table}": "lead",
+	// The second step of signing in: its credential is the half-signed-in
+	// session (TestSecondFactor covers it); a reset link is a link.
+	"GET /sign-in/code": "link", "POST /sign-in/code": "link", "GET /sign-in/enrol": "link", "POST /sign-in/enrol": "link",
+	"GET /reset/{token}": "link", "POST /reset/{token}": "link",
+	"GET /sign-in/sso/{site}": "link", "GET /sign-in/sso/callback": "link", // TestOpenIDConnectSignIn
+	"GET /account": "visitor", "POST /account/password": "visitor", "GET /account/mfa": "visitor", "POST /account/mfa": "visitor",
 	"GET /screenings/to-check": "navigator", "POST /screenings/{id}/review": "navigator",
+	// The safeguarding front door: the concerns pages are the safeguarding
+	// role's and the lead's (the role is beside the others, not in their
+	// order: TestBrowserConcernFrontDoor signs in as an officer).
+	"GET /concerns": "lead", "GET /concerns/{id}": "lead", "POST /concerns/{id}": "lead", "GET /concerns/{id}/{file}": "lead",
+	"GET /concerns-raised": "visitor", "GET /concern-summary/{token}": "link", "GET /concern-summary/{token}/summary.pdf": "link",
 }
 
 // TestPageAuthorisationMatrix opens every page route signed out and as each

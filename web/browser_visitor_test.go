@@ -309,7 +309,10 @@ func TestBrowserSharedPhoneNeverSendsAsAnotherUser(t *testing.T) {
 	}
 	// Its author signs in again and it is sent, once.
 	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
-	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#waiting-list button"), chromedp.Click("#waiting-list button"))
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"))
+	// The list is drawn again as the phone looks for work to send, so the
+	// button is pressed once it is there, in the page itself.
+	waitFor(t, ctx, `(() => { const b = document.querySelector("#waiting-list button"); if (b) b.click(); return !!b; })()`)
 	waitFor(t, ctx, `document.querySelectorAll("#sent-list li").length === 1`)
 	if got := total(navAlpha); got != 1 {
 		t.Fatalf("site alpha has %v screenings after its author signed in, want 1", got)
@@ -397,12 +400,39 @@ func TestBrowserNavigatorChecksAMarkedScreening(t *testing.T) {
 	checkAccessibility(t, ctx, "/screenings/{id} marked to check")
 	do(t, ctx, chromedp.Click(`form[action$="/review"] button`), chromedp.WaitVisible(".govuk-error-summary"))
 	checkAccessibility(t, ctx, "/screenings/{id} review with an error")
-	do(t, ctx, chromedp.Click("#outcome-1"), chromedp.Click(`form[action$="/review"] button`), chromedp.WaitVisible("#review"))
-	if w := evalJS[string](t, ctx, `document.getElementById("review").textContent`); !strings.Contains(w, "read each Yes as No") {
-		t.Errorf("after checking: %q", w)
-	}
+	do(t, ctx, chromedp.Click("#outcome-1"), chromedp.Click(`form[action$="/review"] button`))
+	// The old page also has #review: wait for the page the form leads to.
+	waitFor(t, ctx, `document.readyState === "complete" && !!document.getElementById("review") && document.getElementById("review").textContent.includes("read each Yes as No")`)
 	do(t, ctx, chromedp.Navigate(e.URL+"/screenings/to-check"), chromedp.WaitVisible("h1"))
 	if body := evalJS[string](t, ctx, `document.querySelector("main").textContent`); !strings.Contains(body, "There are no screenings to check") {
 		t.Errorf("the checked screening is still listed: %s", body)
+	}
+}
+
+// The visitor's own details are remembered on the phone for them, shown
+// for confirmation on the next screening, and never offered to someone
+// else signing in on the same phone.
+func TestBrowserVisitorDetailsRemembered(t *testing.T) {
+	e := browserEnv(t)
+	e.user("alpha", "second@example.org", kith.RoleVisitor, "a long password")
+	ctx := newBrowser(t, 360, 740)
+	browserSignIn(t, ctx, e.URL, "visitor@example.org", "a long password")
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	v := &visit{t: t, ctx: ctx}
+	v.routine("Ada Remembered")
+	v.tap(`#check-answers button[value="change:agreement"]`)
+	v.fill("#observer-name", "Sam Carter")
+	v.fill("#observer-role", "Home carer")
+	v.next("agreement")
+	v.submit()
+	do(t, ctx, chromedp.WaitVisible("#next-step-heading"), chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	if got := evalJS[string](t, ctx, `document.getElementById("observer-name").value + "/" + document.getElementById("observer-role").value + "/" + document.getElementById("about-you-remembered").hidden`); got != "Sam Carter/Home carer/false" {
+		t.Errorf("remembered details: %q", got)
+	}
+	do(t, ctx, chromedp.Click(`form[action="/sign-out"] button`), chromedp.WaitVisible("#email"))
+	browserSignIn(t, ctx, e.URL, "second@example.org", "a long password")
+	do(t, ctx, chromedp.Navigate(e.URL+"/screen"), chromedp.WaitVisible("#s42-immediate-danger"))
+	if got := evalJS[string](t, ctx, `document.getElementById("observer-name").value + document.getElementById("observer-role").value`); got != "" {
+		t.Errorf("another visitor is offered %q", got)
 	}
 }

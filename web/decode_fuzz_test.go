@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/web"
 )
 
@@ -25,7 +27,7 @@ func FuzzJSONBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	srv.SetReady()
-	_, secret, err := db.CreateToken(f.Context(), kith.Actor{Site: "alpha", Kind: "system", ID: "fuzz"}, kith.RoleLead, "fuzz")
+	_, secret, err := db.CreateToken(f.Context(), kith.Actor{Site: "alpha", Kind: "system", ID: "fuzz"}, app.TokenToCreate{Role: kith.RoleLead, Name: "fuzz", ExpiresAt: time.Now().AddDate(1, 0, 0)})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/kith-project/kith/password"
 	"github.com/kith-project/kith/sqlite"
 	"github.com/kith-project/kith/web"
+	"github.com/pquerna/otp/totp"
 )
 
 // env is a real server on a free port with a SQLite file in a temp dir,
@@ -93,13 +94,22 @@ func newEnv(t *testing.T, cfgs ...web.Config) *env {
 		}
 		db.Close()
 	})
-	return &env{t: t, URL: "http://" + ln.Addr().String(), DB: db, App: application, Logs: logs, srv: srv}
+	e := &env{t: t, URL: "http://" + ln.Addr().String(), DB: db, App: application, Logs: logs, srv: srv}
+	envs.Store(e.URL, e)
+	t.Cleanup(func() { envs.Delete(e.URL) })
+	return e
 }
+
+// envs finds a running env by its URL, for helpers given only the URL.
+var envs sync.Map
 
 // token makes an API token for a site and role.
 func (e *env) token(site string, role kith.Role) string {
 	e.t.Helper()
-	_, secret, err := e.DB.CreateToken(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "test"}, role, "test")
+	// Made as the command line makes them, working for longer than any
+	// test moves the clock.
+	_, secret, err := e.DB.CreateToken(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "test"},
+		app.TokenToCreate{Role: role, Name: "test", ExpiresAt: time.Now().AddDate(100, 0, 0)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -118,6 +128,44 @@ func (e *env) user(site, email string, role kith.Role, pw string) kith.User {
 		e.t.Fatal(err)
 	}
 	return u
+}
+
+// enrolMFA sets up an authenticator for the user with this email, when
+// their role needs one, through the application's own enrolment, and
+// returns its secret ("" for anyone else). Each call sets up a new one,
+// so sign-ins in quick succession never replay a code.
+func (e *env) enrolMFA(email string) string {
+	e.t.Helper()
+	ctx := context.Background()
+	rec, err := e.DB.SignInRecord(ctx, email)
+	if err != nil || !app.MFARequired(rec.User.Role) {
+		return ""
+	}
+	en, err := e.App.BeginEnrolment(ctx, rec.User)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	secret := strings.ReplaceAll(en.Secret, " ", "")
+	// Confirmed with the code of the step before, so the current one is
+	// still unused for signing in.
+	code, err := totp.GenerateCode(secret, e.DB.Now().Add(-30*time.Second))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.App.ConfirmEnrolment(ctx, kith.Actor{}, rec.User, code); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// totpCode is the authenticator's code now, on the service's clock.
+func (e *env) totpCode(secret string) string {
+	e.t.Helper()
+	code, err := totp.GenerateCode(secret, e.DB.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return code
 }
 
 type response struct {

@@ -204,14 +204,25 @@ func TestHealthzWaitsForStartUp(t *testing.T) {
 
 var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
+// signIn signs in through the pages as a person would, including the
+// second step for a role that needs an authenticator code: it sets one up
+// for the user (e.enrolMFA) and types the code. It returns the last answer:
+// the redirect away from sign-in, or the page that refused.
 func signIn(t *testing.T, e *env, client *http.Client, email, pw string) response {
 	t.Helper()
+	secret := e.enrolMFA(email)
 	page := doWith(t, client, "GET", e.URL+"/sign-in", "", nil)
 	m := csrfRe.FindSubmatch(page.Body)
 	if m == nil {
 		t.Fatalf("no CSRF field on the sign-in page: %s", page.Body)
 	}
-	return postForm(t, client, e.URL+"/sign-in", url.Values{"_csrf": {string(m[1])}, "email": {email}, "password": {pw}})
+	r := postForm(t, client, e.URL+"/sign-in", url.Values{"_csrf": {string(m[1])}, "email": {email}, "password": {pw}})
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/sign-in/code") || secret == "" {
+		return r
+	}
+	next, _ := url.Parse(r.Header.Get("Location"))
+	return postForm(t, client, e.URL+"/sign-in/code", url.Values{"_csrf": {string(m[1])}, "code": {e.totpCode(secret)},
+		"next": {next.Query().Get("next")}})
 }
 
 func postForm(t *testing.T, client *http.Client, u string, v url.Values) response {

@@ -19,13 +19,18 @@ const (
 	signingKeyName      = "link-signing"
 )
 
-// baseURL is where links sent outside the service point. A configured
-// KITH_BASE_URL wins: the Host header is the client's to choose.
-func (s *Server) baseURL(c echo.Context) string {
+// baseURL is where links sent outside the service point: the configured
+// KITH_BASE_URL, or else the address the service listens on (kith serve
+// refuses to start without KITH_BASE_URL unless that is a loopback
+// address). Never the Host header, which is the client's to choose.
+func (s *Server) baseURL(echo.Context) string {
 	if s.cfg.BaseURL != "" {
 		return s.cfg.BaseURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	if u, ok := s.listenURL.Load().(string); ok {
+		return u
+	}
+	return ""
 }
 
 type staleService struct {

@@ -74,7 +74,8 @@ func newBenchEnv(b *testing.B) *benchEnv {
 }
 
 func (e *benchEnv) benchToken(site string, role kith.Role) string {
-	_, secret, err := e.DB.CreateToken(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "bench"}, role, "bench")
+	_, secret, err := e.DB.CreateToken(context.Background(), kith.Actor{Site: site, Kind: "system", ID: "bench"},
+		app.TokenToCreate{Role: role, Name: "bench", ExpiresAt: time.Now().AddDate(1, 0, 0)})
 	if err != nil {
 		panic(err)
 	}

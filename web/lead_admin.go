@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/password"
 	"github.com/labstack/echo/v4"
 )
@@ -22,6 +24,7 @@ const (
 var roleOptions = [][2]string{
 	{string(kith.RoleVisitor), "Visitor: screens people during home visits"},
 	{string(kith.RoleNavigator), "Navigator: works referrals and the directory search"},
+	{string(kith.RoleSafeguarding), "Safeguarding officer: receives every raised concern and records the council's decision and outcome"},
 	{string(kith.RoleLead), "Lead: everything, including the directory, pathways, reports and these pages"},
 }
 
@@ -95,7 +98,18 @@ func (s *Server) leadCreateUser(c echo.Context) error {
 		if hash, err = password.Hash(req.Password); err != nil {
 			return err
 		}
-		if _, err = s.app.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash); err == nil {
+		name := strings.TrimSpace(f.Get("display_name"))
+		if len(name) > 200 {
+			err = kith.Invalid(kith.FieldError{Field: "display_name", Message: "Name: must be at most 200 characters"})
+		}
+		var u kith.User
+		if err == nil {
+			u, err = s.app.CreateUser(c.Request().Context(), actor(c), req.Email, req.Role, hash)
+		}
+		if err == nil && name != "" {
+			err = s.app.SetDisplayName(c.Request().Context(), actor(c), u.ID, name)
+		}
+		if err == nil {
 			return s.redirectWithNotice(c, leadUsersPath, fmt.Sprintf("%s can now sign in as a %s.", req.Email, req.Role))
 		}
 	}
@@ -116,10 +130,79 @@ func (s *Server) leadDisableUser(c echo.Context) error {
 	if u, _ := c.Get(ctxUser).(kith.User); u.ID == id {
 		return kith.Errorf(kith.ECONFLICT, "You cannot disable your own account: ask another lead.")
 	}
-	if err := s.app.DisableUser(c.Request().Context(), actor(c), id); err != nil {
+	ctx := c.Request().Context()
+	open, err := s.app.OpenWork(ctx, actor(c), id)
+	if err != nil {
 		return err
 	}
-	return s.redirectWithNotice(c, leadUsersPath, "The account is disabled: it can no longer sign in.")
+	assignee := c.FormValue("assignee")
+	if open > 0 && assignee == "" {
+		return s.showHandover(c, http.StatusOK, id, open, nil)
+	}
+	moved, err := s.app.DisableUserHandingOver(ctx, actor(c), id, assignee)
+	if err != nil {
+		if errs := kith.FieldErrors(err); len(errs) > 0 {
+			return s.showHandover(c, http.StatusUnprocessableEntity, id, open, errs)
+		}
+		return err
+	}
+	notice := "The account is disabled: it can no longer sign in."
+	if moved > 0 {
+		notice += fmt.Sprintf(" Their %d open referral%s went to %s.", moved, map[bool]string{true: "", false: "s"}[moved == 1], s.nameOf(c, assignee))
+	}
+	return s.redirectWithNotice(c, leadUsersPath, notice)
+}
+
+type handoverView struct {
+	ID         int64
+	Name       string
+	Open       int
+	Colleagues [][2]string
+	Form       formState
+}
+
+// showHandover asks who takes a leaver's open referrals before their
+// account is disabled.
+func (s *Server) showHandover(c echo.Context, status int, id int64, open int, errs []kith.FieldError) error {
+	ctx := c.Request().Context()
+	cs, err := s.app.Colleagues(ctx, actor(c))
+	if err != nil {
+		return err
+	}
+	v := handoverView{ID: id, Open: open, Name: s.nameOf(c, "user:"+itoa(id)), Form: formState{}}
+	for _, p := range cs {
+		if p.User.ID != id {
+			v.Colleagues = append(v.Colleagues, [2]string{p.Ref(), p.User.Name()})
+		}
+	}
+	return s.render(c, status, "lead_handover", pageData{Title: "Who takes their work?", Data: v, Errors: errs})
+}
+
+// nameOf names an actor reference of the signed-in user's site.
+func (s *Server) nameOf(c echo.Context, ref string) string {
+	names, err := s.app.People(c.Request().Context(), actor(c))
+	if err != nil {
+		return ref
+	}
+	return names.Of(ref)
+}
+
+// leadRenameUser sets how a person is shown to colleagues.
+func (s *Server) leadRenameUser(c echo.Context) error {
+	id, err := pathID(c, "User")
+	if err != nil {
+		return err
+	}
+	if err := s.app.SetDisplayName(c.Request().Context(), actor(c), id, c.FormValue("display_name")); err != nil {
+		if errs := kith.FieldErrors(err); len(errs) > 0 {
+			for i := range errs {
+				errs[i].Field = "display-name-" + itoa(id)
+			}
+			return s.showUsers(c, http.StatusUnprocessableEntity, usersView{Form: formState{}}, errs)
+		}
+		return err
+	}
+	return s.redirectWithNotice(c, leadUsersPath, "The name is saved.")
 }
 
 type tokensView struct {
@@ -132,10 +215,17 @@ type tokensView struct {
 	Pager     pager
 	Form      formState
 	Roles     [][2]string
+	Lifetimes [][2]string
+	Now       time.Time
+}
+
+// tokenLifetimes are the choices of how long a new token works.
+var tokenLifetimes = [][2]string{
+	{"30", "30 days"}, {"90", "90 days (recommended)"}, {"180", "180 days"}, {"365", "1 year (the longest allowed)"},
 }
 
 func (s *Server) leadTokensPage(c echo.Context) error {
-	v := tokensView{Form: formState{}}
+	v := tokensView{Form: formState{"expires_in_days": {strconv.Itoa(app.DefaultTokenDays)}}}
 	if f, ok := s.takeFlash(c, leadTokensPath); ok {
 		v.Notice, v.Secret, v.TokenName, v.TokenRole = f.Notice, f.Secret, f.TokenName, f.TokenRole
 	}
@@ -147,7 +237,7 @@ func (s *Server) showTokens(c echo.Context, status int, v tokensView, errs []kit
 	if err != nil {
 		return err
 	}
-	v.Here, v.Roles = leadTokensPath, roleOptions
+	v.Here, v.Roles, v.Lifetimes, v.Now = leadTokensPath, roleOptions, tokenLifetimes, s.now()
 	tokens, total, err := s.app.ListTokens(c.Request().Context(), actor(c), p)
 	if err != nil {
 		return err
@@ -164,12 +254,20 @@ func (s *Server) leadCreateToken(c echo.Context) error {
 		return err
 	}
 	req := createTokenRequest{Role: kith.Role(f.Get("role")), Name: strings.TrimSpace(f.Get("name"))}
+	days, convErr := strconv.Atoi(f.Get("expires_in_days"))
+	if f.Get("expires_in_days") == "" {
+		days = app.DefaultTokenDays
+	}
+	req.ExpiresInDays = &days
 	err = s.validate(&req)
+	if convErr != nil && f.Get("expires_in_days") != "" {
+		err = kith.Invalid(append(kith.FieldErrors(err), kith.FieldError{Field: "expires_in_days", Message: "must be a whole number of days"})...)
+	}
 	if req.Name == "" && (err == nil || len(kith.FieldErrors(err)) > 0) {
 		err = kith.Invalid(append([]kith.FieldError{{Field: "name", Message: "is required: say what will use the token"}}, kith.FieldErrors(err)...)...)
 	}
 	if err == nil {
-		t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name)
+		t, secret, err := s.app.CreateToken(c.Request().Context(), actor(c), req.Role, req.Name, req.days())
 		if err != nil {
 			return err
 		}
@@ -178,7 +276,8 @@ func (s *Server) leadCreateToken(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, leadTokensPath)
 	}
-	errs := formErrors(err, "name", fieldsFrom(map[string][2]string{"role": {"role", "Role"}, "name": {"name", "What uses it"}}, "name"))
+	errs := formErrors(err, "name", fieldsFrom(map[string][2]string{"role": {"role", "Role"}, "name": {"name", "What uses it"},
+		"expires_in_days": {"expires_in_days", "How long it works"}}, "name"))
 	if errs == nil {
 		return err
 	}
@@ -199,6 +298,7 @@ func (s *Server) leadRevokeToken(c echo.Context) error {
 type auditView struct {
 	Here    string
 	Names   map[string]string // "user:12" to the person's email
+	People  app.Names         // "user:12" to the person's name
 	Form    formState
 	Entries []kith.AuditEntry
 	Pager   pager
@@ -234,6 +334,9 @@ func (s *Server) leadAuditPage(c echo.Context) error {
 	// The trail names people by their user id; a lead may look one up by
 	// email.
 	if v.Names, err = s.userNames(c); err != nil {
+		return err
+	}
+	if v.People, err = s.app.People(c.Request().Context(), actor(c)); err != nil {
 		return err
 	}
 	if strings.Contains(f.Actor, "@") {

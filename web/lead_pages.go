@@ -32,7 +32,7 @@ import (
 // service can open it, and nothing is kept on the server.
 const (
 	flashCookie   = "kith_flash"
-	flashPath     = "/lead/"
+	flashPath     = "/" // bound to a person, page and site; /account uses it too
 	flashKeyName  = "page-flash"
 	flashLifetime = 5 * time.Minute
 	// maxFlashCookie keeps the cookie under the 4 KB browsers allow.

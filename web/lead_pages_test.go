@@ -415,7 +415,7 @@ func TestLeadUsers(t *testing.T) {
 	c := leadBrowser(t, e)
 	_, csrf := page(t, e, c, "/lead/users")
 	r := postForm(t, c, e.URL+"/lead/users", url.Values{"_csrf": {csrf}, "email": {"new@example.org"}, "role": {"visitor"}, "password": {"short"}})
-	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(text(r), "Password: must be at least 10 characters") ||
+	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(text(r), "Password: must be at least 12 characters") ||
 		!strings.Contains(text(r), `value="new@example.org"`) || strings.Contains(text(r), `value="short"`) {
 		t.Fatalf("bad user form: %d %s", r.Status, r.Body)
 	}
@@ -595,7 +595,7 @@ func TestBrowserLeadPagesAccessibility(t *testing.T) {
 	svc := assets.DemoServicesAt(e.DB.Now())[0].ID
 	for _, p := range []string{"/lead/directory", "/lead/directory/new", "/lead/directory/" + url.PathEscape(svc), "/lead/directory/import",
 		"/lead/pathways", "/lead/pathways?new=Bad+Id", "/lead/pathways/default", "/lead/pathways/new-one", "/lead/users", "/lead/tokens",
-		"/lead/audit", "/lead/audit?from=nope", "/lead/settings"} {
+		"/lead/audit", "/lead/audit?from=nope", "/lead/settings", "/lead/sign-in"} {
 		do(t, ctx, chromedp.Navigate(e.URL+p), chromedp.WaitVisible("h1"))
 		checkAccessibility(t, ctx, p)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/labstack/echo/v4"
@@ -35,9 +36,14 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// permissionsPolicy turns off the browser features Kith never uses; the
+// screening form's "use my location" needs geolocation from this origin.
+const permissionsPolicy = "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), serial=(), bluetooth=(), " +
+	"midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), browsing-topics=()"
+
 // secureHeaders sets the security headers on every response.
 func secureHeaders() echo.MiddlewareFunc {
-	return middleware.SecureWithConfig(middleware.SecureConfig{
+	secure := middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
 		XFrameOptions:         "DENY",
@@ -45,6 +51,110 @@ func secureHeaders() echo.MiddlewareFunc {
 		ContentSecurityPolicy: contentSecurityPolicy,
 		ReferrerPolicy:        "same-origin",
 	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		h := secure(next)
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Permissions-Policy", permissionsPolicy)
+			return h(c)
+		}
+	}
+}
+
+// noStore keeps an answer out of every cache (the browser's, a proxy's):
+// anything behind a sign-in or a signed link may hold personal data.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+		return next(c)
+	}
+}
+
+// csrf is Echo's double-submit CSRF check for form posts; its cookie is
+// Secure whenever the session cookie would be (cookieSecure), which Echo's
+// fixed configuration cannot decide per request, hence two.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	cfg := middleware.CSRFConfig{
+		TokenLookup:    "form:" + csrfField,
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieMaxAge:   12 * 3600,
+	}
+	plain := middleware.CSRFWithConfig(cfg)
+	cfg.CookieSecure = true
+	secure := middleware.CSRFWithConfig(cfg)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		p, sc := plain(next), secure(next)
+		return func(c echo.Context) error {
+			if s.cookieSecure(c) {
+				return sc(c)
+			}
+			return p(c)
+		}
+	}
+}
+
+// maxRequestIDLen bounds a caller's X-Request-Id: a UUID is 36.
+const maxRequestIDLen = 64
+
+// requestID gives every request an id, answered in X-Request-Id and
+// written into its log line and audit rows. A caller's own id (a proxy's
+// or a client's, to correlate logs) is kept only when it is a short token
+// of letters, digits and - _ . : so no caller can write arbitrary text into
+// the append-only audit trail or a subject access copy; anything else is
+// replaced by a fresh random id.
+func requestID() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !safeRequestID(id) {
+				id = uuid.NewString()
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+func safeRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.', r == ':':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// uploadPath is the one page that takes a body over 1 MiB.
+const uploadPath = "/lead/directory/import"
+
+// pageBodyLimit bounds a page's form body before the CSRF check parses it:
+// 1 MiB, or 20 MiB for a directory upload, but only once the session is
+// known to be a lead's. An upload without one is answered (sign in, or
+// forbidden) before a byte of its body is read, so no unauthenticated
+// request makes the server buffer more than 1 MiB.
+func (s *Server) pageBodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	small := bodyLimit("1M", "1 MiB")(next)
+	large := bodyLimit("20M", "20 MiB")(next)
+	return func(c echo.Context) error {
+		if c.Path() != uploadPath || c.Request().Method != http.MethodPost {
+			return small(c)
+		}
+		u, err := s.pageUser(c)
+		if err != nil {
+			return err
+		}
+		if err := app.Authorize(userActor(c, u), app.Administer); err != nil {
+			return err
+		}
+		return large(c)
+	}
 }
 
 // isAPI reports whether the request is for the JSON API.
@@ -120,7 +230,6 @@ func (m *metrics) handler() echo.HandlerFunc {
 // deployment with several instances divides the limits between them.
 type limits struct {
 	api           middleware.RateLimiterStore
-	signInAccount middleware.RateLimiterStore
 	signInAddress middleware.RateLimiterStore
 }
 
@@ -132,9 +241,9 @@ func newLimits(cfg Config) *limits {
 	}
 	return &limits{
 		api: store(rate.Limit(cfg.APIRate), cfg.APIBurst),
-		// Five tries a minute per account, twenty per address: enough for a
-		// person who mistypes, far too few to guess a password.
-		signInAccount: store(rate.Every(12*time.Second), 5),
+		// Twenty tries a minute per address (browsers that signed in to the
+		// account before are exempt); accounts lock in the database
+		// (app.LockoutDelay).
 		signInAddress: store(rate.Every(3*time.Second), 20),
 	}
 }
@@ -145,6 +254,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ctx := c.Request().Context()
 		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
+		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		if h := c.Request().Header.Get(echo.HeaderAuthorization); h != "" {
 			scheme, secret, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
@@ -154,7 +264,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			c.Set(ctxActor, kith.Actor{Site: t.Site, Kind: "token", ID: strconv.FormatInt(t.ID, 10), Role: t.Role, RequestID: reqID, IP: c.RealIP()})
+			a := kith.Actor{Site: t.Site, Kind: "token", ID: strconv.FormatInt(t.ID, 10), Role: t.Role, RequestID: reqID, IP: c.RealIP()}
+			if t.UserID != nil {
+				a.UserID = *t.UserID
+			}
+			c.Set(ctxActor, a)
 			return next(c)
 		}
 		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
@@ -168,7 +282,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				return kith.Errorf(kith.EFORBIDDEN, "A request signed in by cookie must carry the X-CSRF-Token header.")
 			}
 			c.Set(ctxUser, u)
-			c.Set(ctxActor, kith.Actor{Site: u.Site, Kind: "user", ID: strconv.FormatInt(u.ID, 10), Role: u.Role, RequestID: reqID, IP: c.RealIP()})
+			c.Set(ctxActor, userActor(c, u))
 			return next(c)
 		}
 		return kith.Errorf(kith.EUNAUTHORIZED, "Sign in, or send an API token as 'Authorization: Bearer TOKEN'.")
@@ -205,19 +319,26 @@ func (s *Server) rateLimitAPI(next echo.HandlerFunc) echo.HandlerFunc {
 
 // allow lets through callers the application's policy gives p; others
 // get 403 (401 without a caller) before their request is parsed.
-func allow(p app.Permission) echo.MiddlewareFunc {
+// With more than one permission, any of them will do.
+func allow(ps ...app.Permission) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			a, ok := c.Get(ctxActor).(kith.Actor)
 			if !ok {
 				return kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 			}
-			if err := app.Authorize(a, p); err != nil {
+			if err := app.AuthorizeAny(a, ps...); err != nil {
 				return err
 			}
 			return next(c)
 		}
 	}
+}
+
+// userActor is a signed-in user as the actor of a request.
+func userActor(c echo.Context, u kith.User) kith.Actor {
+	return kith.Actor{Site: u.Site, Kind: "user", ID: strconv.FormatInt(u.ID, 10), UserID: u.ID, Role: u.Role,
+		RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
 }
 
 // actor returns the authenticated caller.
@@ -230,4 +351,8 @@ var (
 	visitorUp   = allow(app.Screen)
 	navigatorUp = allow(app.Navigate)
 	leadOnly    = allow(app.Administer)
+	// safeguardingUp: the council's safeguarding officers and leads.
+	safeguardingUp = allow(app.Safeguard)
+	// concernReaders: those who read the list of concerns (the API's).
+	concernReaders = allow(app.Navigate, app.Safeguard)
 )

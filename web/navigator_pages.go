@@ -11,45 +11,41 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-type worklistView struct {
-	Items []referral.Referral
-	Total int
-	State string
-	Mine  bool
-}
-
-// worklistPage is the navigator's referrals: safeguarding and overdue first.
-func (s *Server) worklistPage(c echo.Context) error {
-	p, err := pageParams(c)
-	if err != nil {
-		return err
-	}
-	f := app.ReferralFilter{Page: p}
-	v := worklistView{State: c.QueryParam("state"), Mine: c.QueryParam("mine") == "true"}
-	if v.State != "" {
-		if !referral.State(v.State).Valid() {
-			return kith.Invalid(kith.FieldError{Field: "state", Message: "is not a referral state"})
-		}
-		f.State = v.State
-	}
-	if v.Mine {
-		f.Assignee = actor(c).Ref()
-	}
-	v.Items, v.Total, err = s.app.ListReferrals(c.Request().Context(), actor(c), f)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "worklist", pageData{Title: "Worklist", Data: v})
-}
-
 type referralPageView struct {
-	R           referral.Referral
-	Allowed     []referral.State
-	ProviderURL string
-	Reasons     []string
-	Results     []string
-	Recs        []recommendationView
+	R            referral.Referral
+	Allowed      []referral.State
+	ProviderURL  string
+	ProviderCode string
+	Reasons      []string
+	Results      [][2]string
+	Recs         []recommendationView
+	Contact      contactView
+	Moves        []moveButton
+	Names        app.Names
+	Form         formState
 }
+
+var attemptOptions = [][2]string{{"reached", "We talked"}, {"no_answer", "No answer"}, {"wrong_number", "Wrong number"},
+	{"unsafe_to_speak", "They could not speak safely"}, {"left_message", "Left a message"}}
+
+// AttemptWords says what came of a contact attempt.
+func (referralPageView) AttemptWords(code string) string {
+	for _, o := range attemptOptions {
+		if o[0] == code {
+			return o[1]
+		}
+	}
+	return code
+}
+
+// Who names the person behind an actor reference.
+func (v referralPageView) Who(ref string) string { return v.Names.Of(ref) }
+
+// WithNames shows a recorded reason with people's names.
+func (v referralPageView) WithNames(s string) string { return v.Names.InText(s) }
+
+// StateWords says where the referral stands, in words.
+func (referralPageView) StateWords(s referral.State) string { return StateWords(s) }
 
 func (s *Server) referralPage(c echo.Context) error {
 	return s.showReferral(c, http.StatusOK, nil)
@@ -65,9 +61,18 @@ func (s *Server) showReferral(c echo.Context, status int, errs []kith.FieldError
 	if err != nil {
 		return err
 	}
-	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, Reasons: referral.DeclineReasons, Results: referral.AttemptResults}
+	v := referralPageView{R: r, Allowed: referral.Allowed(r.State), ProviderURL: b.ProviderURL, ProviderCode: b.ProviderCode, Reasons: referral.DeclineReasons, Results: attemptOptions,
+		Moves: movesFor(r)}
+	if v.Names, err = s.app.People(ctx, actor(c)); err != nil {
+		return err
+	}
 	if st, err := s.app.Screening(ctx, actor(c), r.ScreeningID); err == nil {
 		v.Recs = newResultView(st).RecommendationViews
+		req, err := s.app.ScreeningRequest(ctx, actor(c), r.ScreeningID)
+		if err != nil {
+			return err
+		}
+		v.Contact = newContactView(req, st.SafeContact)
 	} else if kith.ErrorCode(err) != kith.ENOTFOUND {
 		return err
 	}
@@ -111,6 +116,11 @@ func (s *Server) referralAction(c echo.Context) error {
 		}
 		if len(errs) == 0 {
 			return err
+		}
+		for i := range errs {
+			if errs[i].Field == "result" {
+				errs[i].Message = "Choose what happened when you tried to contact them"
+			}
 		}
 		return s.showReferral(c, http.StatusUnprocessableEntity, errs)
 	}

@@ -2,39 +2,37 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
-	"github.com/kith-project/kith/signedlink"
 	"github.com/labstack/echo/v4"
 )
 
-const (
-	providerPurpose = "provider-referral"
-	// providerLinkLifetime outlasts the ten working days before expiry.
-	providerLinkLifetime = 30 * 24 * time.Hour
-)
-
-// providerLink signs a link scoped to one referral, for its provider.
-func (s *Server) providerLink(c echo.Context, site, referralID string) (string, error) {
-	key, err := s.app.Secret(c.Request().Context(), signingKeyName)
-	if err != nil {
-		return "", err
+// providerURL is the referral's one provider link (made the first time),
+// or "" once it is revoked or expired.
+func (s *Server) providerURL(c echo.Context, referralID string) (string, app.ProviderLink, error) {
+	l, tok, err := s.app.ProviderLink(c.Request().Context(), actor(c), referralID)
+	if err != nil || tok == "" {
+		return "", l, err
 	}
-	tok := signedlink.Sign(key, signedlink.Claims{Purpose: providerPurpose, Site: site, ID: referralID, Expires: s.now().Add(providerLinkLifetime)})
-	return s.baseURL(c) + "/provider/" + tok, nil
+	return s.baseURL(c) + "/provider/" + tok, l, nil
 }
 
-// linkFor makes the signed link to a referral for its provider, when the
-// application asks for it.
-func (s *Server) linkFor(c echo.Context, referralID string) func() (string, error) {
-	return func() (string, error) { return s.providerLink(c, actor(c).Site, referralID) }
+// linkFor makes the links a move of a referral may send: the provider's
+// (its one stored link), and the safeguarding team's to a concern an
+// escalation raises, when the application asks for them.
+func (s *Server) linkFor(c echo.Context, referralID string) app.Links {
+	return app.Links{
+		Provider: func() (string, error) {
+			u, _, err := s.providerURL(c, referralID)
+			return u, err
+		},
+		Concern: s.concernLinkFor(c),
+	}
 }
 
 // providerView is all a provider sees: never safeguarding details, and
@@ -52,26 +50,18 @@ type providerView struct {
 	CanEngage   bool
 	Reasons     [][2]string
 	Done        string
+	Ended       bool // the answer ended the link: nothing about the person is shown
 }
 
 var declineLabels = map[string]string{"not_eligible": "The person is not eligible", "service_full": "The service is full",
 	"out_of_area": "The person lives outside the area we serve", "could_not_contact": "We could not contact the person",
 	"person_declined": "The person did not want the service", "other": "Another reason"}
 
-func (s *Server) providerClaims(c echo.Context) (signedlink.Claims, error) {
-	key, err := s.app.Secret(c.Request().Context(), signingKeyName)
-	if err != nil {
-		return signedlink.Claims{}, err
-	}
-	cl, err := signedlink.Verify(key, c.Param("token"), providerPurpose, s.now())
-	if errors.Is(err, signedlink.ErrInvalid) {
-		return cl, kith.Errorf(kith.ENOTFOUND, "This link is not valid or has expired. Ask the navigator who sent it for a new one.")
-	}
-	return cl, err
-}
-
-func (s *Server) providerActor(c echo.Context, cl signedlink.Claims) kith.Actor {
-	return kith.Actor{Site: cl.Site, Kind: "provider", ID: cl.ID, RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()}
+// providerActor checks the link's token: the provider of that one
+// referral, while its link is neither revoked nor expired.
+func (s *Server) providerActor(c echo.Context) (kith.Actor, error) {
+	return s.app.ProviderActor(c.Request().Context(), c.Param("token"),
+		kith.Actor{RequestID: c.Response().Header().Get(echo.HeaderXRequestID), IP: c.RealIP()})
 }
 
 func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token string) (providerView, error) {
@@ -116,11 +106,11 @@ func (s *Server) buildProviderView(ctx context.Context, a kith.Actor, token stri
 }
 
 func (s *Server) providerPage(c echo.Context) error {
-	cl, err := s.providerClaims(c)
+	a, err := s.providerActor(c)
 	if err != nil {
 		return err
 	}
-	v, err := s.buildProviderView(c.Request().Context(), s.providerActor(c, cl), c.Param("token"))
+	v, err := s.buildProviderView(c.Request().Context(), a, c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -130,11 +120,10 @@ func (s *Server) providerPage(c echo.Context) error {
 // providerAnswer records the provider's accept, decline (with a reason) or
 // engaged; nothing else is possible through the link.
 func (s *Server) providerAnswer(c echo.Context) error {
-	cl, err := s.providerClaims(c)
+	a, err := s.providerActor(c)
 	if err != nil {
 		return err
 	}
-	a := s.providerActor(c, cl)
 	m := referral.Move{To: referral.State(c.FormValue("answer")), Reason: c.FormValue("reason"), Note: c.FormValue("note")}
 	ctx := c.Request().Context()
 	if err := s.app.ProviderAnswer(ctx, a, m); err != nil {
@@ -148,13 +137,21 @@ func (s *Server) providerAnswer(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "provider", pageData{Title: "A referral to " + v.ServiceName, Data: v,
 			Errors: []kith.FieldError{{Field: "answer", Message: kith.ErrorMessage(err) + fieldMessages(err)}}})
 	}
+	done := map[referral.State]string{referral.Accepted: "accepted", referral.Declined: "declined", referral.Engaged: "started"}[m.To]
+	if referral.RevokesProviderLink(m.To) {
+		// The answer ended the link: thank them without showing the person.
+		return s.render(c, http.StatusOK, "provider", pageData{Title: "Thank you", Data: providerView{Done: done, Ended: true}})
+	}
 	v, err := s.buildProviderView(ctx, a, c.Param("token"))
 	if err != nil {
 		return err
 	}
-	v.Done = map[referral.State]string{referral.Accepted: "accepted", referral.Declined: "declined", referral.Engaged: "started"}[m.To]
+	v.Done = done
 	return s.render(c, http.StatusOK, "provider", pageData{Title: "Thank you", Data: v})
 }
+
+// StateWords says where the referral stands, in words.
+func (v providerView) StateWords() string { return StateWords(v.State) }
 
 func fieldMessages(err error) string {
 	out := ""
@@ -185,4 +182,29 @@ func (s *Server) recordBestInterest(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// providerCodePage lets a provider type the short code from a letter.
+func (s *Server) providerCodePage(c echo.Context) error {
+	return s.render(c, http.StatusOK, "provider_code", pageData{Title: "Answer a referral", Data: formState{}})
+}
+
+// providerCode opens the referral whose code was typed. Tries are limited
+// per address, as sign-in is, so codes cannot be guessed.
+func (s *Server) providerCode(c echo.Context) error {
+	form, err := postedForm(c)
+	if err != nil {
+		return err
+	}
+	if ok, _ := s.limits.signInAddress.Allow("provider-code:" + c.RealIP()); !ok {
+		return kith.Errorf(kith.ERATELIMITED, "Too many tries: wait a minute and try again.")
+	}
+	tok, err := s.app.ProviderTokenByCode(c.Request().Context(), form.Get("code"))
+	if err != nil {
+		if errs := kith.FieldErrors(err); len(errs) > 0 {
+			return s.render(c, http.StatusUnprocessableEntity, "provider_code", pageData{Title: "Answer a referral", Data: form, Errors: errs})
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/provider/"+tok)
 }

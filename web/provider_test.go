@@ -155,13 +155,16 @@ func TestBestInterestAllowsReferralWithoutConsent(t *testing.T) {
 	demoDirectory(t, e)
 	nav := e.token("alpha", kith.RoleNavigator)
 	visitor := e.token("alpha", kith.RoleVisitor)
-	s := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "not_asked", nil)).JSON(t)
+	in := lonelyAtHome(t, "not_asked", nil)
+	in["s42"].(map[string]any)["capacity_concern"] = true
+	s := e.do("POST", "/api/v1/screenings", visitor, in).JSON(t)
 	svc := e.do("GET", "/api/v1/assets?per_page=1", nav, nil).JSON(t)["items"].([]any)[0].(map[string]any)["id"]
 	wantProblem(t, e.do("POST", "/api/v1/referrals", nav, map[string]any{"screening_id": s["id"], "service_id": svc}), 409, "")
 	wantProblem(t, e.do("GET", "/api/v1/screenings/"+s["id"].(string)+"/recommendations", nav, nil), 409, "")
 	wantProblem(t, e.do("POST", "/api/v1/screenings/"+s["id"].(string)+"/best-interest", nav, map[string]any{"decision": "refer"}), 422, "steps_taken")
 	if r := e.do("POST", "/api/v1/screenings/"+s["id"].(string)+"/best-interest", nav, map[string]any{"decision": "refer",
-		"steps_taken": "Explained with pictures over two visits; her daughter helped.", "advocate": "Independent Voice Advocacy"}); r.Status != 204 {
+		"doubt":       "She could not hold on to what the service is from one visit to the next.",
+		"steps_taken": "Explained with pictures over two visits; her daughter helped.", "consulted": "Her daughter and her GP", "advocate": "Independent Voice Advocacy"}); r.Status != 204 {
 		t.Fatalf("best interest: %d %s", r.Status, r.Body)
 	}
 	recs, pw := recommendations(t, e.do("GET", "/api/v1/screenings/"+s["id"].(string)+"/recommendations", nav, nil))

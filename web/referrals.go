@@ -2,10 +2,7 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
-	"github.com/kith-project/kith"
-	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
 	"github.com/labstack/echo/v4"
 )
@@ -34,16 +31,18 @@ func (s *Server) createReferral(c echo.Context) error {
 type referralBody struct {
 	referral.Referral
 	ProviderURL string `json:"provider_url,omitempty"`
+	// ProviderCode is the short code printed on the provider's letter.
+	ProviderCode string `json:"provider_code,omitempty"`
 }
 
 func (s *Server) referralBody(c echo.Context, r referral.Referral) (referralBody, error) {
 	b := referralBody{Referral: r}
 	if r.State == referral.Sent || r.State == referral.Accepted || r.State == referral.Engaged {
-		link, err := s.providerLink(c, actor(c).Site, r.ID)
+		link, l, err := s.providerURL(c, r.ID)
 		if err != nil {
 			return b, err
 		}
-		b.ProviderURL = link
+		b.ProviderURL, b.ProviderCode = link, l.CodeWords()
 	}
 	return b, nil
 }
@@ -53,46 +52,16 @@ func (s *Server) getReferral(c echo.Context) error {
 }
 
 func (s *Server) listReferrals(c echo.Context) error {
-	p, err := pageParams(c)
+	f, err := referralFilterFrom(c)
 	if err != nil {
 		return err
 	}
-	var fields []kith.FieldError
-	f := app.ReferralFilter{Page: p, Assignee: c.QueryParam("assignee"), ServiceID: c.QueryParam("service")}
-	if v := c.QueryParam("state"); v != "" {
-		if !referral.State(v).Valid() {
-			states := make([]string, len(referral.States))
-			for i, s := range referral.States {
-				states[i] = string(s)
-			}
-			fields = append(fields, kith.FieldError{Field: "state", Message: "must be one of: " + strings.Join(states, ", ")})
-		}
-		f.State = v
-	}
-	if f.Assignee == "me" {
-		f.Assignee = actor(c).Ref()
-	}
-	switch v := c.QueryParam("overdue"); v {
-	case "":
-	case "true", "false":
-		b := v == "true"
-		f.Overdue = &b
-	default:
-		fields = append(fields, kith.FieldError{Field: "overdue", Message: "must be true or false"})
-	}
-	for name, v := range map[string]string{"assignee": f.Assignee, "service": f.ServiceID} {
-		if len(v) > 200 {
-			fields = append(fields, kith.FieldError{Field: name, Message: "must be at most 200 characters"})
-		}
-	}
-	if len(fields) > 0 {
-		return kith.Invalid(fields...)
-	}
+	f.Open = c.QueryParam("open") == "true"
 	items, total, err := s.app.ListReferrals(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, newList(items, total, p))
+	return c.JSON(http.StatusOK, newList(items, total, f.Page))
 }
 
 func (s *Server) transitionReferral(c echo.Context) error {

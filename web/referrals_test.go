@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -148,8 +149,10 @@ func TestReferralRules(t *testing.T) {
 	wantProblem(t, move(t, e, visitor, ref.ID, map[string]any{"to": "assigned"}), 403, "")
 	wantProblem(t, move(t, e, e.token("beta", kith.RoleNavigator), ref.ID, map[string]any{"to": "assigned"}), 404, "")
 	wantProblem(t, move(t, e, nav, ref.ID, map[string]any{"to": "nowhere"}), 422, "to")
-	// Assign to someone else.
-	if r := move(t, e, nav, ref.ID, map[string]any{"to": "assigned", "assignee": "user:42"}); decodeReferral(t, r).Assignee != "user:42" {
+	// Assign to a named colleague, never to someone who is not one.
+	wantProblem(t, move(t, e, nav, ref.ID, map[string]any{"to": "assigned", "assignee": "user:42"}), 422, "assignee")
+	colleague := fmt.Sprintf("user:%d", e.user("alpha", "colleague@example.org", kith.RoleNavigator, "a long password").ID)
+	if r := move(t, e, nav, ref.ID, map[string]any{"to": "assigned", "assignee": colleague}); decodeReferral(t, r).Assignee != colleague {
 		t.Fatalf("assignee: %s", r.Body)
 	}
 	move(t, e, nav, ref.ID, map[string]any{"to": "contacted"})

@@ -10,7 +10,7 @@ import (
 // routes is the whole route table: one line per route, middleware per group.
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(middleware.RequestID())
+	e.Pre(requestID())
 	e.Use(s.requestLog, middleware.Recover(), secureHeaders(), middleware.GzipWithConfig(middleware.GzipConfig{
 		Level: 5, MinLength: 1024,
 		// promhttp compresses /metrics itself; the API has its own level.
@@ -32,7 +32,7 @@ func (s *Server) routes() {
 
 	// Directory imports are bigger than other bodies, so they sit outside
 	// the 1 MiB group with a limit of their own.
-	e.POST("/api/v1/assets/import", s.importAssets, bodyLimit("20M", "20 MiB"), s.authenticate, s.rateLimitAPI, leadOnly)
+	e.POST("/api/v1/assets/import", s.importAssets, s.authenticate, s.rateLimitAPI, leadOnly, bodyLimit("20M", "20 MiB"))
 
 	api := e.Group("/api/v1", middleware.BodyLimit("1M"))
 	api.GET("/openapi.json", s.openAPI)
@@ -74,14 +74,18 @@ func (s *Server) routes() {
 	authed.POST("/screenings/:id/best-interest", s.recordBestInterest, navigatorUp)
 	authed.GET("/screenings/:id/recommendations", s.screeningRecommendations, navigatorUp)
 	authed.GET("/outbox", s.listOutbox, leadOnly)
-	authed.GET("/concerns", s.listConcerns, navigatorUp)
 	authed.GET("/reports/summary", s.getSummary, leadOnly)
 	authed.GET("/exports/concerns.csv", s.exportConcerns, leadOnly)
 	authed.GET("/exports/research.csv", s.exportResearch, leadOnly)
 	authed.GET("/screenings/:id/subject-access", s.subjectAccess, leadOnly)
 	authed.GET("/screenings/:id/subject-access.pdf", s.subjectAccess, leadOnly)
 	authed.GET("/screenings/:id/subject-access.html", s.subjectAccess, leadOnly)
-	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, leadOnly)
+
+	// The safeguarding front door (issue 16, items 5 and 6): the concerns
+	// for safeguarding officers and leads, the council's decision, the
+	// team's signed link to a concern summary, and the visitor's own page.
+	authed.GET("/concerns", s.listConcerns, concernReaders)
+	authed.POST("/concerns/:id/outcome", s.recordConcernOutcome, safeguardingUp)
 
 	// The open Open Referral UK feed: no token, read-only, any origin.
 	oruk := e.Group("/oruk/:site", middleware.CORSWithConfig(middleware.CORSConfig{
@@ -95,22 +99,23 @@ func (s *Server) routes() {
 	oruk.GET("/taxonomy_terms", s.orukTaxonomyTerms)
 
 	// Form bodies are bounded before the CSRF check reads them: 1 MiB, or
-	// 20 MiB for a directory upload.
-	isUpload := func(c echo.Context) bool { return c.Request().URL.Path == "/lead/directory/import" }
-	pages := e.Group("",
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}),
-		bodyLimit("20M", "20 MiB"),
-		middleware.CSRFWithConfig(middleware.CSRFConfig{
-			TokenLookup:    "form:" + csrfField,
-			CookieName:     csrfCookie,
-			CookiePath:     "/",
-			CookieHTTPOnly: true,
-			CookieSameSite: http.SameSiteLaxMode,
-			CookieMaxAge:   12 * 3600,
-		}))
+	// 20 MiB for a directory upload by a signed-in lead (pageBodyLimit).
+	pages := e.Group("", s.pageBodyLimit, s.csrf())
 	pages.GET("/sign-in", s.signInPage)
 	pages.POST("/sign-in", s.signIn)
+	pages.GET("/sign-in/sso/callback", s.ssoCallback, noStore)
+	pages.GET("/sign-in/sso/:site", s.ssoStart, noStore)
+	pages.GET("/sign-in/code", s.signInCodePage, noStore)
+	pages.POST("/sign-in/code", s.signInCode, noStore)
+	pages.GET("/sign-in/enrol", s.signInEnrolPage, noStore)
+	pages.POST("/sign-in/enrol", s.signInEnrol, noStore)
+	pages.GET("/reset/:token", s.resetPasswordPage, noStore)
+	pages.POST("/reset/:token", s.resetPassword, noStore)
 	pages.POST("/sign-out", s.signOut)
+	pages.GET("/account", s.accountPage, s.signedIn)
+	pages.POST("/account/password", s.changePassword, s.signedIn)
+	pages.GET("/account/mfa", s.accountMFAPage, s.signedIn)
+	pages.POST("/account/mfa", s.accountMFA, s.signedIn)
 	pages.GET("/", s.home, s.signedIn)
 	pages.GET("/screen", s.screenPage, s.signedIn, visitorUp)
 	pages.POST("/screen", s.submitScreenForm, s.signedIn, visitorUp)
@@ -142,14 +147,38 @@ func (s *Server) routes() {
 	pages.GET("/lead/users", s.leadUsersPage, s.signedIn, leadOnly)
 	pages.POST("/lead/users", s.leadCreateUser, s.signedIn, leadOnly)
 	pages.POST("/lead/users/:id/disable", s.leadDisableUser, s.signedIn, leadOnly)
+	pages.POST("/lead/users/:id/reset", s.leadResetUser, s.signedIn, leadOnly)
+	pages.GET("/lead/sign-in", s.leadSSOPage, s.signedIn, leadOnly)
+	pages.POST("/lead/sign-in", s.leadSaveSSO, s.signedIn, leadOnly)
 	pages.GET("/lead/tokens", s.leadTokensPage, s.signedIn, leadOnly)
 	pages.POST("/lead/tokens", s.leadCreateToken, s.signedIn, leadOnly)
 	pages.POST("/lead/tokens/:id/revoke", s.leadRevokeToken, s.signedIn, leadOnly)
 	pages.GET("/lead/audit", s.leadAuditPage, s.signedIn, leadOnly)
 	pages.GET("/lead/settings", s.leadSettingsPage, s.signedIn, leadOnly)
 	pages.POST("/lead/settings", s.leadSaveSettings, s.signedIn, leadOnly)
-	pages.GET("/provider/:token", s.providerPage)
-	pages.POST("/provider/:token", s.providerAnswer)
-	pages.GET("/confirm/:token", s.confirmServicePage)
-	pages.POST("/confirm/:token", s.confirmService)
+
+	// The navigator's journey (issue 16): screenings waiting for a
+	// referral, moves, reassignment and the provider's short code.
+	pages.GET("/navigator/screenings", s.waitingPage, s.signedIn, navigatorUp)
+	pages.GET("/navigator/screenings/:id", s.navScreeningPage, s.signedIn, navigatorUp)
+	pages.POST("/navigator/screenings/:id", s.navScreeningAction, s.signedIn, navigatorUp)
+	pages.GET("/referrals/:id/move/:to", s.movePage, s.signedIn, navigatorUp)
+	pages.POST("/referrals/:id/move/:to", s.moveAction, s.signedIn, navigatorUp)
+	pages.POST("/lead/users/:id/name", s.leadRenameUser, s.signedIn, leadOnly)
+	pages.GET("/provider", s.providerCodePage, noStore)
+	pages.POST("/provider", s.providerCode, noStore)
+
+	pages.GET("/provider/:token", s.providerPage, noStore)
+	pages.POST("/provider/:token", s.providerAnswer, noStore)
+	pages.GET("/confirm/:token", s.confirmServicePage, noStore)
+	pages.POST("/confirm/:token", s.confirmService, noStore)
+
+	// The safeguarding front door (issue 16, items 5 and 6).
+	pages.GET("/concerns", s.concernsPage, s.signedIn, safeguardingUp)
+	pages.GET("/concerns/:id", s.concernPage, s.signedIn, safeguardingUp)
+	pages.POST("/concerns/:id", s.recordConcernDecision, s.signedIn, safeguardingUp)
+	pages.GET("/concerns/:id/:file", s.concernSummary, s.signedIn, safeguardingUp)
+	pages.GET("/concerns-raised", s.raisedConcernsPage, s.signedIn, visitorUp)
+	pages.GET("/concern-summary/:token", s.concernLinkSummary, noStore)
+	pages.GET("/concern-summary/:token/summary.pdf", s.concernLinkSummary, noStore)
 }

@@ -184,21 +184,18 @@ func (s *Server) screenPage(c echo.Context) error {
 func (s *Server) renderScreenStep(c echo.Context, status int, f formState, step string, errs []kith.FieldError, fresh bool) error {
 	sf := newScreenForm(f)
 	sf.Step, sf.Fresh = step, fresh
-	if u, ok := c.Get(ctxUser).(kith.User); ok {
-		sf.Author = screeningAuthor(u)
-		if site, err := s.app.Site(c.Request().Context(), u.Site); err == nil {
-			sf.SafeguardingPhone = site.Settings.SafeguardingPhone
+	pd := pageData{Title: screenStepTitle(step), Errors: errs, Data: &sf}
+	if a := actor(c); a.Kind == "user" {
+		sf.Author = app.AuthorKey(a.Site, a.ID)
+		if site, err := s.app.Site(c.Request().Context(), a.Site); err == nil {
+			sf.SafeguardingPhone, pd.SiteName = site.Settings.SafeguardingPhone, site.Name
 		}
 	}
 	if step == stepCheck {
 		sf.Summary = screenSummary(f)
 	}
-	title := screenStepTitle(step)
-	return s.render(c, status, "screen", pageData{Title: title, Errors: errs, Data: sf})
+	return s.render(c, status, "screen", pd)
 }
-
-// screeningAuthor names the signed-in user a screening belongs to.
-func screeningAuthor(u kith.User) string { return u.Site + "/" + itoa(u.ID) }
 
 // submitScreenForm moves between the form's question pages (without
 // JavaScript each page is a round trip, its answers carried in the form)
@@ -218,7 +215,8 @@ func (s *Server) submitScreenForm(c echo.Context) error {
 		f["_return"] = []string{stepCheck}
 		return s.renderScreenStep(c, http.StatusOK, f, screenStep(strings.TrimPrefix(action, "change:")), nil, false)
 	case action == "continue":
-		if errs := formErrorsUpTo(screenFormErrors(s, f), step); len(errs) > 0 {
+		_, all := s.screenFormErrors(f)
+		if errs := formErrorsUpTo(all, step); len(errs) > 0 {
 			return s.renderScreenStep(c, http.StatusUnprocessableEntity, f, fieldStep(errs[0].Field), stepErrors(errs), false)
 		}
 		next := stepAfter(step)
@@ -229,14 +227,11 @@ func (s *Server) submitScreenForm(c echo.Context) error {
 	}
 	// Submitting. A screening saved on a shared phone is sent only by the
 	// person who made it.
-	if author := f.Get("author"); author != "" {
-		if u, ok := c.Get(ctxUser).(kith.User); !ok || author != screeningAuthor(u) {
-			return kith.Errorf(kith.EFORBIDDEN, "This screening was started by someone else signed in on this phone. It has not been sent: it stays on the phone for them to send.")
-		}
+	if err := app.CheckScreeningAuthor(actor(c), f.Get("author")); err != nil {
+		return err
 	}
-	errs := screenFormErrors(s, f)
+	req, errs := s.screenFormErrors(f)
 	if len(errs) == 0 {
-		req, _ := requestFromForm(f)
 		stored, _, err := s.submitScreening(c, req, req.ClientRef)
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/screenings/"+stored.ID)
@@ -244,18 +239,16 @@ func (s *Server) submitScreenForm(c echo.Context) error {
 		if errs = kith.FieldErrors(err); len(errs) == 0 {
 			return err
 		}
-		for i := range errs {
-			errs[i].Message = formMessage(f, errs[i])
-		}
-		sortByStep(errs)
+		errs = inVisitorWords(f, errs)
 	}
 	return s.renderScreenStep(c, http.StatusUnprocessableEntity, f, fieldStep(errs[0].Field), stepErrors(errs), false)
 }
 
-// screenFormErrors is every problem the rules find with the form's answers, in
-// the visitor's words: the request's checks and the screening rules' own,
-// so that every problem is shown at once, not one round at a time.
-func screenFormErrors(s *Server, f formState) []kith.FieldError {
+// screenFormErrors is the request the form makes and every problem the
+// rules find with its answers, in the visitor's words: the request's
+// checks and the screening rules' own, so that every problem is shown at
+// once, not one round at a time.
+func (s *Server) screenFormErrors(f formState) (*screening.Request, []kith.FieldError) {
 	req, errs := requestFromForm(f)
 	if len(errs) == 0 {
 		if err := s.validate(req); err != nil {
@@ -265,6 +258,12 @@ func screenFormErrors(s *Server, f formState) []kith.FieldError {
 			}
 		}
 	}
+	return req, inVisitorWords(f, errs)
+}
+
+// inVisitorWords words the rules' problems for the visitor, in the order
+// of the pages that ask them.
+func inVisitorWords(f formState, errs []kith.FieldError) []kith.FieldError {
 	for i := range errs {
 		errs[i].Message = formMessage(f, errs[i])
 	}
@@ -338,7 +337,7 @@ func fieldLabel(field string) string {
 		"s42.visitor_concerned": "Your own concern", "s42.own_organisation_implicated": "Your own organisation involved",
 		"s42.location_of_risk": "Where the harm happens", "s42.source_of_risk": "Who may be causing the harm", "s42.dash_risk": "Domestic abuse risk assessment",
 		"discloses_abuse_types": "Kinds of harm they describe", "safe_contact": "Safe contact", "seen_alone": "Seen alone",
-		"wishes": "What the person wants", "observer.agency": "Your organisation type", "indicators": "What you noticed",
+		"wishes": "What the person wants", "observer.agency": "Your organisation type", "observer.name": "Your name", "observer.phone": "Your phone number", "indicators": "What you noticed",
 	}
 	if l, ok := labels[field]; ok {
 		return l
@@ -455,7 +454,8 @@ func requestFromForm(f formState) (*screening.Request, []kith.FieldError) {
 			req.DesiredOutcomes = append(req.DesiredOutcomes, v)
 		}
 	}
-	if o := (screening.Observer{Role: f.Get("observer.role"), Organisation: f.Get("observer.organisation"), Agency: f.Get("observer.agency")}); o != (screening.Observer{}) {
+	if o := (screening.Observer{Name: strings.TrimSpace(f.Get("observer.name")), Phone: strings.TrimSpace(f.Get("observer.phone")),
+		Role: f.Get("observer.role"), Organisation: f.Get("observer.organisation"), Agency: f.Get("observer.agency")}); o != (screening.Observer{}) {
 		req.Observer = &o
 	}
 	req.Instruments = instrumentsFromForm(f)

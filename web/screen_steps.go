@@ -351,6 +351,7 @@ func agreementRows(f formState) []summaryRow {
 	if l, ok := agencyLabels[f.Get("observer.agency")]; ok {
 		agency.Values = []string{l}
 	}
-	return append(out, rows(answerRow(f, a, "Your role", "observer.role", false),
+	return append(out, rows(answerRow(f, a, "Your name", "observer.name", false), answerRow(f, a, "Your phone number", "observer.phone", false),
+		answerRow(f, a, "Your role", "observer.role", false),
 		answerRow(f, a, "Your organisation", "observer.organisation", false), agency)...)
 }

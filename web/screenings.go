@@ -83,7 +83,7 @@ func storedJSON(c echo.Context, status int, stored app.StoredScreening) error {
 // submitScreening scores and stores a validated request; the API and the
 // form both come through here.
 func (s *Server) submitScreening(c echo.Context, req *screening.Request, key string) (app.StoredScreening, bool, error) {
-	return s.app.SubmitScreening(c.Request().Context(), actor(c), req, key)
+	return s.app.SubmitScreening(c.Request().Context(), actor(c), req, key, app.Links{Concern: s.concernLinkFor(c)})
 }
 
 func (s *Server) getScreening(c echo.Context) error {

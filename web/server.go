@@ -34,7 +34,10 @@ type Config struct {
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
 	// BaseURL is where links sent outside the service (to providers and
-	// service contacts) point, e.g. https://kith.example.gov.uk.
+	// service contacts) point, e.g. https://kith.example.gov.uk. Empty: the
+	// address the service listens on (loopback only: kith serve refuses a
+	// wider address without it). An https base URL also marks every cookie
+	// Secure.
 	BaseURL string
 }
 
@@ -52,7 +55,9 @@ type Server struct {
 	validator *validator.Validate
 	metrics   *metrics
 	ready     atomic.Bool
+	listenURL atomic.Value // "http://" and the address Serve listens on
 	limits    *limits
+	oidc      oidcProviders
 	pages     map[string]*template.Template
 	static    *staticAssets
 	httpSrv   *http.Server
@@ -115,6 +120,7 @@ func (s *Server) SetReady() { s.ready.Store(true) }
 // Serve answers requests on ln until ctx is cancelled, then stops accepting
 // and drains in-flight requests for up to drain.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	s.listenURL.Store("http://" + ln.Addr().String())
 	s.httpSrv = &http.Server{
 		Handler:           s.echo,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kith-project/kith/letters"
 	"github.com/labstack/echo/v4"
 )
 
@@ -111,6 +112,9 @@ func loadStatic() (*staticAssets, error) {
 	sum := sha256.Sum256(list)
 	sw = bytes.ReplaceAll(sw, []byte("__ASSETS__"), list)
 	a.serviceWorker = bytes.ReplaceAll(sw, []byte("__VERSION__"), []byte(hex.EncodeToString(sum[:6])))
+	// The letters' own stylesheet, for their HTML twins; added after the
+	// service worker's list, which is only what the offline form needs.
+	add("letter.css", letters.CSS)
 	return a, nil
 }
 

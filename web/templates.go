@@ -7,8 +7,11 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
@@ -61,6 +64,17 @@ var templateFuncs = template.FuncMap{
 	// required is the message for a required question left blank.
 	"required": requiredMessage,
 	"lower":    strings.ToLower,
+	// authorKey names a signed-in user as their screenings carry it.
+	"authorKey": func(u kith.User) string { return app.AuthorKey(u.Site, strconv.FormatInt(u.ID, 10)) },
+	// roleWords is a role as a person is called by it.
+	"roleWords": func(r kith.Role) string {
+		if r == kith.RoleSafeguarding {
+			return "safeguarding officer"
+		}
+		return string(r)
+	},
+	// londonTime is a time as people in England read it.
+	"londonTime": func(t time.Time) string { return t.In(kith.London).Format("2 January 2006 at 15:04") },
 	"deref": func(p *float64) float64 {
 		if p == nil {
 			return 0
@@ -116,7 +130,10 @@ var sitePages = []struct {
 	perm        app.Permission
 }{
 	{"/screen", "Screen a person", app.Screen},
+	{"/concerns-raised", "Concerns you raised", app.Screen},
+	{"/navigator/screenings", "Waiting", app.Navigate},
 	{"/worklist", "Worklist", app.Navigate},
+	{"/concerns", "Concerns", app.Safeguard},
 	{"/directory", "Directory", app.Navigate},
 	{"/screenings/to-check", "Screenings to check", app.Navigate},
 	{"/reports", "Reports", app.Administer},
@@ -182,8 +199,14 @@ func isPage(c echo.Context) bool {
 
 // safeNext keeps a post-sign-in redirect on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/sign-in") {
+	// Browsers drop tabs and line breaks from a URL and read a backslash
+	// as a slash, so "/\t/evil.example" is "//evil.example" to them: any
+	// control character, space or backslash anywhere sends the person home.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/sign-in") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next

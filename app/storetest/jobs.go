@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/reports"
@@ -34,14 +35,24 @@ func testRetention(t *testing.T, f *fixture) {
 	settings.RetentionDays = 400
 	must(t, "set retention", f.st.Sites.UpdateSiteSettings(f.ctx, f.lead, "Site alpha", settings))
 	sites, err := f.st.Exports.SitesWithRetention(f.ctx)
-	if err != nil || sites["alpha"] != 400 || sites["beta"] != 0 {
+	if _, listed := sites["beta"]; err != nil || sites["alpha"] != 400 || sites["beta"] != 0 || !listed {
 		t.Fatalf("sites with retention: %v %v", sites, err)
 	}
 	open, openID := f.referral(t, minimal, 0)
 	closed, closedID := f.referral(t, minimal, 1)
-	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"})
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, closedID, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "moved away"}, nil)
 	must(t, "withdraw", err)
 	must(t, "note", f.st.Referrals.AddNote(f.ctx, f.nav, closedID, "Ada said her son visits on Sundays"))
+	if bi, err := f.st.Screenings.BestInterestDecision(f.ctx, f.lead, closed.ID); bi != nil || err != nil {
+		t.Fatalf("a best-interest decision never made: %+v %v", bi, err)
+	}
+	must(t, "best interest", f.st.Screenings.RecordBestInterest(f.ctx, f.nav, closed.ID, app.BestInterest{Decision: "refer", StepsTaken: "Ada's steps", Advocate: "Ada's advocate"}))
+	if bi, err := f.st.Screenings.BestInterestDecision(f.ctx, f.lead, closed.ID); err != nil || bi == nil || bi.StepsTaken != "Ada's steps" || bi.DecidedBy != f.nav.Ref() || bi.DecidedAt.IsZero() {
+		t.Fatalf("best-interest decision: %+v %v", bi, err)
+	}
+	if bi, _ := f.st.Screenings.BestInterestDecision(f.ctx, f.other, closed.ID); bi != nil {
+		t.Fatalf("another site reads the best-interest decision: %+v", bi)
+	}
 	before := time.Now().UTC().Add(time.Hour)
 	items, err := f.st.Exports.RetentionCandidates(f.ctx, sys(), before)
 	if err != nil || len(items) != 1 || items[0].ID != closed.ID || items[0].Request.Person.Name != "Ada Example" {
@@ -67,4 +78,49 @@ func testRetention(t *testing.T, f *fixture) {
 	if req, _ := f.st.Screenings.ScreeningRequest(f.ctx, f.lead, open.ID); req.Person.Name != "Ada Example" {
 		t.Fatalf("the screening with an open referral (%s) was redacted", openID)
 	}
+	if bi, _ := f.st.Screenings.BestInterestDecision(f.ctx, f.lead, closed.ID); bi == nil || bi.StepsTaken == "Ada's steps" || bi.Advocate != "" {
+		t.Fatalf("the best-interest decision's words survived retention: %+v", bi)
+	}
+	// An open referral untouched since the cut-off is expired, then its
+	// screening can go; one changed since is left alone.
+	if n, err := f.st.Exports.ExpireStaleReferrals(f.ctx, sys(), time.Now().UTC().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("expire referrals changed after the cut-off: %d %v", n, err)
+	}
+	if n, err := f.st.Exports.ExpireStaleReferrals(f.ctx, kith.Actor{Site: "beta", Kind: "system", ID: "retention"}, before); err != nil || n != 0 {
+		t.Fatalf("beta's retention expired alpha's referrals: %d %v", n, err)
+	}
+	if n, err := f.st.Exports.ExpireStaleReferrals(f.ctx, sys(), before); err != nil || n != 1 {
+		t.Fatalf("expire stale referrals: %d %v", n, err)
+	}
+	if ref, _ := f.st.Referrals.Referral(f.ctx, f.lead, openID); ref.State != referral.Expired || ref.History[len(ref.History)-1].Reason != "retention_period_passed" {
+		t.Fatalf("the stale referral: %s %+v", ref.State, ref.History)
+	}
+	if items, _ := f.st.Exports.RetentionCandidates(f.ctx, sys(), before); len(items) != 1 || items[0].ID != open.ID {
+		t.Fatalf("after expiring, the screening is a candidate: %+v", items)
+	}
+	must(t, "forget removed", f.st.Exports.ForgetRemoved(f.ctx))
+}
+
+// testLock: a job's lock is held by one taking at a time and given back on
+// release; a backend shared by processes must hold it across them too
+// (sqlite's TestTwoStoresShareJobLocks shows it with two stores).
+func testLock(t *testing.T, f *fixture) {
+	release, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("take: %v %v", ok, err)
+	}
+	if _, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute); err != nil || ok {
+		t.Fatalf("a held lock was taken again: %v %v", ok, err)
+	}
+	other, ok, err := f.st.Lock.TryLock(f.ctx, "job:another", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("another job's lock: %v %v", ok, err)
+	}
+	other()
+	release()
+	again, ok, err := f.st.Lock.TryLock(f.ctx, "job:conformance", time.Minute)
+	if err != nil || !ok {
+		t.Fatalf("after release: %v %v", ok, err)
+	}
+	again()
 }

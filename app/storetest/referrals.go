@@ -26,10 +26,10 @@ func (f *fixture) referral(t *testing.T, body string, svcIndex int) (app.StoredS
 func (f *fixture) send(t *testing.T, id string, msgs ...app.Message) {
 	t.Helper()
 	for _, to := range []referral.State{referral.Assigned, referral.Contacted} {
-		_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: to})
+		_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: to}, nil)
 		must(t, "move to "+string(to), err)
 	}
-	_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Sent}, msgs...)
+	_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Sent}, nil, msgs...)
 	must(t, "send", err)
 }
 
@@ -41,7 +41,7 @@ func testReferrals(t *testing.T, f *fixture) {
 	}
 	_, err = f.st.Referrals.Referral(f.ctx, f.other, id)
 	wantCode(t, "another site's referral", err, kith.ENOTFOUND)
-	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Accepted})
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Accepted}, nil)
 	wantCode(t, "an illegal move", err, kith.ECONFLICT)
 	f.send(t, id)
 	r, _ = f.st.Referrals.Referral(f.ctx, f.nav, id)
@@ -74,10 +74,10 @@ func testReferrals(t *testing.T, f *fixture) {
 		t.Fatalf("after a note and three attempts: welfare %v, %+v", welfare, r)
 	}
 	// A reroute opens a new referral linked both ways.
-	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Declined, Reason: "service_full"})
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Declined, Reason: "service_full"}, nil)
 	must(t, "decline", err)
 	other := f.service(t, 1)
-	res, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Rerouted, ServiceID: other.ID})
+	res, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Rerouted, ServiceID: other.ID}, nil)
 	if err != nil || res.NewReferralID == "" {
 		t.Fatalf("reroute: %+v %v", res, err)
 	}
@@ -135,31 +135,105 @@ func testWorklist(t *testing.T, f *fixture) {
 }
 
 func testConcerns(t *testing.T, f *fixture) {
-	s := f.screen(t, concerning)
+	in := newScreening(t, concerning, "")
+	in.Concern.Message = func(ref string) app.Message {
+		return app.Message{Kind: "safeguarding_concern", To: "team@council.example", Subject: "Concern " + ref, Body: "Open the link", UntilSent: true,
+			ConcernID: in.Concern.Concern.ID}
+	}
+	s, _, err := f.st.Screenings.CreateScreening(f.ctx, f.visit, in)
+	must(t, "create screening", err)
 	if s.Safeguarding.Reference == "" {
 		t.Fatalf("a screening that raises a concern has no reference: %+v", s.Safeguarding)
 	}
 	c, err := f.st.Concerns.ScreeningConcern(f.ctx, f.nav, s.ID)
-	if err != nil || c.Reference != s.Safeguarding.Reference || c.ScreeningID != s.ID {
+	if err != nil || c.Reference != s.Safeguarding.Reference || c.ScreeningID != s.ID || c.ID != in.Concern.Concern.ID ||
+		c.PersonName != "Bea Example" || c.RaisedBy != f.visit.Ref() || !slices.Equal(c.TypesOfRisk, s.Safeguarding.TypesOfRisk) {
 		t.Fatalf("concern: %+v %v", c, err)
 	}
-	items, total, err := f.st.Concerns.ListConcerns(f.ctx, f.nav, kith.Page{Number: 1, Size: 10})
+	if got, err := f.st.Concerns.Concern(f.ctx, f.nav, c.ID); err != nil || got.Reference != c.Reference {
+		t.Fatalf("concern by id: %+v %v", got, err)
+	}
+	_, err = f.st.Concerns.Concern(f.ctx, f.other, c.ID)
+	wantCode(t, "another site's concern by id", err, kith.ENOTFOUND)
+	// Its message was queued with it, under its reference.
+	msgs, err := f.st.Outbox.PendingMessages(f.ctx, "alpha", 10, 0)
+	if err != nil || len(msgs) != 1 || msgs[0].ConcernID != c.ID || !msgs[0].UntilSent || msgs[0].Subject != "Concern "+c.Reference || msgs[0].To != "team@council.example" {
+		t.Fatalf("the concern's message: %+v %v", msgs, err)
+	}
+	items, total, err := f.st.Concerns.ListConcerns(f.ctx, f.nav, app.ConcernFilter{Page: kith.Page{Number: 1, Size: 10}})
 	if err != nil || total != 1 || items[0].ID != c.ID {
 		t.Fatalf("list concerns: %d %v", total, err)
 	}
-	if _, total, _ := f.st.Concerns.ListConcerns(f.ctx, f.other, kith.Page{Number: 1, Size: 10}); total != 0 {
+	if _, total, _ := f.st.Concerns.ListConcerns(f.ctx, f.other, app.ConcernFilter{Page: kith.Page{Number: 1, Size: 10}}); total != 0 {
 		t.Fatalf("beta lists alpha's concerns: %d", total)
 	}
-	o := referral.ConcernOutcome{Enquiry: "no_enquiry", Instead: "community_referral"}
+	if _, total, _ := f.st.Concerns.ListConcerns(f.ctx, f.nav, app.ConcernFilter{RaisedBy: "user:someone-else", Page: kith.Page{Number: 1, Size: 10}}); total != 0 {
+		t.Fatalf("another visitor's concerns: %d", total)
+	}
+	if mine, total, _ := f.st.Concerns.ListConcerns(f.ctx, f.visit, app.ConcernFilter{RaisedBy: f.visit.Ref(), Page: kith.Page{Number: 1, Size: 10}}); total != 1 || mine[0].ID != c.ID {
+		t.Fatalf("the visitor's own concerns: %d", total)
+	}
+	o := referral.ConcernOutcome{Enquiry: "no_enquiry", Instead: "community_referral", LocationOfRisk: "own_home"}
 	got, err := f.st.Concerns.RecordConcernOutcome(f.ctx, f.lead, c.ID, o)
-	if err != nil || got.Outcome == nil || got.Outcome.Instead != "community_referral" || got.OutcomeAt == nil {
+	if err != nil || got.Outcome == nil || got.Outcome.Instead != "community_referral" || got.OutcomeAt == nil || got.LocationOfRisk != "own_home" {
 		t.Fatalf("record outcome: %+v %v", got, err)
+	}
+	// What the team leaves out stays as it was.
+	got, err = f.st.Concerns.RecordConcernOutcome(f.ctx, f.lead, c.ID, referral.ConcernOutcome{Enquiry: "s42_enquiry"})
+	if err != nil || got.LocationOfRisk != "own_home" || got.Outcome.Enquiry != "s42_enquiry" {
+		t.Fatalf("record decision: %+v %v", got, err)
+	}
+	if again, _ := f.st.Concerns.Concern(f.ctx, f.nav, c.ID); again.LocationOfRisk != "own_home" || again.Outcome == nil || again.Outcome.Enquiry != "s42_enquiry" {
+		t.Fatalf("stored outcome: %+v", again)
 	}
 	_, err = f.st.Concerns.RecordConcernOutcome(f.ctx, f.other, c.ID, o)
 	wantCode(t, "another site's concern", err, kith.ENOTFOUND)
 	plain := f.screen(t, minimal)
 	_, err = f.st.Concerns.ScreeningConcern(f.ctx, f.nav, plain.ID)
 	wantCode(t, "a screening without a concern", err, kith.ENOTFOUND)
+	if rows, err := f.st.Exports.ConcernsRaisedBetween(f.ctx, f.lead, time.Now().Add(-time.Hour), time.Now().Add(time.Hour)); err != nil || len(rows) != 1 || rows[0].ID != c.ID {
+		t.Fatalf("concerns raised in the hour: %+v %v", rows, err)
+	}
+}
+
+// testEscalation: escalating a referral whose screening raised no concern
+// raises the one the application gives, with its message, in the move's
+// transaction; one whose screening has a concern keeps it.
+func testEscalation(t *testing.T, f *fixture) {
+	s, id := f.referral(t, minimal, 0)
+	_, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Escalated, Reason: "worried"}, nil)
+	if err == nil {
+		t.Fatalf("an escalation with no concern to raise was accepted")
+	}
+	raise := &app.NewConcern{Concern: referral.Concern{ID: "c-esc-1", ScreeningID: s.ID, ReferralID: id, TypesOfRisk: []string{"neglect_and_acts_of_omission"}},
+		Message: func(ref string) app.Message {
+			return app.Message{Kind: "safeguarding_concern", To: "team@council.example", Subject: "Concern " + ref, Body: "link", ConcernID: "c-esc-1", UntilSent: true}
+		}}
+	res, err := f.st.Referrals.Transition(f.ctx, f.nav, id, referral.Move{To: referral.Escalated, Reason: "worried"}, raise)
+	if err != nil || res.ConcernRef == "" {
+		t.Fatalf("escalate: %+v %v", res, err)
+	}
+	c, err := f.st.Concerns.ScreeningConcern(f.ctx, f.nav, s.ID)
+	if err != nil || c.ID != "c-esc-1" || c.Reference != res.ConcernRef || c.ReferralID != id {
+		t.Fatalf("escalation's concern: %+v %v", c, err)
+	}
+	msgs, _ := f.st.Outbox.PendingMessages(f.ctx, "alpha", 10, 0)
+	if len(msgs) != 1 || msgs[0].ConcernID != "c-esc-1" || msgs[0].Subject != "Concern "+res.ConcernRef {
+		t.Fatalf("escalation's message: %+v", msgs)
+	}
+	// A screening with a concern keeps it: nothing more is raised or sent.
+	withConcern := f.screen(t, concerning)
+	svc := f.service(t, 1)
+	third, err := f.st.Referrals.CreateReferral(f.ctx, f.nav, withConcern.ID, svc.ID)
+	must(t, "refer the screening with a concern", err)
+	res, err = f.st.Referrals.Transition(f.ctx, f.nav, third, referral.Move{To: referral.Escalated, Reason: "worried"},
+		&app.NewConcern{Concern: referral.Concern{ID: "c-esc-3", ScreeningID: withConcern.ID}})
+	if err != nil || res.ConcernRef != withConcern.Safeguarding.Reference {
+		t.Fatalf("escalating a screening with a concern: %+v %v", res, err)
+	}
+	if _, err := f.st.Concerns.Concern(f.ctx, f.nav, "c-esc-3"); kith.ErrorCode(err) != kith.ENOTFOUND {
+		t.Fatalf("a second concern was raised: %v", err)
+	}
 }
 
 func testOutbox(t *testing.T, f *fixture) {
@@ -185,5 +259,26 @@ func testOutbox(t *testing.T, f *fixture) {
 	must(t, "sent", f.st.Outbox.MarkSent(f.ctx, m.ID, nil))
 	if msgs, _ := f.st.Outbox.PendingMessages(f.ctx, "", 10, 0); len(msgs) != 0 {
 		t.Fatalf("a sent message is pending: %+v", msgs)
+	}
+	// A concern's message is tried until it is sent, behind messages
+	// tried fewer times.
+	in := newScreening(t, concerning, "")
+	in.Concern.Message = func(ref string) app.Message {
+		return app.Message{Kind: "safeguarding_concern", To: "team@council.example", Subject: ref, Body: "link", UntilSent: true, ConcernID: in.Concern.Concern.ID}
+	}
+	_, _, err = f.st.Screenings.CreateScreening(f.ctx, f.visit, in)
+	must(t, "screening with a concern", err)
+	msgs, _ = f.st.Outbox.PendingMessages(f.ctx, "alpha", 10, 0)
+	if len(msgs) != 1 || !msgs[0].UntilSent {
+		t.Fatalf("the concern's message: %+v", msgs)
+	}
+	for range 3 {
+		must(t, "failed send", f.st.Outbox.MarkSent(f.ctx, msgs[0].ID, errors.New("mailbox unavailable")))
+	}
+	_, fresh := f.referral(t, minimal, 1)
+	f.send(t, fresh, app.Message{Kind: "provider_referral", To: "referrals@provider.example", Subject: "Another referral", Body: "Open the link"})
+	got, _ := f.st.Outbox.PendingMessages(f.ctx, "", 10, 3)
+	if len(got) != 2 || got[0].ReferralID != fresh || got[1].ID != msgs[0].ID {
+		t.Fatalf("after three failures the concern's message is still offered, after the fresh one: %+v", got)
 	}
 }

@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Sites", testSites},
 		{"Users", testUsers},
 		{"Tokens", testTokens},
+		{"SignIn", testSignIn},
+		{"OIDC", testOIDC},
 		{"Sessions", testSessions},
 		{"Secrets", testSecrets},
 		{"Audit", testAudit},
@@ -45,10 +47,16 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Referrals", testReferrals},
 		{"ReferralWorklist", testWorklist},
 		{"Concerns", testConcerns},
+		{"Escalation", testEscalation},
 		{"Outbox", testOutbox},
 		{"Reports", testReports},
 		{"Retention", testRetention},
 		{"Reviews", testReviews},
+		{"WaitingScreenings", testWaitingScreenings},
+		{"SharedWords", testSharedWords},
+		{"PeopleAndReassign", testPeopleAndReassign},
+		{"ProviderLinks", testProviderLinks},
+		{"WorklistSearchAndFilters", testWorklistSearchAndFilters},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
@@ -134,7 +142,9 @@ func newScreening(t *testing.T, body, key string) app.NewScreening {
 	if len(hash) > 32 {
 		hash = hash[:32]
 	}
-	return app.NewScreening{IdempotencyKey: key, RequestHash: hash, Request: &req, Result: res, Location: app.Location{Source: "unknown"}}
+	concern, err := app.ConcernToRaise(res, &req)
+	must(t, "concern to raise", err)
+	return app.NewScreening{IdempotencyKey: key, RequestHash: hash, Request: &req, Result: res, Location: app.Location{Source: "unknown"}, Concern: concern}
 }
 
 // screen stores a screening made by the visitor and returns it.
@@ -168,4 +178,11 @@ func (f *fixture) siteSettings(t *testing.T) kith.SiteSettings {
 	s, err := f.st.Sites.Site(f.ctx, "alpha")
 	must(t, "read site", err)
 	return s.Settings
+}
+
+// cliAt is the command line acting on a site.
+func (f *fixture) cliAt(site string) kith.Actor {
+	a := f.cli
+	a.Site = site
+	return a
 }

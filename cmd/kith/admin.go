@@ -162,7 +162,7 @@ func runUserCreate(ctx context.Context, args []string, getenv func(string) strin
 	fs, dbPath := newFlags("user create", stderr, getenv)
 	site := fs.String("site", "", "the site the person works for")
 	email := fs.String("email", "", "their email address, used to sign in")
-	role := fs.String("role", "", "visitor, navigator or lead")
+	role := fs.String("role", "", "visitor, navigator, safeguarding or lead")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func runUserCreate(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	if !kith.Role(*role).Valid() {
-		return fmt.Errorf("user create: --role must be visitor, navigator or lead")
+		return fmt.Errorf("user create: --role must be visitor, navigator, safeguarding or lead")
 	}
 	if !strings.Contains(*email, "@") || len(*email) > 200 {
 		return fmt.Errorf("user create: --email must be an email address")
@@ -240,16 +240,20 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 func runTokenCreate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, dbPath := newFlags("token create", stderr, getenv)
 	site := fs.String("site", "", "the site the token acts for")
-	role := fs.String("role", "", "visitor, navigator or lead")
+	role := fs.String("role", "", "visitor, navigator, safeguarding or lead")
 	name := fs.String("name", "", "what the token is for")
+	days := fs.Int("days", app.DefaultTokenDays, "how many days the token works for (1 to 365)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *days < 1 || *days > app.MaxTokenDays {
+		return fmt.Errorf("token create: --days must be between 1 and %d", app.MaxTokenDays)
 	}
 	if err := required(fs, "site", "role"); err != nil {
 		return err
 	}
 	if !kith.Role(*role).Valid() {
-		return fmt.Errorf("token create: --role must be visitor, navigator or lead")
+		return fmt.Errorf("token create: --role must be visitor, navigator, safeguarding or lead")
 	}
 	db, err := openStore(ctx, *dbPath)
 	if err != nil {
@@ -259,7 +263,7 @@ func runTokenCreate(ctx context.Context, args []string, getenv func(string) stri
 	if _, err := db.Site(ctx, *site); err != nil {
 		return fmt.Errorf("token create: no site %q", *site)
 	}
-	_, secret, err := db.CreateToken(ctx, cliActor(*site), kith.Role(*role), *name)
+	_, secret, err := app.CreateOperatorToken(ctx, db, cliActor(*site), kith.Role(*role), *name, *days, db.Now())
 	if err != nil {
 		return err
 	}
@@ -290,5 +294,41 @@ func runTokenRevoke(ctx context.Context, args []string, getenv func(string) stri
 		return err
 	}
 	fmt.Fprintf(stdout, "token %d revoked\n", n)
+	return nil
+}
+
+// runSiteSSO connects a site to its OpenID provider; the client secret is
+// the first line of standard input, so it stays out of the shell history.
+func runSiteSSO(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, dbPath := newFlags("site sso", stderr, getenv)
+	site := fs.String("site", "", "the site whose people sign in through the provider")
+	issuer := fs.String("issuer", "", "the provider's issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0")
+	tenant := fs.String("tenant", "", "Microsoft Entra ID: the tenant id (tid) tokens must carry")
+	clientID := fs.String("client-id", "", "Kith's client (application) id at the provider")
+	claim := fs.String("claim", "groups", "the ID token claim holding groups or app roles (groups, roles, ...)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := required(fs, "site", "issuer", "client-id"); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(stdin)
+	secret := ""
+	if sc.Scan() {
+		secret = strings.TrimSpace(sc.Text())
+	}
+	db, err := sqlite.Open(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p := app.OIDCProvider{Issuer: *issuer, Tenant: *tenant, ClientID: *clientID, ClientSecret: secret, Claim: *claim}
+	if err := app.SetOIDCProvider(ctx, db, cliActor(*site), p); err != nil {
+		if fe := kith.FieldErrors(err); len(fe) > 0 {
+			return fmt.Errorf("site sso: %s %s (the client secret is the first line of standard input)", fe[0].Field, fe[0].Message)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "site %s signs in through %s; its lead maps groups to roles at /lead/sign-in\n", *site, p.Issuer)
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
@@ -19,6 +20,11 @@ const (
 	demoPassword = "demo-password"
 	// 0113 496 0xxx is an Ofcom range kept for drama: it rings no one.
 	demoSafeguardingPhone = "0113 496 0123"
+	// demoTOTPKey is the demo navigator's and lead's authenticator key,
+	// published in the README like the password (their roles need a second
+	// factor); add it to any authenticator app, or run
+	// oathtool --totp -b KITHDEMOKITHDEMOKITHDEMOKITHDEMO.
+	demoTOTPKey = "KITHDEMOKITHDEMOKITHDEMOKITHDEMO"
 )
 
 var demoUsers = []struct {
@@ -27,6 +33,7 @@ var demoUsers = []struct {
 }{
 	{"visitor@demo.kith.example", kith.RoleVisitor},
 	{"navigator@demo.kith.example", kith.RoleNavigator},
+	{"officer@demo.kith.example", kith.RoleSafeguarding},
 	{"lead@demo.kith.example", kith.RoleLead},
 }
 
@@ -55,10 +62,33 @@ func seedDemo(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
 			return err
 		}
 	}
+	if err := enrolDemoUsers(ctx, db, a); err != nil {
+		return err
+	}
 	if err := demodata.SeedDirectory(ctx, db, a, demoSite); err != nil {
 		return err
 	}
 	log.Info("demo site ready: sign in at /sign-in as visitor@demo.kith.example, navigator@demo.kith.example " +
-		"or lead@demo.kith.example with the password " + demoPassword)
+		"officer@demo.kith.example or lead@demo.kith.example with the password " + demoPassword + "; all but the visitor then give a code " +
+		"from an authenticator app holding the key " + demoTOTPKey + " (see the README)")
+	return nil
+}
+
+// enrolDemoUsers gives the demo sign-ins whose role needs a second factor
+// the published demo key, unless they have one.
+func enrolDemoUsers(ctx context.Context, db *sqlite.DB, a kith.Actor) error {
+	application := app.New(db.Stores(), app.Options{Clock: func() time.Time { return db.Now() }})
+	for _, u := range demoUsers {
+		rec, err := db.SignInRecord(ctx, u.email)
+		if err != nil {
+			return err
+		}
+		if !app.MFARequired(u.role) || rec.TOTPSecret != "" {
+			continue
+		}
+		if err := application.UseKnownKey(ctx, a, rec.User, demoTOTPKey); err != nil {
+			return err
+		}
+	}
 	return nil
 }

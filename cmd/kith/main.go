@@ -61,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, rest, getenv, stdout, stderr)
 	case cmd == "site" && sub == "create":
 		return runSiteCreate(ctx, rest[1:], getenv, stdout, stderr)
+	case cmd == "site" && sub == "sso":
+		return runSiteSSO(ctx, rest[1:], getenv, stdin, stdout, stderr)
 	case cmd == "user" && sub == "create":
 		return runUserCreate(ctx, rest[1:], getenv, stdin, stdout, stderr)
 	case cmd == "token" && sub == "create":

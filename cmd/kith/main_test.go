@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -14,7 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/sqlite"
+	"github.com/pquerna/otp/totp"
 )
 
 type syncBuffer struct {
@@ -261,5 +265,71 @@ func TestDemoSignIn(t *testing.T) {
 		if _, _, err := d.Credentials(context.Background(), u.email); err != nil {
 			t.Fatalf("demo user %s: %v", u.email, err)
 		}
+	}
+}
+
+// Without KITH_SMTP_ADDR there is no outbox job. A nil *mail.SMTP passed
+// as a mail.Sender is not a nil interface: the job ran, and the first
+// message in the outbox (a concern's, for the demo site's safeguarding
+// team) crashed the service with a nil pointer.
+func TestNoSMTPMeansNoOutboxJob(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "k.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, j := range serveJobs(app.New(db.Stores(), app.Options{}), nil) {
+		if j.Name == "outbox" {
+			t.Fatal("an outbox job runs with no SMTP sender")
+		}
+	}
+}
+
+// Without KITH_BASE_URL, links sent to providers and service contacts
+// would have to come from the request's Host header (the client's to
+// choose) or from an address nobody outside can reach: serving on
+// anything but loopback without it is refused, naming the setting.
+func TestServeNeedsBaseURLBeyondLoopback(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kith.db")
+	var errb bytes.Buffer
+	err := run(context.Background(), []string{"serve", "--addr", "0.0.0.0:0", "--db", db}, noEnv, strings.NewReader(""), io.Discard, &errb)
+	if err == nil || !strings.Contains(err.Error(), "KITH_BASE_URL") {
+		t.Fatalf("serve on 0.0.0.0 without KITH_BASE_URL: %v", err)
+	}
+}
+
+// The demo's navigator and lead sign in with the published password and
+// a code from the published demo key (README).
+func TestDemoSignInWithTheDemoKey(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kith.db")
+	base := serve(t, db, "--demo")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(base + "/sign-in")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	tok := string(regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindSubmatch(page)[1])
+	res, err = c.PostForm(base+"/sign-in", url.Values{"_csrf": {tok}, "email": {"navigator@demo.kith.example"}, "password": {demoPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/sign-in/code") {
+		t.Fatalf("demo navigator's password: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	code, _ := totp.GenerateCode(demoTOTPKey, time.Now())
+	res, err = c.PostForm(base+"/sign-in/code", url.Values{"_csrf": {tok}, "code": {code}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 303 || res.Header.Get("Location") != "/" {
+		t.Fatalf("demo navigator's code: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if status, _ := get(t, base+"/worklist", ""); status == 500 {
+		t.Fatal("worklist 500")
 	}
 }

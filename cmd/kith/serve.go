@@ -35,6 +35,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if *demo && postgres.IsURL(*dbPath) {
 		return errors.New("serve: --demo makes its data in a SQLite file; on PostgreSQL create the site and its lead with kith site create and kith user create")
 	}
+	if err := checkBaseURL(cfg, *addr); err != nil {
+		return err
+	}
 	// Listen first so /healthz can say "starting" while migrations run.
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -76,12 +79,40 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if sender == nil {
 		log.Info("no KITH_SMTP_ADDR: email waits in the outbox (GET /api/v1/outbox)")
 	}
-	for _, j := range application.Jobs(sender) {
+	for _, j := range serveJobs(application, sender) {
 		go application.RunJob(ctx, j)
 	}
 	srv.SetReady()
 	log.Info("listening", "addr", ln.Addr().String(), "demo", *demo)
 	return srv.Serve(ctx, ln, 20*time.Second)
+}
+
+// serveJobs are the service's jobs: the outbox only with an SMTP sender.
+func serveJobs(application *app.App, sender *mail.SMTP) []app.Job {
+	if sender == nil {
+		return application.Jobs(nil) // a nil *SMTP in the interface is not nil
+	}
+	return application.Jobs(sender)
+}
+
+// checkBaseURL refuses to serve beyond loopback without KITH_BASE_URL:
+// links in email (provider links, "still up to date" links) must point
+// where people reach the service, which only the operator knows; taking it
+// from the request's Host header would let a caller choose it. On loopback
+// (a laptop, the demo) the links point at the listening address.
+func checkBaseURL(cfg web.Config, addr string) error {
+	if cfg.BaseURL != "" {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q must be host:port: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+		return nil
+	}
+	return fmt.Errorf("KITH_BASE_URL is not set: serving on %s, links sent to providers and service contacts need the address "+
+		"people reach the service at, e.g. KITH_BASE_URL=https://kith.example.gov.uk", addr)
 }
 
 func envOr(getenv func(string) string, key, def string) string {

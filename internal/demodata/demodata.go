@@ -105,7 +105,11 @@ func Generate(ctx context.Context, db *sqlite.DB, site string, o Options) (Resul
 		}
 		canon, _ := json.Marshal(req)
 		hash := sha256.Sum256(canon)
-		in := app.NewScreening{RequestHash: hash[:], Request: req, Result: res, Location: locate(req.Person.Postcode)}
+		concern, err := app.ConcernToRaise(res, req)
+		if err != nil {
+			return err
+		}
+		in := app.NewScreening{RequestHash: hash[:], Request: req, Result: res, Location: locate(req.Person.Postcode), Concern: concern}
 		if o.Pilot {
 			in.PathwayID, in.PathwayVersion = "default", 1
 			if at.After(start.Add(end.Sub(start) / 2)) {
@@ -152,7 +156,7 @@ func Generate(ctx context.Context, db *sqlite.DB, site string, o Options) (Resul
 			if at.After(end) {
 				break
 			}
-			if _, err := db.Transition(ctx, a, id, m); err != nil {
+			if _, err := db.Transition(ctx, a, id, m, nil); err != nil {
 				return fmt.Errorf("generated referral: %w", err)
 			}
 		}

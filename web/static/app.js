@@ -43,6 +43,8 @@ const author = pageAuthor && localStorage.getItem("kith-author") === pageAuthor 
 // never makes a duplicate, and refuses a key or a screening made by
 // someone else.
 const DB_NAME = "kith-offline";
+// The visitor's own details kept on the phone for them (with their agency).
+const observerFields = ["name", "phone", "role", "organisation"];
 const QUEUE = "screenings";
 const SENT = "sent";
 
@@ -307,7 +309,7 @@ async function queueScreening(form) {
   newKey(form);
   rememberedObserver(form);
   steps.reset();
-  const saved = document.getElementById("saved-offline") || el("div", { id: "saved-offline", class: "kith-next-step" + (item.next_step ? " kith-next-step--urgent" : ""), role: "status", tabindex: "-1" });
+  const saved = document.getElementById("saved-offline") || el("div", { id: "saved-offline", role: "status", tabindex: "-1" });
   saved.className = "kith-next-step" + (item.next_step ? " kith-next-step--urgent" : "");
   saved.replaceChildren(
     el("h2", { class: "govuk-heading-m" }, "Saved on this phone"),
@@ -323,17 +325,18 @@ async function queueScreening(form) {
 function saveObserver(form) {
   if (!author) return;
   const get = (n) => new FormData(form).get(n) || "";
-  localStorage.setItem(`kith-observer:${author}`, JSON.stringify({ role: get("observer.role"), organisation: get("observer.organisation"), agency: get("observer.agency") }));
+  const o = { agency: get("observer.agency") };
+  for (const k of observerFields) o[k] = get(`observer.${k}`);
+  localStorage.setItem(`kith-observer:${author}`, JSON.stringify(o));
 }
 
 function rememberedObserver(form) {
   const saved = author && localStorage.getItem(`kith-observer:${author}`);
   if (!saved) return;
   const o = JSON.parse(saved);
-  form.elements["observer.role"].value = o.role || "";
-  form.elements["observer.organisation"].value = o.organisation || "";
+  for (const k of observerFields) if (form.elements[`observer.${k}`]) form.elements[`observer.${k}`].value = o[k] || "";
   for (const r of form.querySelectorAll('input[name="observer.agency"]')) r.checked = r.value === o.agency;
-  document.getElementById("about-you-remembered").hidden = !(o.role || o.organisation || o.agency);
+  document.getElementById("about-you-remembered").hidden = !(o.agency || observerFields.some((k) => o[k]));
 }
 
 function stepper(form) {

@@ -1,4 +1,4 @@
-package web
+package app
 
 import (
 	"testing"
@@ -20,5 +20,16 @@ func TestScheduleWords(t *testing.T) {
 		if got := scheduleWords(tc.in); got != tc.want {
 			t.Errorf("scheduleWords(%+v) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// A service that visits at home is written as one: no place to go.
+func TestServiceForLetterVisitsAtHome(t *testing.T) {
+	svc := assets.Service{Name: "Home Companions", SupportToAttend: []string{"home_visits"}}
+	if got := serviceForLetter(svc); !got.VisitsAtHome {
+		t.Fatalf("home visits not carried: %+v", got)
+	}
+	if got := serviceForLetter(assets.Service{Name: "Lunch Club", SupportToAttend: []string{"transport"}}); got.VisitsAtHome {
+		t.Fatalf("a lunch club visits at home: %+v", got)
 	}
 }
