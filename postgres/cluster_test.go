@@ -117,7 +117,13 @@ func newScreening(t *testing.T, body, key string) app.NewScreening {
 		t.Fatal(err)
 	}
 	h := sha256.Sum256([]byte(body))
-	return app.NewScreening{IdempotencyKey: key, RequestHash: h[:], Request: &req, Result: res, Location: app.Location{Source: "unknown"}}
+	// The concern, when the screening raises one, as the application
+	// decides it (app.ConcernToRaise).
+	nc, err := app.ConcernToRaise(res, &req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.NewScreening{IdempotencyKey: key, RequestHash: h[:], Request: &req, Result: res, Location: app.Location{Source: "unknown"}, Concern: nc}
 }
 
 const raceBody = `{"person": {"name": "Ada Example", "postcode": "LS1 4AP"}, "consent": {"share": "yes", "refer": "yes"},
@@ -236,6 +242,41 @@ func TestConcernReferencesDistinctAcrossInstances(t *testing.T) {
 			t.Fatalf("references %v: empty or repeated", refs)
 		}
 		seen[r] = true
+	}
+}
+
+// Screenings that raise no concern, stored at once through two instances,
+// all count towards the report: their report_counts rows are upserted in
+// one order, so no two submissions deadlock (they did when the rows were
+// written in a map's order).
+func TestScreeningsCountedAtOnceAcrossInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	visitor := kith.Actor{Site: "alpha", Kind: "user", ID: "3", Role: kith.RoleVisitor}
+	const n = 16
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := db.CreateScreening(ctx, visitor, newScreening(t, plainBody, "")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	lead := kith.Actor{Site: "alpha", Kind: "user", ID: "1", Role: kith.RoleLead}
+	now := time.Now().UTC().Truncate(24 * time.Hour)
+	sum, err := a.Summary(ctx, lead, app.ReportFilter{From: now.AddDate(0, 0, -1), To: now.AddDate(0, 0, 1)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Funnel.Screenings != n {
+		t.Errorf("the report counts %d screenings, want %d", sum.Funnel.Screenings, n)
 	}
 }
 
