@@ -378,7 +378,7 @@ func TestOutboxClaimedOnceAcrossInstances(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				got, err := db.PendingMessages(ctx, "", 3, 0)
+				got, err := db.ClaimMessages(ctx, 3, 0)
 				if err != nil {
 					t.Error(err)
 					return
@@ -409,16 +409,42 @@ func TestOutboxClaimedOnceAcrossInstances(t *testing.T) {
 	if len(count) != n {
 		t.Fatalf("%d messages handed out, want %d", len(count), n)
 	}
-	// A claim holds against the other instance until it is marked.
+	// A claim holds against the other instance until it is marked, and
+	// listing the outbox (the lead's page) neither claims nor is stopped
+	// by a claim.
 	sentReferral(t, a, msgs[0])
-	held, _ := a.PendingMessages(ctx, "", 10, 0)
-	if other, _ := b.PendingMessages(ctx, "", 10, 0); len(held) != 1 || len(other) != 0 {
+	if listed, _ := b.PendingMessages(ctx, "", 10, 0); len(listed) != 1 {
+		t.Fatalf("listed %d before the claim, want 1", len(listed))
+	}
+	held, _ := a.ClaimMessages(ctx, 10, 0)
+	if other, _ := b.ClaimMessages(ctx, 10, 0); len(held) != 1 || len(other) != 0 {
 		t.Fatalf("claimed %d, the other instance then got %d: want 1 and 0", len(held), len(other))
+	}
+	if listed, _ := b.PendingMessages(ctx, "", 10, 0); len(listed) != 1 {
+		t.Fatalf("listed %d while claimed, want 1", len(listed))
 	}
 	if err := a.MarkSent(ctx, held[0].ID, errors.New("mailbox unavailable")); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := b.PendingMessages(ctx, "", 10, 0); len(again) != 1 || again[0].Attempts != 1 {
-		t.Fatalf("after a failed send the message is not offered again: %+v", again)
+	// A failed message waits out its backoff, then either instance may
+	// claim it again.
+	if again, _ := b.ClaimMessages(ctx, 10, 0); len(again) != 0 {
+		t.Fatalf("claimed again at once after a failed send: %+v", again)
+	}
+	later := time.Now().UTC().Add(time.Minute)
+	b.Now = func() time.Time { return later }
+	if again, _ := b.ClaimMessages(ctx, 10, 0); len(again) != 1 || again[0].Attempts != 1 {
+		t.Fatalf("after a failed send and its backoff the message is not offered again: %+v", again)
+	}
+}
+
+// A failed message waits 30 seconds, doubling with each failure, never
+// more than ten minutes.
+func TestSendBackoff(t *testing.T) {
+	for attempts, want := range map[int]time.Duration{1: 30 * time.Second, 2: time.Minute, 3: 2 * time.Minute, 5: 8 * time.Minute,
+		6: 10 * time.Minute, 40: 10 * time.Minute} {
+		if got := postgres.SendBackoff(attempts); got != want {
+			t.Errorf("after %d failures: %s, want %s", attempts, got, want)
+		}
 	}
 }
