@@ -55,6 +55,24 @@ func TestReferralAsFHIRTask(t *testing.T) {
 	if reason == nil || !strings.Contains(reason["text"].(string), "the service is full") {
 		t.Errorf("cancelled Task's reason: %v", last["statusReason"])
 	}
+	// The referral's own fhir_status says the same, read alone or in the
+	// worklist.
+	if got := e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil).JSON(t)["fhir_status"]; got != "cancelled" {
+		t.Errorf("the referral's fhir_status: %v", got)
+	}
+	list := e.do("GET", "/api/v1/referrals?size=100", nav, nil).JSON(t)
+	found := false
+	for _, it := range list["items"].([]any) {
+		if m := it.(map[string]any); m["id"] == ref.ID {
+			found = true
+			if m["fhir_status"] != "cancelled" {
+				t.Errorf("the worklist's fhir_status: %v", m["fhir_status"])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the referral is not in the worklist: %v", list)
+	}
 	wantProblem(t, e.do("GET", "/api/v1/referrals/"+ref.ID+"/fhir", e.token("alpha", kith.RoleVisitor), nil), 403, "")
 	wantProblem(t, e.do("GET", "/api/v1/referrals/"+ref.ID+"/fhir", e.token("beta", kith.RoleNavigator), nil), 404, "")
 }
