@@ -141,11 +141,14 @@ func nameTokensAlike(x, y []string) (string, bool) {
 		return "", false
 	}
 	// Family name last, given name first; or, as some people write it,
-	// family name first on one side.
+	// family name first on either side (never both: that is the first
+	// order again).
+	swap := func(w []string) []string { return []string{w[len(w)-1], w[0]} }
 	best, found := "", false
-	for _, yy := range [][]string{y, {y[len(y)-1], y[0]}} {
-		fam, famHow := wordsAlike(x[len(x)-1], yy[len(yy)-1], false)
-		given, givenHow := wordsAlike(x[0], yy[0], true)
+	for _, pair := range [][2][]string{{x, y}, {x, swap(y)}, {swap(x), y}} {
+		xx, yy := pair[0], pair[1]
+		fam, famHow := wordsAlike(xx[len(xx)-1], yy[len(yy)-1], false)
+		given, givenHow := wordsAlike(xx[0], yy[0], true)
 		if !fam || !given {
 			continue
 		}

@@ -49,8 +49,10 @@ func NormalizePhone(s string) (string, string) {
 // groupPhone spaces a national number the way it is usually printed.
 func groupPhone(d string) string {
 	switch {
-	case len(d) == 10:
-		return d[:5] + " " + d[5:]
+	case len(d) == 10 && d[1] == '8': // 0800 123456
+		return d[:4] + " " + d[4:]
+	case len(d) == 10: // 016977 4321: the few areas with six-digit codes
+		return d[:6] + " " + d[6:]
 	case d[1] == '2': // 020 7946 0000: London, Cardiff, Belfast...
 		return d[:3] + " " + d[3:7] + " " + d[7:]
 	case d[1] == '1' && (d[2] == '1' || d[3] == '1'),
