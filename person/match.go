@@ -38,9 +38,15 @@ type Result struct {
 
 // Find matches a new person's details against the people a site holds. It
 // runs on the server only: a visitor is never told whether anyone matched.
+// Both sides are compared in their normal form (Normalize). A held person
+// of another site is never a match, even if the caller passes one by
+// mistake.
 func Find(p Person, held []Person) Result {
 	var exact, likely []Match
 	for _, h := range held {
+		if h.Site != p.Site {
+			continue
+		}
 		o, why := Compare(p, h)
 		switch o {
 		case Exact:

@@ -126,6 +126,12 @@ func TestFind(t *testing.T) {
 	if got := Find(held("", "Nobody Else", "1930-01-01", "LS1 4AP", ""), people); got.Outcome != None || got.Matches != nil {
 		t.Errorf("Find = %+v, want none", got)
 	}
+	// Another site's person is never a match, NHS number or not.
+	p.Site = "south"
+	if got := Find(p, people); got.Outcome != None {
+		t.Errorf("Find across sites = %+v, want none", got)
+	}
+	p.Site = "north"
 	if got := Find(p, nil); got.Outcome != None {
 		t.Errorf("Find with nobody held = %+v", got)
 	}
