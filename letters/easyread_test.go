@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"image"
 	_ "image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/person"
@@ -218,5 +222,84 @@ func TestEasyReadPictureWidthsDiffer(t *testing.T) {
 		if c.Width < 250 || c.Width != c.Height {
 			t.Errorf("%s is %dx%d: pictures are square and sharp at 30 mm (250 pixels or more)", e.Name(), c.Width, c.Height)
 		}
+	}
+}
+
+func TestEasyReadHTML(t *testing.T) {
+	l, needs := easyReadLetter()
+	o := EasyReadOptions{HTMLOptions: HTMLOptions{StylesheetURL: "/static/letters.3f9a0c7e.css"}, PicturesURL: "/static/easy-read/"}
+	page, err := EasyReadHTML(l, needs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "person-easy-read.html", page)
+	checkHTML(t, page, o.StylesheetURL)
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var imgs, paras []string
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode {
+			continue
+		}
+		switch n.Data {
+		case "img":
+			if alt := attr(n, "alt"); alt != "" {
+				t.Errorf("picture %s has alt %q: the words beside it say the same", attr(n, "src"), alt)
+			}
+			imgs = append(imgs, attr(n, "src"))
+		case "p":
+			var b strings.Builder
+			for c := range n.Descendants() {
+				if c.Type == html.TextNode {
+					b.WriteString(c.Data)
+				}
+			}
+			paras = append(paras, b.String())
+		}
+	}
+	pdfRows := buildEasyRead(l, needs).Rows
+	if len(imgs) != len(pdfRows) {
+		t.Errorf("%d pictures, want one per idea (%d)", len(imgs), len(pdfRows))
+	}
+	for i, src := range imgs {
+		if want := "/static/easy-read/" + pdfRows[i].Picture + ".png"; src != want {
+			t.Errorf("picture %d is %s, want %s", i, src, want)
+		}
+		if _, err := fs.Stat(Pictures, pdfRows[i].Picture+".png"); err != nil {
+			t.Errorf("Pictures lacks %s: %v", pdfRows[i].Picture, err)
+		}
+	}
+	// The same lines as the PDF, each a paragraph of its own.
+	for _, want := range []string{"You talked with us.", "You need a Polish interpreter.", "It is your choice.", "You can say no.", pictureCredit} {
+		if !slices.Contains(paras, want) {
+			t.Errorf("no paragraph %q", want)
+		}
+	}
+	// Without a pictures address, the words alone, and no credit for
+	// pictures not shown.
+	page, err = EasyReadHTML(l, needs, EasyReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(page, []byte("<img")) || bytes.Contains(page, []byte("OpenMoji")) {
+		t.Error("pictures or their credit without a pictures address")
+	}
+	if !bytes.Contains(page, []byte(`class="letter letter-person easy-read print-18"`)) {
+		t.Error("the body does not carry the easy read size class")
+	}
+	page, _ = EasyReadHTML(l, person.Needs{Formats: []string{"easy_read", "large_print_24"}}, EasyReadOptions{})
+	if !bytes.Contains(page, []byte("print-24")) {
+		t.Error("a 24 point need does not set the 24 point class")
+	}
+	for _, bad := range []string{"javascript:alert(1)//", "/static/easy-read", "//evil.example/"} {
+		if _, err := EasyReadHTML(l, needs, EasyReadOptions{PicturesURL: bad}); kith.ErrorCode(err) != kith.EINVALID {
+			t.Errorf("pictures URL %q: err = %v, want invalid", bad, err)
+		}
+	}
+	l.Kind = KindConcern
+	if _, err := EasyReadHTML(l, needs, EasyReadOptions{}); kith.ErrorCode(err) != kith.EINVALID {
+		t.Errorf("concern letter: err = %v", err)
 	}
 }

@@ -3,7 +3,7 @@
 // for the council; and, drawn the same way, the subject access record
 // (record.go). Each letter is a PDF for print and post, with an accessible
 // HTML twin carrying the same content. The person letter also comes in easy
-// read (easyread.go: short sentences beside pictures, as a PDF only so far).
+// read (easyread.go: short sentences beside pictures, a PDF and its twin).
 //
 // Both outputs are drawn from one document model (content.go), so they cannot
 // drift apart. This package is the only importer of the PDF library, and only
