@@ -72,9 +72,6 @@ func buildEasyRead(l Letter, needs person.Needs) *easyDocument {
 	d.Title = "Easy read: " + heading + " – " + oneLine(l.Site.Name)
 	d.Heading = plain(heading)
 	d.Large = true
-	nav, tel := free(l.Navigator.Name), phone(l.Navigator.Phone)
-	svc := free(l.Service.Name)
-
 	rows := []easyRow{
 		{Picture: "hello", Lines: []text{
 			join(plain("Dear "), name(l.Person), plain(",")),
@@ -85,6 +82,25 @@ func buildEasyRead(l Letter, needs person.Needs) *easyDocument {
 			plain("You said yes to some help."),
 		}},
 	}
+	rows = append(rows, serviceRows(l)...)
+	rows = append(rows, supportRows(needs)...)
+	rows = append(rows, closingRows(l)...)
+	return &easyDocument{
+		document: d,
+		Rows:     rows,
+		SignOff: []text{
+			plain("From"),
+			free(l.Navigator.Name),
+			join(plain("Community navigator, "), free(l.Site.Name)),
+		},
+		Points: float64(max(easyReadPoints, needs.LargePrintPoints())),
+	}
+}
+
+// serviceRows say who was asked, what it is, when and where, the cost and
+// getting there.
+func serviceRows(l Letter) []easyRow {
+	nav, svc := free(l.Navigator.Name), free(l.Service.Name)
 	asked := []text{join(plain("We asked "), svc, plain(" to help you."))}
 	if org := free(l.Service.Organisation); !org.empty() {
 		asked = append(asked, join(org, plain(" runs it.")))
@@ -92,7 +108,7 @@ func buildEasyRead(l Letter, needs person.Needs) *easyDocument {
 	if l.ProviderAgreed {
 		asked = append(asked, plain("They said yes."))
 	}
-	rows = append(rows, easyRow{Picture: "people", Lines: asked})
+	rows := []easyRow{{Picture: "people", Lines: asked}}
 	if !l.ProviderAgreed {
 		rows = append(rows, easyRow{Picture: "phone", Lines: []text{
 			plain("They will get in touch with you."),
@@ -127,32 +143,26 @@ func buildEasyRead(l Letter, needs person.Needs) *easyDocument {
 		}
 		rows = append(rows, travel)
 	}
-	rows = append(rows, supportRows(needs)...)
-	ask := []text{plain("Do you have a question?"), join(plain("Call "), nav, plain(".")), join(plain("The number is "), tel, plain("."))}
+	return rows
+}
+
+// closingRows say who to call, and that it is the person's choice.
+func closingRows(l Letter) []easyRow {
+	nav := free(l.Navigator.Name)
+	ask := []text{plain("Do you have a question?"), join(plain("Call "), nav, plain(".")), join(plain("The number is "), phone(l.Navigator.Phone), plain("."))}
 	if e := free(l.Navigator.Email); !e.empty() {
 		ask = append(ask, join(plain("Or email "), e, plain(".")))
 	}
-	rows = append(rows,
-		easyRow{Picture: "question", Lines: ask},
-		easyRow{Picture: "choice", Lines: []text{
+	return []easyRow{
+		{Picture: "question", Lines: ask},
+		{Picture: "choice", Lines: []text{
 			plain("It is your choice."),
 			plain("You can say no."),
 			plain("You can change your mind at any time."),
 		}},
-		easyRow{Picture: "yes", Lines: []text{
+		{Picture: "yes", Lines: []text{
 			plain("Saying no will not stop any other help you get."),
 		}},
-	)
-	points := float64(max(easyReadPoints, needs.LargePrintPoints()))
-	return &easyDocument{
-		document: d,
-		Rows:     rows,
-		SignOff: []text{
-			plain("From"),
-			nav,
-			join(plain("Community navigator, "), free(l.Site.Name)),
-		},
-		Points: points,
 	}
 }
 
