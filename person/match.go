@@ -40,11 +40,12 @@ type Result struct {
 // runs on the server only: a visitor is never told whether anyone matched.
 // Both sides are compared in their normal form (Normalize). A held person
 // of another site is never a match, even if the caller passes one by
-// mistake.
+// mistake, and nor is the person themselves (matching a saved record
+// again, after an edit).
 func Find(p Person, held []Person) Result {
 	var exact, likely []Match
 	for _, h := range held {
-		if h.Site != p.Site {
+		if h.Site != p.Site || p.ID != "" && h.ID == p.ID {
 			continue
 		}
 		o, why := Compare(p, h)

@@ -132,6 +132,11 @@ func TestFind(t *testing.T) {
 		t.Errorf("Find across sites = %+v, want none", got)
 	}
 	p.Site = "north"
+	// A saved person matched again is not their own match.
+	saved := people[0]
+	if got := Find(saved, people[:1]); got.Outcome != None {
+		t.Errorf("Find of a person against themselves = %+v, want none", got)
+	}
 	if got := Find(p, nil); got.Outcome != None {
 		t.Errorf("Find with nobody held = %+v", got)
 	}
