@@ -159,6 +159,22 @@ func renderPDF(d *document) ([]byte, error) {
 	if d.Large {
 		st = largePrint
 	}
+	w := newPDFWriter(d, st)
+	w.opening()
+	for i, s := range d.Sections {
+		// The sign-off never starts a page alone: the end of the section
+		// before it goes with it.
+		var next *section
+		if i == len(d.Sections)-2 && d.Sections[i+1].Heading.empty() {
+			next = &d.Sections[i+1]
+		}
+		w.section(s, next)
+	}
+	return w.output()
+}
+
+// newPDFWriter starts a document in a style, with its first page begun.
+func newPDFWriter(d *document, st pdfStyle) *pdfWriter {
 	f := gofpdf.New("P", "mm", "A4", "")
 	// Reproducible output: sorted resource catalogues and dates from the
 	// letter, not the clock.
@@ -178,18 +194,32 @@ func renderPDF(d *document) ([]byte, error) {
 	f.SetHeaderFunc(w.header)
 	f.SetFooterFunc(w.footer)
 	f.AddPage()
-	w.opening()
-	for i, s := range d.Sections {
-		// The sign-off never starts a page alone: the end of the section
-		// before it goes with it.
-		var next *section
-		if i == len(d.Sections)-2 && d.Sections[i+1].Heading.empty() {
-			next = &d.Sections[i+1]
-		}
-		w.section(s, next)
+	return w
+}
+
+// picture draws a PNG as a square of side size mm at (x, y); a picture
+// used twice is embedded once, under its name.
+func (w *pdfWriter) picture(name string, png []byte, x, y, size float64) {
+	opts := gofpdf.ImageOptions{ImageType: "PNG"}
+	if w.f.GetImageInfo(name) == nil {
+		w.f.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
 	}
+	w.f.ImageOptions(name, x, y, size, size, false, opts, 0, "")
+}
+
+// greyText draws one line of small print, such as a credit, in the
+// footer's grey.
+func (w *pdfWriter) greyText(x, width float64, s string) {
+	w.f.SetTextColor(grey.r, grey.g, grey.b)
+	w.text(x, w.y, width, w.lineH(w.size), s, "L")
+}
+
+// err is the first error the library met drawing the document.
+func (w *pdfWriter) err() error { return w.f.Error() }
+
+func (w *pdfWriter) output() ([]byte, error) {
 	var buf bytes.Buffer
-	if err := f.Output(&buf); err != nil {
+	if err := w.f.Output(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
