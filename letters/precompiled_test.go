@@ -191,6 +191,23 @@ func TestEveryLetterPassesNotifysPrecompiledChecks(t *testing.T) {
 	}
 }
 
+// The easy read letter, which is posted too, passes the same checks.
+func TestEasyReadPassesNotifysPrecompiledChecks(t *testing.T) {
+	requireTools(t)
+	l, needs := easyReadLetter()
+	pdf, err := EasyReadPDF(l, needs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, address := precompiledProblems(t, pdf, true)
+	for _, p := range problems {
+		t.Errorf("easy read: %s", p)
+	}
+	if want := append([]string{l.Person.Name}, l.Person.Address...); strings.Join(address, "|") != strings.Join(want, "|") {
+		t.Errorf("easy read: address block reads %q, want %q", address, want)
+	}
+}
+
 // The checker finds ink where Notify would: a letter drawn with the old
 // full-width band and an address outside the window fails.
 func TestPrecompiledCheckFindsInkOutside(t *testing.T) {
