@@ -92,6 +92,18 @@ func (a *App) ReferralLetter(ctx context.Context, act kith.Actor, id string, kin
 		if len(l.Person.Address) == 0 {
 			return l, kith.Errorf(kith.ECONFLICT, "No letter can go to the person: there is no postal address.")
 		}
+		// A posted letter is addressed as the Royal Mail and GOV.UK
+		// Notify need it: the postcode last, 3 to 7 lines in all.
+		lines, err := letters.PostalAddress(l.Person.Name, l.Person.Address, req.Person.Postcode, "person.address")
+		if err != nil {
+			msg := "the address cannot be posted"
+			if f := kith.FieldErrors(err); len(f) > 0 {
+				msg = "the address " + f[0].Message
+			}
+			return l, &kith.Error{Code: kith.ECONFLICT, Message: "No letter can go to the person: " + msg + ".",
+				Fields: []kith.FieldError{{Field: "person.address", Message: msg}}}
+		}
+		l.Person.Address = lines[1:]
 	case letters.KindProvider:
 		link, tok, err := a.ProviderLink(ctx, act, r.ID)
 		if err != nil {

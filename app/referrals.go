@@ -56,6 +56,7 @@ func (a *App) referral(ctx context.Context, act kith.Actor, id string) (referral
 	if err != nil {
 		return r, err
 	}
+	r.FHIRStatus = referral.TaskStatusOf(r.History)
 	return r.WithTimer(a.Now(), th), nil
 }
 
@@ -74,7 +75,16 @@ func (a *App) ListReferrals(ctx context.Context, act kith.Actor, f ReferralFilte
 	if err != nil {
 		return nil, 0, err
 	}
+	ids := make([]string, len(items))
 	for i := range items {
+		ids[i] = items[i].ID
+	}
+	histories, err := a.st.Referrals.Histories(ctx, act, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range items {
+		items[i].FHIRStatus = referral.TaskStatusOf(histories[items[i].ID])
 		items[i] = items[i].WithTimer(f.Now, th)
 	}
 	return items, total, nil

@@ -177,6 +177,10 @@ type ReferralStore interface {
 	// ListReferrals returns a page of the worklist in referral.Less order
 	// as of now under th, and the number that match.
 	ListReferrals(ctx context.Context, a kith.Actor, f ReferralFilter) ([]referral.Referral, int, error)
+	// Histories reads the moves of a's site's referrals named by ids,
+	// oldest first, keyed by referral (for the Task status of a worklist
+	// page, whose rows carry no history).
+	Histories(ctx context.Context, a kith.Actor, ids []string) (map[string][]referral.Entry, error)
 	// ScreeningReferralIDs lists the referrals made from a screening.
 	ScreeningReferralIDs(ctx context.Context, site, screeningID string) ([]string, error)
 	// Transition applies a referral move (checked by referral.Plan inside

@@ -2,7 +2,8 @@
 // person's letter of what was arranged, and the safeguarding concern summary
 // for the council; and, drawn the same way, the subject access record
 // (record.go). Each letter is a PDF for print and post, with an accessible
-// HTML twin carrying the same content.
+// HTML twin carrying the same content. The person letter also comes in easy
+// read (easyread.go: short sentences beside pictures, a PDF and its twin).
 //
 // Both outputs are drawn from one document model (content.go), so they cannot
 // drift apart. This package is the only importer of the PDF library, and only

@@ -37,8 +37,28 @@ var (
 	largePrint    = pdfStyle{body: 18, h1: 24, h2: 20, meta: 18, footer: 14, leading: 1.35, labelW: 64, metaLabelW: 64, indent: 8, gap: 4.5}
 )
 
-// metaX is where the date and references start, beside the address.
-const metaX = 104.0
+// The page follows GOV.UK Notify's precompiled letter specification, so any
+// letter can be posted through it in a window envelope: nothing is drawn
+// outside the printable area (15 mm from each side, 5 mm from the top and
+// bottom); on the first page, above the body (which starts 95 mm down) there
+// is only the logo area (top left, to 30 mm down), the service's column (top
+// right, from 125 mm across) and the address window.
+const (
+	printLeft, printRight = 15.0, pageW - 15.0
+	printTop              = 5.0
+	bodyTop               = 96.0 // the body starts at 95 mm; 1 mm spare
+	logoBottom            = 30.0
+	serviceLeft           = 125.0
+	// The address window: 24.6 to 120 mm across, 39.5 to 66.3 mm down.
+	addrLeft, addrRight = 24.6, 120.0
+	addrTop, addrBottom = 39.5, 66.3
+	addrSize, addrLineH = 9.0, 3.7 // points, mm: seven lines fit the window
+	// MaxAddressLines is the most lines a postal address may have.
+	MaxAddressLines = 7
+)
+
+// metaX is where the date and references start, in the service's column.
+const metaX = serviceLeft + 2
 
 var (
 	ink  = rgb{11, 12, 12} // near-black body text
@@ -139,6 +159,22 @@ func renderPDF(d *document) ([]byte, error) {
 	if d.Large {
 		st = largePrint
 	}
+	w := newPDFWriter(d, st)
+	w.opening()
+	for i, s := range d.Sections {
+		// The sign-off never starts a page alone: the end of the section
+		// before it goes with it.
+		var next *section
+		if i == len(d.Sections)-2 && d.Sections[i+1].Heading.empty() {
+			next = &d.Sections[i+1]
+		}
+		w.section(s, next)
+	}
+	return w.output()
+}
+
+// newPDFWriter starts a document in a style, with its first page begun.
+func newPDFWriter(d *document, st pdfStyle) *pdfWriter {
 	f := gofpdf.New("P", "mm", "A4", "")
 	// Reproducible output: sorted resource catalogues and dates from the
 	// letter, not the clock.
@@ -158,18 +194,32 @@ func renderPDF(d *document) ([]byte, error) {
 	f.SetHeaderFunc(w.header)
 	f.SetFooterFunc(w.footer)
 	f.AddPage()
-	w.opening()
-	for i, s := range d.Sections {
-		// The sign-off never starts a page alone: the end of the section
-		// before it goes with it.
-		var next *section
-		if i == len(d.Sections)-2 && d.Sections[i+1].Heading.empty() {
-			next = &d.Sections[i+1]
-		}
-		w.section(s, next)
+	return w
+}
+
+// picture draws a PNG as a square of side size mm at (x, y); a picture
+// used twice is embedded once, under its name.
+func (w *pdfWriter) picture(name string, png []byte, x, y, size float64) {
+	opts := gofpdf.ImageOptions{ImageType: "PNG"}
+	if w.f.GetImageInfo(name) == nil {
+		w.f.RegisterImageOptionsReader(name, opts, bytes.NewReader(png))
 	}
+	w.f.ImageOptions(name, x, y, size, size, false, opts, 0, "")
+}
+
+// greyText draws one line of small print, such as a credit, in the
+// footer's grey.
+func (w *pdfWriter) greyText(x, width float64, s string) {
+	w.f.SetTextColor(grey.r, grey.g, grey.b)
+	w.text(x, w.y, width, w.lineH(w.size), s, "L")
+}
+
+// err is the first error the library met drawing the document.
+func (w *pdfWriter) err() error { return w.f.Error() }
+
+func (w *pdfWriter) output() ([]byte, error) {
 	var buf bytes.Buffer
-	if err := f.Output(&buf); err != nil {
+	if err := w.f.Output(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -180,24 +230,26 @@ func (w *pdfWriter) header() {
 	defer w.keepFont()()
 	f := w.f
 	fg := onColour(w.brand)
-	h, size := 28.0, 18.0
+	// The band stays inside the printable area: on the first page within
+	// the logo area and the service's column.
+	bottom, size := logoBottom-2, 18.0
 	if f.PageNo() > 1 {
-		h, size = 11, 10
+		bottom, size = printTop+9, 10
 	}
 	f.SetFillColor(w.brand.r, w.brand.g, w.brand.b)
-	f.Rect(0, 0, pageW, h, "F")
+	f.Rect(printLeft, printTop, printRight-printLeft, bottom-printTop, "F")
 	f.SetTextColor(fg.r, fg.g, fg.b)
 	// A long site name gets a smaller size before it is ever cut short.
 	name := w.d.SiteName.pdfString()
 	for w.setFont("B", size); size > 11 && w.width(name) > contentW-45; size-- {
 		w.setFont("B", size-1)
 	}
-	w.text(margin, 0, contentW-45, h, w.fit(name, contentW-45), "LM")
+	w.text(margin, printTop, contentW-45, bottom-printTop, w.fit(name, contentW-45), "LM")
 	if w.d.Marking != "" {
 		w.setFont("B", 8.5)
-		w.text(margin, 0, contentW, h, w.d.Marking, "RM")
+		w.text(margin, printTop, contentW, bottom-printTop, w.d.Marking, "RM")
 	}
-	w.y = h + 9
+	w.y = bottom + 9
 }
 
 func (w *pdfWriter) footer() {
@@ -227,30 +279,78 @@ func (w *pdfWriter) footer() {
 	w.text(pageW-margin-pw, y, pw, lh, "Page "+n+" of {nb}", "L")
 }
 
-// opening draws the address block (placed for a DL window envelope), the
-// date and references beside it, and the title.
+// opening draws the address in the envelope window, the date and
+// references in the service's column beside it (in large print, or when
+// they do not fit there, at the start of the body), and the title.
 func (w *pdfWriter) opening() {
 	st := w.st
-	top := w.y
-	w.y = 46
-	for _, t := range w.d.Recipient {
-		w.lines(margin, 88, t.pdfString(), "", st.body)
-	}
-	addrEnd := w.y
-	if w.d.Large {
-		// Large print has no room for two columns: the details follow the address.
-		w.y = addrEnd + 6
-		w.rows(margin, contentW, st.metaLabelW, st.meta, w.d.Meta)
+	w.address()
+	w.y = bodyTop
+	if !w.d.Large && w.stackedHeight(w.d.Meta) <= bodyTop-2-(logoBottom+3) {
+		w.y = logoBottom + 3
+		w.stacked(metaX, printRight-metaX, st.meta, w.d.Meta)
+		w.y = bodyTop
 	} else {
-		w.y = top
-		w.rows(metaX, pageW-margin-metaX, st.metaLabelW, st.meta, w.d.Meta)
-		w.y = max(w.y, addrEnd)
+		w.rows(margin, contentW, st.metaLabelW, st.meta, w.d.Meta)
+		w.y += 6
 	}
-	w.y += 10
 	w.lines(margin, contentW, w.d.Heading.pdfString(), "B", st.h1)
 	w.f.SetFillColor(w.brand.r, w.brand.g, w.brand.b)
 	w.f.Rect(margin, w.y+1, 24, 1.2, "F")
 	w.y += 7
+}
+
+// address draws the recipient's lines inside the window, each on one line:
+// a line too wide for the window at the address size is set smaller.
+func (w *pdfWriter) address() {
+	y := addrTop + 1.5
+	width := addrRight - 1 - (addrLeft + 1.5)
+	for _, t := range w.d.Recipient {
+		line := t.pdfString()
+		size := addrSize
+		for w.setFont("", size); size > 6.5 && w.width(line) > width; size -= 0.5 {
+			w.setFont("", size-0.5)
+		}
+		w.f.SetTextColor(ink.r, ink.g, ink.b)
+		w.text(addrLeft+1.5, y, width, addrLineH, w.fit(line, width), "L")
+		y += addrLineH
+	}
+}
+
+// stackedHeight is how tall stacked rows are.
+func (w *pdfWriter) stackedHeight(rs []row) float64 {
+	h := 0.0
+	for _, r := range rs {
+		if r.HTMLOnly {
+			continue
+		}
+		n := 1
+		w.setFont("", w.st.meta)
+		for _, t := range r.Value {
+			n += len(w.wrap(t.pdfString(), printRight-metaX))
+		}
+		h += float64(n)*w.lineH(w.st.meta) + 1.5
+	}
+	return h
+}
+
+// stacked draws rows as a label with its value under it, for a narrow
+// column.
+func (w *pdfWriter) stacked(x, width, size float64, rs []row) {
+	for _, r := range rs {
+		if r.HTMLOnly {
+			continue
+		}
+		w.setFont("B", size)
+		w.cell(x, width, w.fit(r.Label, width), size)
+		w.setFont("", size)
+		for _, t := range r.Value {
+			for _, l := range w.wrap(t.pdfString(), width) {
+				w.cell(x, width, l, size)
+			}
+		}
+		w.y += 1.5
+	}
 }
 
 // section draws a section; keepWith, when set, is a section that its last

@@ -221,14 +221,6 @@ func TestSiteThresholds(t *testing.T) {
 	}
 }
 
-func TestFHIRStatusCoversEveryState(t *testing.T) {
-	for _, s := range States {
-		if FHIRStatus(s) == "draft" {
-			t.Errorf("%s has no FHIR status", s)
-		}
-	}
-}
-
 func FuzzCheck(f *testing.F) {
 	f.Add("sent", `{"to":"declined","reason":"other"}`)
 	f.Add("engaged", `{"to":"closed","outcome":{"desired_outcomes_asked":"asked_expressed","achieved":"fully"}}`)

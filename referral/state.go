@@ -144,31 +144,6 @@ func Check(from State, m Move) error {
 	return nil
 }
 
-// FHIRStatus maps a state to an HL7 FHIR R4 Task.status for export.
-func FHIRStatus(s State) string {
-	switch s {
-	case New:
-		return "requested"
-	case Assigned, Contacted:
-		return "ready"
-	case Sent:
-		return "received"
-	case Accepted:
-		return "accepted"
-	case Declined:
-		return "rejected"
-	case Engaged:
-		return "in-progress"
-	case Closed:
-		return "completed"
-	case Withdrawn, Rerouted:
-		return "cancelled"
-	case Expired, Escalated:
-		return "failed"
-	}
-	return "draft"
-}
-
 // RevokesProviderLink reports whether a referral that reaches s ends its
 // provider's link: declined, or finished (closed, withdrawn, rerouted,
 // escalated). A revoked link shows nothing about the person.

@@ -57,32 +57,62 @@ func TestAssemble(t *testing.T) {
 
 func TestResearchRows(t *testing.T) {
 	res := &screening.Result{ChoiceRespected: true, Relationships: map[string]screening.RelationshipResult{"carers": {Level: "high"}},
-		Instruments: map[string]screening.InstrumentResult{"ucla3": {Classification: "lonely"}}}
+		Instruments: map[string]screening.InstrumentResult{"ucla3": {Classification: "lonely"}}, Consent: screening.Consent{Refer: screening.Yes}}
+	refused := &screening.Result{Consent: screening.Consent{Refer: screening.No}}
 	minus2 := -2
+	walk := func(states ...referral.State) []referral.Entry {
+		h := []referral.Entry{{To: referral.New}}
+		for i := 1; i < len(states); i++ {
+			h = append(h, referral.Entry{From: states[i-1], To: states[i]})
+		}
+		return h
+	}
+	closed := walk(referral.New, referral.Assigned, referral.Contacted, referral.Sent, referral.Accepted, referral.Engaged, referral.Closed)
+	declinedByService := walk(referral.New, referral.Assigned, referral.Contacted, referral.Sent, referral.Declined)
+	declinedByService[len(declinedByService)-1].Reason = "service_full"
+	declinedByPerson := walk(referral.New, referral.Assigned, referral.Contacted, referral.Sent, referral.Declined)
+	declinedByPerson[len(declinedByPerson)-1].Reason = "person_declined"
 	list := []ResearchScreening{
 		{ID: "s1", Month: "2026-11", Agency: "housing", Result: res, PathwayVersion: 3, Arm: "b", Referrals: []ResearchReferral{
-			{ID: "r1", State: "closed", Category: "befriending", Outcome: &referral.Outcome{Achieved: "fully", FeelsSafer: "agree"}, Change: &referral.Change{Delta: &minus2}},
-			{ID: "r2", State: "declined", Category: "social_group"},
+			{ID: "r1", State: "declined", Category: "social_group", History: declinedByService},
+			{ID: "r2", State: "closed", Category: "befriending", ReroutedFrom: "r1", History: closed,
+				Outcome: &referral.Outcome{Achieved: "fully", FeelsSafer: "agree"}, Change: &referral.Change{Delta: &minus2}},
 		}},
 		{ID: "s2", Month: "2026-11", Result: res},
+		{ID: "s3", Month: "2026-11", Result: refused},
+		{ID: "s4", Month: "2026-11", Result: res, Referrals: []ResearchReferral{{ID: "r4", State: "declined", Category: "befriending", History: declinedByPerson}}},
 	}
 	rows := ResearchRows([]byte("key"), "alpha", list)
-	if len(rows) != 4 || len(rows[0]) != len(rows[1]) || len(rows[3]) != len(rows[0]) {
-		t.Fatalf("rows: %d, widths %d/%d/%d", len(rows), len(rows[0]), len(rows[1]), len(rows[3]))
+	if len(rows) != 6 {
+		t.Fatalf("rows: %d", len(rows))
+	}
+	for i, r := range rows {
+		if len(r) != len(rows[0]) {
+			t.Fatalf("row %d is %d wide, the header %d", i, len(r), len(rows[0]))
+		}
 	}
 	p := Pseudonym([]byte("key"), "alpha", "s1")
 	if rows[1][0] != p || rows[2][0] != p || p == "s1" || Pseudonym([]byte("key"), "beta", "s1") == p {
 		t.Errorf("pseudonyms: %q %q (stable per site, different across sites)", rows[1][0], rows[2][0])
 	}
-	tail := func(r []string) []string { return r[len(r)-7:] }
-	if diff := cmp.Diff([]string{"closed", referral.FHIRStatus(referral.Closed), SnomedReferredToSocialPrescribing, "befriending", "fully", "agree", "-2"}, tail(rows[1])); diff != "" {
-		t.Errorf("a closed referral's columns (-want +got):\n%s", diff)
-	}
-	if tail(rows[2])[2] != SnomedSocialPrescribingDeclined {
-		t.Errorf("a declined referral's SNOMED code: %q", tail(rows[2])[2])
-	}
-	if diff := cmp.Diff([]string{"", "", "", "", "", "", ""}, tail(rows[3])); diff != "" {
-		t.Errorf("a screening without referrals (-want +got):\n%s", diff)
+	tail := func(r []string) []string { return r[len(r)-8:] }
+	for _, c := range []struct {
+		name string
+		row  []string
+		want []string
+	}{
+		// The episode's first referral is coded as a referral; the
+		// service's decline is not the person declining.
+		{"first referral, declined by the service", rows[1], []string{"declined", "rejected", SnomedReferredToSocialPrescribing, "", "social_group", "", "", ""}},
+		// The reroute is the same episode: no second referral code.
+		{"rerouted referral, closed", rows[2], []string{"closed", "completed", "", "", "befriending", "fully", "agree", "-2"}},
+		{"no referral, agreed", rows[3], []string{"", "", "", "", "", "", "", ""}},
+		{"no referral, the person said no", rows[4], []string{"", "", "", SnomedSocialPrescribingDeclined, "", "", "", ""}},
+		{"declined by the person", rows[5], []string{"declined", "rejected", SnomedReferredToSocialPrescribing, SnomedSocialPrescribingDeclined, "befriending", "", "", ""}},
+	} {
+		if diff := cmp.Diff(c.want, tail(c.row)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.name, diff)
+		}
 	}
 }
 

@@ -32,8 +32,13 @@ type ResearchScreening struct {
 // ResearchReferral is what the research extract reads of one referral.
 type ResearchReferral struct {
 	ID, State, Category string
-	Outcome             *referral.Outcome
-	Change              *referral.Change
+	// ReroutedFrom is the referral this one replaced ("" for the first of
+	// an episode).
+	ReroutedFrom string
+	Outcome      *referral.Outcome
+	Change       *referral.Change
+	// History is the referral's moves, oldest first.
+	History []referral.Entry
 }
 
 var (
@@ -62,7 +67,7 @@ func ResearchRows(key []byte, site string, list []ResearchScreening) [][]string 
 	for _, code := range researchInstruments {
 		header = append(header, code+"_classification")
 	}
-	header = append(header, "pathway_version", "arm", "referral", "referral_state", "fhir_task_status", "snomed_code", "category", "achieved", "feels_safer", "loneliness_delta")
+	header = append(header, "pathway_version", "arm", "referral", "referral_state", "fhir_task_status", "snomed_referral", "snomed_declined", "category", "achieved", "feels_safer", "loneliness_delta")
 	out := [][]string{header}
 	for _, s := range list {
 		row := []string{Pseudonym(key, site, s.ID), s.Month, s.Agency, s.Action, s.Quadrant, s.Loneliness, s.Isolation, strconv.FormatBool(s.Result.ChoiceRespected)}
@@ -77,20 +82,36 @@ func ResearchRows(key []byte, site string, list []ResearchScreening) [][]string 
 			v = strconv.Itoa(s.PathwayVersion)
 		}
 		row = append(row, v, s.Arm)
+		agreed := s.Result != nil && s.Result.Consent.Refer == screening.Yes
 		for _, r := range s.Referrals {
-			out = append(out, append(append([]string{}, row...), researchReferralColumns(key, site, r)...))
+			out = append(out, append(append([]string{}, row...), researchReferralColumns(key, site, r, agreed)...))
 		}
 		if len(s.Referrals) == 0 {
-			out = append(out, append(append([]string{}, row...), "", "", "", "", "", "", "", ""))
+			// The person who said no to a referral on the doorstep declined
+			// social prescribing.
+			declined := ""
+			if s.Result != nil && s.Result.Consent.Refer == screening.No {
+				declined = SnomedSocialPrescribingDeclined
+			}
+			out = append(out, append(append([]string{}, row...), "", "", "", "", declined, "", "", "", ""))
 		}
 	}
 	return out
 }
 
-func researchReferralColumns(key []byte, site string, r ResearchReferral) []string {
-	snomed := SnomedReferredToSocialPrescribing
-	if r.State == string(referral.Declined) || r.State == string(referral.Withdrawn) {
-		snomed = SnomedSocialPrescribingDeclined
+// researchReferralColumns codes a referral as NHS England's social
+// prescribing guidance asks: "referral to social prescribing service" once
+// per episode, on its first referral (not on the referrals a reroute makes),
+// and only where the person agreed to be referred; "social prescribing
+// declined" only where the person themself declined (a provider's decline or
+// a referrer's withdrawal is not the person declining).
+func researchReferralColumns(key []byte, site string, r ResearchReferral, agreed bool) []string {
+	referred, declined := "", ""
+	if r.ReroutedFrom == "" && agreed {
+		referred = SnomedReferredToSocialPrescribing
+	}
+	if referral.PersonDeclined(r.History) {
+		declined = SnomedSocialPrescribingDeclined
 	}
 	achieved, safer, delta := "", "", ""
 	if r.Outcome != nil {
@@ -99,5 +120,5 @@ func researchReferralColumns(key []byte, site string, r ResearchReferral) []stri
 	if r.Change != nil && r.Change.Delta != nil {
 		delta = strconv.Itoa(*r.Change.Delta)
 	}
-	return []string{Pseudonym(key, site, r.ID), r.State, referral.FHIRStatus(referral.State(r.State)), snomed, r.Category, achieved, safer, delta}
+	return []string{Pseudonym(key, site, r.ID), r.State, referral.TaskStatusOf(r.History), referred, declined, r.Category, achieved, safer, delta}
 }

@@ -82,7 +82,7 @@ func researchScreenings(ctx context.Context, tx *sql.Tx, site string, from, to t
 }
 
 func researchReferrals(ctx context.Context, tx *sql.Tx, site, screeningID string) ([]reports.ResearchReferral, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), r.outcome, r.loneliness_change FROM referrals r
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), coalesce(r.rerouted_from, ''), r.outcome, r.loneliness_change FROM referrals r
 		LEFT JOIN services sv ON sv.site_id = r.site_id AND sv.id = r.service_id WHERE r.site_id = ? AND r.screening_id = ? ORDER BY r.created_at`, site, screeningID)
 	if err != nil {
 		return nil, err
@@ -92,7 +92,7 @@ func researchReferrals(ctx context.Context, tx *sql.Tx, site, screeningID string
 	for rows.Next() {
 		var r reports.ResearchReferral
 		var outcome, change sql.NullString
-		if err := rows.Scan(&r.ID, &r.State, &r.Category, &outcome, &change); err != nil {
+		if err := rows.Scan(&r.ID, &r.State, &r.Category, &r.ReroutedFrom, &outcome, &change); err != nil {
 			return nil, err
 		}
 		if outcome.Valid {
@@ -109,7 +109,36 @@ func researchReferrals(ctx context.Context, tx *sql.Tx, site, screeningID string
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i := range out {
+		if out[i].History, err = researchHistory(ctx, tx, site, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// researchHistory is a referral's moves, oldest first, without who made
+// them or their notes.
+func researchHistory(ctx context.Context, tx *sql.Tx, site, id string) ([]referral.Entry, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT from_state, to_state, reason FROM referral_history
+		WHERE site_id = ? AND referral_id = ? ORDER BY id`, site, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var h []referral.Entry
+	for rows.Next() {
+		var e referral.Entry
+		if err := rows.Scan(&e.From, &e.To, &e.Reason); err != nil {
+			return nil, err
+		}
+		h = append(h, e)
+	}
+	return h, rows.Err()
 }
 
 // RetentionCandidates lists the screenings of a's site made before cutoff,

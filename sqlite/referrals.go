@@ -149,7 +149,6 @@ func scanReferral(row rowScanner) (referral.Referral, error) {
 			return r, err
 		}
 	}
-	r.FHIRStatus = referral.FHIRStatus(r.State)
 	return r, nil
 }
 

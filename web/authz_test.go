@@ -47,6 +47,7 @@ var minRole = map[string]string{
 	"GET /api/v1/referrals":                           "navigator",
 	"POST /api/v1/referrals":                          "navigator",
 	"GET /api/v1/referrals/{id}":                      "navigator",
+	"GET /api/v1/referrals/{id}/fhir":                 "navigator",
 	"POST /api/v1/referrals/{id}/transitions":         "navigator",
 	"POST /api/v1/referrals/{id}/notes":               "navigator",
 	"POST /api/v1/referrals/{id}/contact-attempts":    "navigator",

@@ -40,7 +40,7 @@ func TestExportsAndRetention(t *testing.T) {
 			t.Fatalf("the research extract holds %q:\n%s", secret, body)
 		}
 	}
-	if !strings.Contains(body, "871731000000106") || !strings.Contains(body, "requested") {
+	if !strings.Contains(body, ",new,draft,871731000000106,,") { // a new referral: a draft Task, the episode's referral code
 		t.Fatalf("no SNOMED code or FHIR status on the referral row:\n%s", body)
 	}
 	lines := strings.Split(strings.TrimSpace(body), "\n")

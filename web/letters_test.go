@@ -52,6 +52,22 @@ func TestReferralLetters(t *testing.T) {
 	wantProblem(t, e.do("GET", "/api/v1/referrals/"+unsafe.ID+"/letters/person.pdf", nav, nil), 409, "")
 	noAddr, _ := newReferral(t, e, nav, map[string]any{"safe_contact": map[string]any{"post": "yes"}})
 	wantProblem(t, e.do("GET", "/api/v1/referrals/"+noAddr.ID+"/letters/person.pdf", nav, nil), 409, "")
+	// An address that cannot be posted (no street, so two lines with the
+	// name) is refused in words; the postcode is added last when the
+	// address as typed leaves it off.
+	short, _ := newReferral(t, e, nav, map[string]any{"safe_contact": map[string]any{"post": "yes"},
+		"person": map[string]any{"name": "Ada Short", "postcode": "LS1 4AP", "address": "LS1 4AP"}})
+	r := e.do("GET", "/api/v1/referrals/"+short.ID+"/letters/person.pdf", nav, nil)
+	wantProblem(t, r, 409, "person.address")
+	if !strings.Contains(string(r.Body), "at least 3 lines") {
+		t.Errorf("short address refused without saying why: %s", r.Body)
+	}
+	noPostcode, _ := newReferral(t, e, nav, map[string]any{"safe_contact": map[string]any{"post": "yes"},
+		"person": map[string]any{"name": "Ada Long", "postcode": "LS1 4AP", "address": "3 Example Street\nLeeds"}})
+	page := string(e.do("GET", "/api/v1/referrals/"+noPostcode.ID+"/letters/person.html", nav, nil).Body)
+	if i := strings.Index(page, `<p class="recipient">`); i < 0 || !strings.Contains(page[i:i+200], "Leeds<br>\nLS1 4AP</p>") {
+		t.Errorf("the person letter's address lacks the postcode: %s", page)
+	}
 	// No concern, no concern summary.
 	wantProblem(t, e.do("GET", "/api/v1/referrals/"+noAddr.ID+"/letters/concern.pdf", nav, nil), 404, "")
 }

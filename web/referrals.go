@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/kith-project/kith/referral"
@@ -49,6 +50,20 @@ func (s *Server) referralBody(c echo.Context, r referral.Referral) (referralBody
 
 func (s *Server) getReferral(c echo.Context) error {
 	return s.getReferralStatus(c, http.StatusOK)
+}
+
+// getReferralTask is the referral as a FHIR R4 Task (Gravity's referral
+// management profile), as application/fhir+json.
+func (s *Server) getReferralTask(c echo.Context) error {
+	t, err := s.app.ReferralTask(c.Request().Context(), actor(c), c.Param("id"), s.baseURL(c))
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(t)
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/fhir+json", b)
 }
 
 func (s *Server) listReferrals(c echo.Context) error {

@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	authed.GET("/referrals", s.listReferrals, navigatorUp)
 	authed.POST("/referrals", s.createReferral, navigatorUp)
 	authed.GET("/referrals/:id", s.getReferral, navigatorUp)
+	authed.GET("/referrals/:id/fhir", s.getReferralTask, navigatorUp)
 	authed.POST("/referrals/:id/transitions", s.transitionReferral, navigatorUp)
 	authed.POST("/referrals/:id/notes", s.addReferralNote, navigatorUp)
 	authed.POST("/referrals/:id/contact-attempts", s.addContactAttempt, navigatorUp)

@@ -85,6 +85,27 @@ func testReferrals(t *testing.T, f *fixture) {
 	if r, _ = f.st.Referrals.Referral(f.ctx, f.nav, id); r.ReroutedTo != next.ID || next.ReroutedFrom != id || next.ServiceID != other.ID {
 		t.Fatalf("reroute links: %q -> %q, %q <- %q", id, r.ReroutedTo, next.ID, next.ReroutedFrom)
 	}
+	// Histories reads many referrals' moves at once, the same as each
+	// referral's own, and nothing of another site's.
+	hs, err := f.st.Referrals.Histories(f.ctx, f.nav, []string{id, next.ID, "no-such-referral"})
+	must(t, "histories", err)
+	if len(hs) != 2 || len(hs[id]) != len(r.History) || len(hs[next.ID]) != len(next.History) {
+		t.Fatalf("histories: %d referrals, %d and %d moves, want %d and %d", len(hs), len(hs[id]), len(hs[next.ID]), len(r.History), len(next.History))
+	}
+	for i, e := range hs[id] {
+		if w := r.History[i]; e.From != w.From || e.To != w.To || e.Reason != w.Reason || !e.At.Equal(w.At) {
+			t.Fatalf("histories[%d] = %+v, the referral's own %+v", i, e, w)
+		}
+	}
+	if referral.TaskStatusOf(hs[id]) != referral.TaskRejected {
+		t.Fatalf("declined on receipt, then rerouted: Task status %s", referral.TaskStatusOf(hs[id]))
+	}
+	if hs, err := f.st.Referrals.Histories(f.ctx, f.other, []string{id}); err != nil || len(hs) != 0 {
+		t.Fatalf("another site read the histories: %v %v", hs, err)
+	}
+	if hs, err := f.st.Referrals.Histories(f.ctx, f.nav, nil); err != nil || len(hs) != 0 {
+		t.Fatalf("no ids: %v %v", hs, err)
+	}
 }
 
 func testWorklist(t *testing.T, f *fixture) {
