@@ -85,16 +85,16 @@ func (db *DB) ResearchData(ctx context.Context, a kith.Actor, from, to time.Time
 }
 
 func researchReferrals(ctx context.Context, tx pgx.Tx, site, screeningID string) ([]reports.ResearchReferral, error) {
-	rows, err := tx.Query(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), r.outcome, r.loneliness_change FROM referrals r
+	rows, err := tx.Query(ctx, `SELECT r.id, r.state, coalesce(sv.category, ''), coalesce(r.rerouted_from, ''), r.outcome, r.loneliness_change FROM referrals r
 		LEFT JOIN services sv ON sv.site_id = r.site_id AND sv.id = r.service_id
 		WHERE r.site_id = $1 AND r.screening_id = $2 ORDER BY r.created_at`, site, screeningID)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (reports.ResearchReferral, error) {
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (reports.ResearchReferral, error) {
 		var r reports.ResearchReferral
 		var outcome, change *string
-		if err := row.Scan(&r.ID, &r.State, &r.Category, &outcome, &change); err != nil {
+		if err := row.Scan(&r.ID, &r.State, &r.Category, &r.ReroutedFrom, &outcome, &change); err != nil {
 			return r, err
 		}
 		if outcome != nil {
@@ -111,6 +111,15 @@ func researchReferrals(ctx context.Context, tx pgx.Tx, site, screeningID string)
 		}
 		return r, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].History, err = researchHistory(ctx, tx, site, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // noOpenReferral keeps screenings s whose referrals are all settled ($1 is

@@ -162,7 +162,6 @@ func (d *referralDest) finish() (referral.Referral, error) {
 			return r, err
 		}
 	}
-	r.FHIRStatus = referral.FHIRStatus(r.State)
 	return r, nil
 }
 
