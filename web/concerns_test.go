@@ -22,7 +22,7 @@ func setTeamEmail(t *testing.T, e *env, addr string) {
 		t.Fatal(err)
 	}
 	site.Settings.SafeguardingEmail = addr
-	if err := e.DB.UpdateSiteSettings(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
+	if err := e.Stores.Sites.UpdateSiteSettings(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -125,7 +125,7 @@ func TestOutboxSentAfterRestart(t *testing.T) {
 		t.Fatalf("update service: %d %s", r.Status, r.Body)
 	}
 	send(t, e, nav, ref.ID)
-	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10, 0)
+	pending, err := e.Stores.Outbox.PendingMessages(context.Background(), "alpha", 10, 0)
 	if err != nil || len(pending) != 1 || pending[0].To != "referrals@provider.example" {
 		t.Fatalf("outbox: %+v %v", pending, err)
 	}
@@ -145,7 +145,7 @@ func TestOutboxSentAfterRestart(t *testing.T) {
 	if fs.count() != 1 {
 		t.Fatalf("sent %d messages", fs.count())
 	}
-	if left, _ := e.DB.PendingMessages(context.Background(), "alpha", 10, 0); len(left) != 0 {
+	if left, _ := e.Stores.Outbox.PendingMessages(context.Background(), "alpha", 10, 0); len(left) != 0 {
 		t.Fatalf("still pending: %+v", left)
 	}
 }
