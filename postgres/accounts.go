@@ -121,9 +121,9 @@ func (db *DB) CreateUser(ctx context.Context, a kith.Actor, email string, role k
 func (db *DB) Credentials(ctx context.Context, email string) (kith.User, string, error) {
 	var u kith.User
 	var role, hash string
-	err := db.pool.QueryRow(ctx, `SELECT id, site_id, email, role, password_hash, created_at
+	err := db.pool.QueryRow(ctx, `SELECT id, site_id, email, display_name, role, password_hash, created_at
 		FROM users WHERE lower(email) = lower($1) AND disabled_at IS NULL`, strings.TrimSpace(email)).
-		Scan(&u.ID, &u.Site, &u.Email, &role, &hash, &u.CreatedAt)
+		Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &hash, &u.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, "", errNotFound("User")
 	}
@@ -142,7 +142,7 @@ func (db *DB) ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.U
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE site_id = $1 AND disabled_at IS NULL`, site).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id, site_id, email, role, created_at FROM users
+		rows, err := tx.Query(ctx, `SELECT id, site_id, email, display_name, role, created_at FROM users
 			WHERE site_id = $1 AND disabled_at IS NULL ORDER BY id LIMIT $2 OFFSET $3`, site, p.Size, p.Offset())
 		if err != nil {
 			return err
@@ -150,7 +150,7 @@ func (db *DB) ListUsers(ctx context.Context, site string, p kith.Page) ([]kith.U
 		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (kith.User, error) {
 			var u kith.User
 			var role string
-			err := r.Scan(&u.ID, &u.Site, &u.Email, &role, &u.CreatedAt)
+			err := r.Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &u.CreatedAt)
 			u.Role, u.CreatedAt = kith.Role(role), u.CreatedAt.UTC()
 			return u, err
 		})
@@ -201,18 +201,25 @@ func hashSecret(s string) []byte {
 }
 
 // CreateToken makes an API token for the actor's site and returns its
-// secret, shown once and never stored.
-func (db *DB) CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error) {
+// secret, shown once and never stored. An owner must be a live user of the
+// same site: the insert checks it itself.
+func (db *DB) CreateToken(ctx context.Context, a kith.Actor, in app.TokenToCreate) (kith.Token, string, error) {
 	secret, hash, err := newSecret(tokenPrefix)
 	if err != nil {
 		return kith.Token{}, "", err
 	}
-	t := kith.Token{Site: a.Site, Role: role, Name: name, CreatedAt: db.now()}
+	t := kith.Token{Site: a.Site, Role: in.Role, Name: in.Name, CreatedAt: db.now(), UserID: in.UserID,
+		ExpiresAt: in.ExpiresAt.UTC().Truncate(time.Microsecond)}
 	err = db.writeTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO tokens (site_id, role, name, hash, created_at) VALUES ($1, $2, $3, $4, $5)
-			RETURNING id`, a.Site, string(role), name, hash, t.CreatedAt).Scan(&t.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO tokens (site_id, role, name, hash, created_at, user_id, expires_at)
+			SELECT $1, $2, $3, $4, $5, $6::bigint, $7 WHERE $6::bigint IS NULL OR EXISTS
+				(SELECT 1 FROM users WHERE id = $6::bigint AND site_id = $1 AND disabled_at IS NULL)
+			RETURNING id`, a.Site, string(in.Role), in.Name, hash, t.CreatedAt, in.UserID, t.ExpiresAt).Scan(&t.ID)
 		if isForeignKey(err) {
 			return noSite(a.Site)
+		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNotFound("User")
 		}
 		if err != nil {
 			return fmt.Errorf("create token: %w", err)
@@ -228,13 +235,13 @@ func (db *DB) CreateToken(ctx context.Context, a kith.Actor, role kith.Role, nam
 // lastUsedGranularity bounds how often a token's last-used time is written.
 const lastUsedGranularity = time.Minute
 
-const sqlTokenColumns = `id, site_id, role, name, created_at, last_used_at, revoked_at`
+const sqlTokenColumns = `t.id, t.site_id, t.role, t.name, t.created_at, t.last_used_at, t.revoked_at, t.user_id, t.expires_at`
 
 func scanToken(r pgx.Row) (kith.Token, error) {
 	var t kith.Token
 	var role string
-	err := r.Scan(&t.ID, &t.Site, &role, &t.Name, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
-	t.Role, t.CreatedAt = kith.Role(role), t.CreatedAt.UTC()
+	err := r.Scan(&t.ID, &t.Site, &role, &t.Name, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt, &t.UserID, &t.ExpiresAt)
+	t.Role, t.CreatedAt, t.ExpiresAt = kith.Role(role), t.CreatedAt.UTC(), t.ExpiresAt.UTC()
 	for _, p := range []**time.Time{&t.LastUsedAt, &t.RevokedAt} {
 		if *p != nil {
 			u := (*p).UTC()
@@ -245,11 +252,14 @@ func scanToken(r pgx.Row) (kith.Token, error) {
 }
 
 // Authenticate returns the live token whose secret is given, found by the
-// secret's hash.
+// secret's hash: not revoked, not expired, and whose owner (if it has one)
+// is not disabled.
 func (db *DB) Authenticate(ctx context.Context, secret string) (kith.Token, error) {
-	t, err := scanToken(db.pool.QueryRow(ctx, `SELECT `+sqlTokenColumns+` FROM tokens WHERE hash = $1`, hashSecret(secret)))
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && t.RevokedAt != nil) {
-		return kith.Token{}, kith.Errorf(kith.EUNAUTHORIZED, "The token is not valid.")
+	t, err := scanToken(db.pool.QueryRow(ctx, `SELECT `+sqlTokenColumns+` FROM tokens t LEFT JOIN users u ON u.id = t.user_id
+		WHERE t.hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND (t.user_id IS NULL OR u.disabled_at IS NULL)`,
+		hashSecret(secret), db.now()))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return kith.Token{}, kith.Errorf(kith.EUNAUTHORIZED, "The token is not valid: it may have expired, been revoked, or belong to someone whose account is disabled.")
 	}
 	if err != nil {
 		return t, fmt.Errorf("authenticate token: %w", err)
@@ -272,8 +282,8 @@ func (db *DB) ListTokens(ctx context.Context, site string, p kith.Page) ([]kith.
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM tokens WHERE site_id = $1`, site).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT `+sqlTokenColumns+` FROM tokens WHERE site_id = $1
-			ORDER BY id DESC LIMIT $2 OFFSET $3`, site, p.Size, p.Offset())
+		rows, err := tx.Query(ctx, `SELECT `+sqlTokenColumns+` FROM tokens t WHERE t.site_id = $1
+			ORDER BY t.id DESC LIMIT $2 OFFSET $3`, site, p.Size, p.Offset())
 		if err != nil {
 			return err
 		}
@@ -304,36 +314,56 @@ func (db *DB) RevokeToken(ctx context.Context, a kith.Actor, id int64) error {
 // CreateSession signs a user in until expires and returns a new session
 // secret for the cookie; expired sessions are cleared on the way.
 func (db *DB) CreateSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error) {
+	return db.createSession(ctx, a, userID, expires, "full")
+}
+
+// CreatePendingSession is a session whose password was right and whose
+// second factor is still to come.
+func (db *DB) CreatePendingSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time) (string, error) {
+	return db.createSession(ctx, a, userID, expires, "password")
+}
+
+func (db *DB) createSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time, stage string) (string, error) {
 	secret, hash, err := newSecret("")
 	if err != nil {
 		return "", err
 	}
 	now := db.now()
+	action := map[string]string{"full": "sign_in", "password": "sign_in_password"}[stage]
 	err = db.writeTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at < $1`, now); err != nil {
 			return fmt.Errorf("expire sessions: %w", err)
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO sessions (hash, site_id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
-			hash, a.Site, userID, now, expires.UTC())
+		_, err := tx.Exec(ctx, `INSERT INTO sessions (hash, site_id, user_id, created_at, expires_at, stage) VALUES ($1, $2, $3, $4, $5, $6)`,
+			hash, a.Site, userID, now, expires.UTC(), stage)
 		if isForeignKey(err) {
 			return errNotFound("User")
 		}
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
-		return db.insertAudit(ctx, tx, a, "sign_in", "user", strconv.FormatInt(userID, 10))
+		return db.insertAudit(ctx, tx, a, action, "user", strconv.FormatInt(userID, 10))
 	})
 	return secret, err
 }
 
 // SessionUser returns the signed-in user for a live session secret.
 func (db *DB) SessionUser(ctx context.Context, secret string) (kith.User, error) {
+	return db.sessionUser(ctx, secret, "full")
+}
+
+// PendingSessionUser returns the user of a live half-signed-in session.
+func (db *DB) PendingSessionUser(ctx context.Context, secret string) (kith.User, error) {
+	return db.sessionUser(ctx, secret, "password")
+}
+
+func (db *DB) sessionUser(ctx context.Context, secret, stage string) (kith.User, error) {
 	var u kith.User
 	var role string
-	err := db.pool.QueryRow(ctx, `SELECT u.id, u.site_id, u.email, u.role, u.created_at
+	err := db.pool.QueryRow(ctx, `SELECT u.id, u.site_id, u.email, u.display_name, u.role, u.created_at, u.oidc_subject IS NOT NULL
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.site_id = s.site_id
-		WHERE s.hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL`, hashSecret(secret), db.now()).
-		Scan(&u.ID, &u.Site, &u.Email, &role, &u.CreatedAt)
+		WHERE s.hash = $1 AND s.expires_at > $2 AND s.stage = $3 AND u.disabled_at IS NULL`, hashSecret(secret), db.now(), stage).
+		Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &u.CreatedAt, &u.SSO)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
 	}

@@ -265,7 +265,7 @@ func sentReferral(t *testing.T, db *postgres.DB, msgs ...app.Message) string {
 		if to == referral.Sent {
 			queue = msgs
 		}
-		if _, err := db.Transition(ctx, nav, id, referral.Move{To: to}, queue...); err != nil {
+		if _, err := db.Transition(ctx, nav, id, referral.Move{To: to}, nil, queue...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -290,7 +290,7 @@ func TestReferralMoveRacedOnTwoInstances(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = db.Transition(ctx, nav, id, referral.Move{To: referral.Accepted})
+			_, errs[i] = db.Transition(ctx, nav, id, referral.Move{To: referral.Accepted}, nil)
 		}()
 	}
 	wg.Wait()

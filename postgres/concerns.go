@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,14 +13,16 @@ import (
 	"github.com/kith-project/kith/referral"
 )
 
-const sqlConcernColumns = `SELECT id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk,
-	location_of_risk, source_of_risk, outcome, outcome_at FROM concerns`
+const sqlConcernColumns = `SELECT c.id, c.reference, c.screening_id, coalesce(c.referral_id, ''), c.created_at, c.types_of_risk,
+	c.location_of_risk, c.source_of_risk, c.outcome, c.outcome_at, coalesce(sc.created_by, ''),
+	coalesce(sc.request::jsonb #>> '{person,name}', '')
+	FROM concerns c LEFT JOIN screenings sc ON sc.site_id = c.site_id AND sc.id = c.screening_id`
 
-func scanConcern(row pgx.Row) (app.Concern, error) {
-	var c app.Concern
+func scanConcern(row pgx.Row) (referral.Concern, error) {
+	var c referral.Concern
 	var outcome *string
 	if err := row.Scan(&c.ID, &c.Reference, &c.ScreeningID, &c.ReferralID, &c.CreatedAt, &c.TypesOfRisk,
-		&c.LocationOfRisk, &c.SourceOfRisk, &outcome, &c.OutcomeAt); err != nil {
+		&c.LocationOfRisk, &c.SourceOfRisk, &outcome, &c.OutcomeAt, &c.RaisedBy, &c.PersonName); err != nil {
 		if err == pgx.ErrNoRows {
 			return c, errNotFound("Concern")
 		}
@@ -39,68 +42,86 @@ func scanConcern(row pgx.Row) (app.Concern, error) {
 	return c, nil
 }
 
-// ScreeningConcern returns the concern a screening raised; not found when
-// it raised none.
-func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (app.Concern, error) {
-	c, err := scanConcern(db.pool.QueryRow(ctx, sqlConcernColumns+` WHERE site_id = $1 AND screening_id = $2`, a.Site, screeningID))
+// Concern returns one concern of a's site and audits the read.
+func (db *DB) Concern(ctx context.Context, a kith.Actor, id string) (referral.Concern, error) {
+	c, err := scanConcern(db.pool.QueryRow(ctx, sqlConcernColumns+` WHERE c.site_id = $1 AND c.id = $2`, a.Site, id))
 	if err != nil {
 		return c, err
 	}
 	return c, db.AuditRead(ctx, a, "concern", c.ID)
 }
 
-// ListConcerns returns the site's concerns, newest first.
-func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, p kith.Page) ([]app.Concern, int, error) {
-	var out []app.Concern
+// ScreeningConcern returns the concern a screening raised; not found when
+// it raised none.
+func (db *DB) ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (referral.Concern, error) {
+	c, err := scanConcern(db.pool.QueryRow(ctx, sqlConcernColumns+` WHERE c.site_id = $1 AND c.screening_id = $2`, a.Site, screeningID))
+	if err != nil {
+		return c, err
+	}
+	return c, db.AuditRead(ctx, a, "concern", c.ID)
+}
+
+// ListConcerns returns the site's concerns, newest first, optionally only
+// those raised from one actor's screenings.
+func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, f app.ConcernFilter) ([]referral.Concern, int, error) {
+	w := &where{}
+	w.add("c.site_id = ?", a.Site)
+	if f.RaisedBy != "" {
+		w.add("sc.created_by = ?", f.RaisedBy)
+	}
+	out := []referral.Concern{}
 	var total int
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM concerns WHERE site_id = $1`, a.Site).Scan(&total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM concerns c LEFT JOIN screenings sc ON sc.site_id = c.site_id AND sc.id = c.screening_id
+			WHERE `+w.String(), w.args...).Scan(&total); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, sqlConcernColumns+` WHERE site_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
-			a.Site, p.Size, p.Offset())
+		rows, err := tx.Query(ctx, sqlConcernColumns+` WHERE `+w.String()+` ORDER BY c.created_at DESC, c.id DESC LIMIT `+w.next(1)+` OFFSET `+w.next(2),
+			append(w.args, f.Page.Size, f.Page.Offset())...)
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.Concern, error) { return scanConcern(r) })
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (referral.Concern, error) { return scanConcern(r) })
 		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("list concerns: %w", err)
 	}
+	if out == nil {
+		out = []referral.Concern{}
+	}
 	return out, total, db.AuditRead(ctx, a, "concern_list", "")
 }
 
-// RecordConcernOutcome stores what the council reported back. Where the
-// risk is and its source are completed or corrected by what the council
-// gave; what it left out stays as it was (as package sqlite does: a rule
-// that belongs with referral.ConcernOutcome, noted for moving there).
-func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (app.Concern, error) {
-	b, err := json.Marshal(o)
-	if err != nil {
-		return app.Concern{}, err
-	}
-	var c app.Concern
-	err = db.writeTx(ctx, func(tx pgx.Tx) error {
+// RecordConcernOutcome stores what the council reported back, as
+// referral.Concern.WithOutcome makes of the concern as it is now (its row
+// locked, so two outcomes recorded at once apply one after the other).
+func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error) {
+	var c referral.Concern
+	err := db.writeTx(ctx, func(tx pgx.Tx) error {
 		screeningID, err := screeningOf(ctx, tx, "concerns", a.Site, id, "Concern")
 		if err != nil {
 			return err
 		}
-		return db.recount(ctx, tx, a.Site, screeningID, func() error { return db.recordOutcome(ctx, tx, a, id, o, b, &c) })
+		return db.recount(ctx, tx, a.Site, screeningID, func() error { return db.recordOutcome(ctx, tx, a, id, o, &c) })
 	})
 	return c, err
 }
 
 // recordOutcome is RecordConcernOutcome's work once the screening is locked.
-func (db *DB) recordOutcome(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, o referral.ConcernOutcome, b []byte, c *app.Concern) error {
-	var err error
-	*c, err = scanConcern(tx.QueryRow(ctx, `UPDATE concerns SET outcome = $3, outcome_at = $4,
-		location_of_risk = coalesce(nullif($5, ''), location_of_risk), source_of_risk = coalesce(nullif($6, ''), source_of_risk)
-		WHERE site_id = $1 AND id = $2
-		RETURNING id, reference, screening_id, coalesce(referral_id, ''), created_at, types_of_risk,
-		location_of_risk, source_of_risk, outcome, outcome_at`, a.Site, id, string(b), db.now(), o.LocationOfRisk, o.SourceOfRisk))
+func (db *DB) recordOutcome(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, o referral.ConcernOutcome, c *referral.Concern) error {
+	old, err := scanConcern(tx.QueryRow(ctx, sqlConcernColumns+` WHERE c.site_id = $1 AND c.id = $2 FOR UPDATE OF c`, a.Site, id))
 	if err != nil {
 		return err
+	}
+	*c = old.WithOutcome(o, db.now())
+	b, err := json.Marshal(c.Outcome)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE concerns SET outcome = $3, outcome_at = $4, location_of_risk = $5, source_of_risk = $6
+		WHERE site_id = $1 AND id = $2`, a.Site, id, string(b), *c.OutcomeAt, c.LocationOfRisk, c.SourceOfRisk); err != nil {
+		return fmt.Errorf("record concern outcome: %w", err)
 	}
 	return db.insertAudit(ctx, tx, a, "outcome", "concern", id)
 }
@@ -113,34 +134,46 @@ const outboxLease = 5 * time.Minute
 // insertOutbox queues messages about a referral in the change's transaction.
 func (db *DB) insertOutbox(ctx context.Context, tx pgx.Tx, site, referralID string, queue []app.Message) error {
 	for _, m := range queue {
-		if _, err := tx.Exec(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, site, db.now(), m.Kind, m.To, m.Subject, m.Body, nullString(referralID)); err != nil {
-			return fmt.Errorf("queue message: %w", err)
+		m.ReferralID = referralID
+		if err := db.insertMessage(ctx, tx, site, m); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// insertMessage queues one message in the change's transaction.
+func (db *DB) insertMessage(ctx context.Context, tx pgx.Tx, site string, m app.Message) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO outbox (site_id, created_at, kind, to_address, subject, body, referral_id, concern_id, until_sent)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, site, db.now(), m.Kind, m.To, m.Subject, m.Body,
+		nullString(m.ReferralID), nullString(m.ConcernID), m.UntilSent); err != nil {
+		return fmt.Errorf("queue message: %w", err)
+	}
+	return nil
+}
+
 // PendingMessages claims up to limit unsent messages of site (every site
-// when empty), oldest first, leaving out those tried maxAttempts times or
-// more (none left out when 0) and those another instance has claimed and
-// not yet marked. The claim is made with FOR UPDATE SKIP LOCKED, so two
+// when empty), fewest attempts first and then oldest, leaving out those
+// tried maxAttempts times or more unless they are to be tried until sent
+// (none left out when 0), and those another instance has claimed and not
+// yet marked. The claim is made with FOR UPDATE SKIP LOCKED, so two
 // instances claiming at once take different messages and each message is
 // sent by one of them; it lasts outboxLease.
 func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]app.Message, error) {
 	now := db.now()
 	rows, err := db.pool.Query(ctx, `UPDATE outbox SET claimed_until = $1 WHERE id IN (
 			SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $2)
-			AND ($3 = '' OR site_id = $3) AND ($4 = 0 OR attempts < $4)
-			ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED)
-		RETURNING id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), attempts`,
+			AND ($3 = '' OR site_id = $3) AND ($4 = 0 OR attempts < $4 OR until_sent)
+			ORDER BY attempts, id LIMIT $5 FOR UPDATE SKIP LOCKED)
+		RETURNING id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), coalesce(concern_id, ''),
+			until_sent, attempts`,
 		now.Add(outboxLease), now, site, maxAttempts, limit)
 	if err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.Message, error) {
 		var m app.Message
-		err := r.Scan(&m.ID, &m.Site, &m.CreatedAt, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.Attempts)
+		err := r.Scan(&m.ID, &m.Site, &m.CreatedAt, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.ConcernID, &m.UntilSent, &m.Attempts)
 		m.CreatedAt = m.CreatedAt.UTC()
 		return m, err
 	})
@@ -167,11 +200,13 @@ func (db *DB) MarkSent(ctx context.Context, id int64, sendErr error) error {
 	return nil
 }
 
-// sortMessages puts claimed messages oldest first (RETURNING keeps no order).
+// sortMessages puts claimed messages fewest attempts first, then oldest
+// (RETURNING keeps no order).
 func sortMessages(ms []app.Message) {
-	for i := 1; i < len(ms); i++ {
-		for j := i; j > 0 && ms[j].ID < ms[j-1].ID; j-- {
-			ms[j], ms[j-1] = ms[j-1], ms[j]
+	sort.SliceStable(ms, func(i, j int) bool {
+		if ms[i].Attempts != ms[j].Attempts {
+			return ms[i].Attempts < ms[j].Attempts
 		}
-	}
+		return ms[i].ID < ms[j].ID
+	})
 }

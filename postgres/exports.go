@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,50 +13,36 @@ import (
 	"github.com/kith-project/kith/reports"
 )
 
-// finalStates are the referral states referral.Final names, for queries
-// that keep screenings whose referrals are all final.
-func finalStates() []string {
+// finalStates are the referral states referral.Final names, and
+// settledStates those referral.Settled names (final, or expired), for
+// queries that compare a state with a list ($n::text[]).
+func finalStates() []string { return statesWhere(referral.Final) }
+
+func settledStates() []string { return statesWhere(referral.Settled) }
+
+func statesWhere(keep func(referral.State) bool) []string {
 	var out []string
 	for _, s := range referral.States {
-		if referral.Final(s) {
+		if keep(s) {
 			out = append(out, string(s))
 		}
 	}
 	return out
 }
 
-// ConcernReturnRows are the site's concerns in the Safeguarding Adults
-// Collection's terms, one row each, for the annual return.
-func (db *DB) ConcernReturnRows(ctx context.Context, a kith.Actor, from, to time.Time) ([][]string, error) {
-	rows, err := db.pool.Query(ctx, sqlConcernColumns+` WHERE site_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY created_at`,
-		a.Site, from.UTC(), to.UTC())
+// ConcernsRaisedBetween lists the site's concerns raised in [from, to),
+// oldest first, for the concerns return.
+func (db *DB) ConcernsRaisedBetween(ctx context.Context, a kith.Actor, from, to time.Time) ([]referral.Concern, error) {
+	rows, err := db.pool.Query(ctx, sqlConcernColumns+` WHERE c.site_id = $1 AND c.created_at >= $2 AND c.created_at < $3
+		ORDER BY c.created_at, c.id`, a.Site, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("concern export: %w", err)
 	}
-	concerns, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.Concern, error) { return scanConcern(r) })
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (referral.Concern, error) { return scanConcern(r) })
 	if err != nil {
 		return nil, fmt.Errorf("concern export: %w", err)
 	}
-	out := [][]string{{"reference", "raised_on", "types_of_risk", "location_of_risk", "source_of_risk", "enquiry", "instead_of_enquiry",
-		"msp_desired_outcomes_asked", "msp_achieved", "risk_assessment", "risk_outcome", "still_to_complete"}}
-	for _, c := range concerns {
-		row := []string{c.Reference, c.CreatedAt.Format(time.DateOnly), strings.Join(c.TypesOfRisk, ";"), c.LocationOfRisk, c.SourceOfRisk, "", "", "", "", "", "", ""}
-		if o := c.Outcome; o != nil {
-			row[5], row[6], row[7], row[8], row[9], row[10] = o.Enquiry, o.Instead, o.MSPAsked, o.MSPAchieved, o.RiskAssessment, o.RiskOutcome
-		}
-		// Location and source are never invented: the row says which the
-		// safeguarding team has still to complete.
-		var missing []string
-		if c.LocationOfRisk == "" {
-			missing = append(missing, "location_of_risk")
-		}
-		if c.SourceOfRisk == "" {
-			missing = append(missing, "source_of_risk")
-		}
-		row[11] = strings.Join(missing, ";")
-		out = append(out, row)
-	}
-	return out, db.AuditRead(ctx, a, "export:concerns", "")
+	return out, nil
 }
 
 // ResearchData reads what the research extract is made of: the site's
@@ -128,8 +113,9 @@ func researchReferrals(ctx context.Context, tx pgx.Tx, site, screeningID string)
 	})
 }
 
-// noOpenReferral keeps screenings s whose referrals are all final ($1 is
-// the site, $2 the final states).
+// noOpenReferral keeps screenings s whose referrals are all settled ($1 is
+// the site, $2 settledStates: final, or expired, as retention expires
+// those left open past the period first).
 const noOpenReferral = `
 	AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = s.site_id AND r.screening_id = s.id
 		AND r.state <> ALL($2))`
@@ -141,7 +127,7 @@ const noOpenReferral = `
 func (db *DB) RetentionCandidates(ctx context.Context, a kith.Actor, before time.Time) ([]app.RetentionItem, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id, request, result FROM screenings s WHERE s.site_id = $1 AND s.created_at < $3
 		AND s.request::jsonb #>> '{person,name}' <> $4`+noOpenReferral+` ORDER BY s.created_at, s.id`,
-		a.Site, finalStates(), before.UTC(), app.Removed)
+		a.Site, settledStates(), before.UTC(), app.Removed)
 	if err != nil {
 		return nil, fmt.Errorf("retention candidates: %w", err)
 	}
@@ -187,7 +173,7 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 // redact is Redact's work once the screening is locked.
 func (db *DB) redact(ctx context.Context, tx pgx.Tx, a kith.Actor, r app.Redaction, req, res []byte) error {
 	tag, err := tx.Exec(ctx, `UPDATE screenings AS s SET request = $4, result = $5, latitude = NULL, longitude = NULL, idempotency_key = NULL
-		WHERE s.site_id = $1 AND s.id = $3`+noOpenReferral, a.Site, finalStates(), r.ScreeningID, string(req), string(res))
+		WHERE s.site_id = $1 AND s.id = $3`+noOpenReferral, a.Site, settledStates(), r.ScreeningID, string(req), string(res))
 	if err != nil {
 		return fmt.Errorf("redact screening: %w", err)
 	}
@@ -200,14 +186,21 @@ func (db *DB) redact(ctx context.Context, tx pgx.Tx, a kith.Actor, r app.Redacti
 	b.Queue(`UPDATE referrals SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`,
 		a.Site, r.ScreeningID)
 	b.Queue(`UPDATE referral_notes SET note = $3 WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID, app.Removed)
-	b.Queue(`UPDATE referral_history SET note = '' WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
+	b.Queue(`UPDATE referral_history SET note = '', reason = CASE WHEN to_state IN ('withdrawn', 'closed', 'escalated', 'rerouted')
+		THEN '' ELSE reason END WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
+	b.Queue(`UPDATE best_interest_decisions SET steps_taken = $3, doubt = '', consulted = '', advocate = ''
+		WHERE site_id = $1 AND screening_id = $2`, a.Site, r.ScreeningID, app.Removed)
+	b.Queue(`UPDATE concerns SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`,
+		a.Site, r.ScreeningID)
+	b.Queue(`DELETE FROM outbox WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("redact referrals: %w", err)
 	}
 	return db.insertAudit(ctx, tx, a, "retention", "screening", r.ScreeningID)
 }
 
-// SitesWithRetention lists sites and their retention periods, for the job.
+// SitesWithRetention lists every site with its chosen retention period (0:
+// none chosen), for the job.
 func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id, settings FROM sites`)
 	if err != nil {
@@ -217,9 +210,7 @@ func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 	var id string
 	var s kith.SiteSettings
 	_, err = pgx.ForEachRow(rows, []any{&id, &s}, func() error {
-		if s.RetentionDays > 0 {
-			out[id] = s.RetentionDays
-		}
+		out[id] = s.RetentionDays
 		s = kith.SiteSettings{}
 		return nil
 	})
@@ -227,4 +218,86 @@ func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 		return nil, fmt.Errorf("sites with retention: %w", err)
 	}
 	return out, nil
+}
+
+// ExpireStaleReferrals moves to expired the referrals of a's site that are
+// not settled, of screenings made before cutoff and unchanged since, each
+// with its history and audit rows, in one transaction, so retention can
+// then remove the person. Each screening is locked (recount) before its
+// referrals, and the referrals' update repeats the condition against the
+// locked rows: a run on two instances at once expires each referral once.
+func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error) {
+	n := 0
+	err := db.writeTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT DISTINCT r.screening_id FROM referrals r JOIN screenings s ON s.id = r.screening_id AND s.site_id = r.site_id
+			WHERE r.site_id = $1 AND s.created_at < $2 AND r.state_at < $2 AND r.state <> ALL($3) ORDER BY r.screening_id`,
+			a.Site, before.UTC(), settledStates())
+		if err != nil {
+			return fmt.Errorf("stale referrals: %w", err)
+		}
+		screenings, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return fmt.Errorf("stale referrals: %w", err)
+		}
+		for _, id := range screenings {
+			err := db.recount(ctx, tx, a.Site, id, func() error {
+				k, err := db.expireScreeningReferrals(ctx, tx, a, id, before.UTC())
+				n += k
+				return err
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// expireScreeningReferrals is ExpireStaleReferrals' work for one locked
+// screening: it returns how many of its referrals it expired.
+func (db *DB) expireScreeningReferrals(ctx context.Context, tx pgx.Tx, a kith.Actor, screeningID string, before time.Time) (int, error) {
+	now := db.now()
+	rows, err := tx.Query(ctx, `WITH old AS (
+			SELECT id, state FROM referrals WHERE site_id = $1 AND screening_id = $2 AND state_at < $3 AND state <> ALL($4)
+			ORDER BY id FOR UPDATE)
+		UPDATE referrals r SET state = 'expired', state_at = $5, updated_at = $5 FROM old
+		WHERE r.site_id = $1 AND r.id = old.id RETURNING r.id, old.state`, a.Site, screeningID, before, settledStates(), now)
+	if err != nil {
+		return 0, fmt.Errorf("expire referrals: %w", err)
+	}
+	type stale struct{ id, state string }
+	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stale, error) {
+		var s stale
+		err := r.Scan(&s.id, &s.state)
+		return s, err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("expire referrals: %w", err)
+	}
+	for _, s := range found {
+		if err := db.insertHistory(ctx, tx, a, s.id, referral.State(s.state), referral.Expired, "retention_period_passed", ""); err != nil {
+			return 0, err
+		}
+		if err := db.insertAudit(ctx, tx, a, "transition:expired", "referral", s.id); err != nil {
+			return 0, err
+		}
+	}
+	return len(found), nil
+}
+
+// ForgetRemoved vacuums the tables retention changes, so the row versions
+// that held the removed text (an UPDATE leaves the old version behind as
+// a dead tuple) are pruned now rather than whenever autovacuum comes. A
+// page's freed space is not overwritten at once, and the write-ahead log
+// and backups keep the old text until they are recycled: on PostgreSQL
+// that is left to the database's encryption at rest and its backup
+// retention (docs/security.md). VACUUM runs outside a transaction, and
+// SKIP_LOCKED leaves a table another session holds for the next run.
+func (db *DB) ForgetRemoved(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `VACUUM (SKIP_LOCKED) screenings, referrals, referral_notes, referral_history,
+		contact_attempts, best_interest_decisions, concerns, outbox`); err != nil {
+		return fmt.Errorf("vacuum after retention: %w", err)
+	}
+	return nil
 }

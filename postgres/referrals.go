@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,11 +62,18 @@ func (db *DB) insertReferral(ctx context.Context, tx pgx.Tx, a kith.Actor, scree
 		return "", err
 	}
 	id, now := u.String(), db.now()
+	// The worklist finds the person by a lower-case copy of their name,
+	// lowered here as package sqlite lowers it (and the search's words).
+	var name string
+	if err := tx.QueryRow(ctx, `SELECT coalesce(request::jsonb #>> '{person,name}', '') FROM screenings WHERE site_id = $1 AND id = $2`,
+		a.Site, screeningID).Scan(&name); err != nil {
+		return "", fmt.Errorf("read the person's name: %w", err)
+	}
 	tag, err := tx.Exec(ctx, `INSERT INTO referrals (id, site_id, screening_id, service_id, state, safeguarding, red_flags,
-		rerouted_from, created_at, updated_at, state_at, created_by)
-		SELECT $1, $2, $3, $4, 'new', $5, $6, $7, $8, $8, $8, $9 FROM services
+		rerouted_from, created_at, updated_at, state_at, created_by, search_name)
+		SELECT $1, $2, $3, $4, 'new', $5, $6, $7, $8, $8, $8, $9, $10 FROM services
 		WHERE site_id = $2 AND id = $4 AND deleted_at IS NULL`,
-		id, a.Site, screeningID, serviceID, safeguarding, redFlags, nullString(from), now, a.Ref())
+		id, a.Site, screeningID, serviceID, safeguarding, redFlags, nullString(from), now, a.Ref(), strings.ToLower(name))
 	if err != nil {
 		return "", fmt.Errorf("create referral: %w", err)
 	}
@@ -83,7 +92,7 @@ func (db *DB) insertReferral(ctx context.Context, tx pgx.Tx, a kith.Actor, scree
 func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
 	var id string
 	err := db.writeTx(ctx, func(tx pgx.Tx) error {
-		res, _, err := loadScreening(ctx, tx, a.Site, screeningID, false)
+		res, req, err := loadScreening(ctx, tx, a.Site, screeningID, false)
 		if err != nil {
 			return err
 		}
@@ -92,7 +101,7 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 			WHERE site_id = $1 AND screening_id = $2 AND decision = 'refer')`, a.Site, screeningID).Scan(&bi); err != nil {
 			return fmt.Errorf("best-interest decision: %w", err)
 		}
-		o, err := referral.OpenFrom(res, bi)
+		o, err := referral.OpenFrom(res, req, bi)
 		if err != nil {
 			return err
 		}
@@ -100,9 +109,11 @@ func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, ser
 			if id, err = db.insertReferral(ctx, tx, a, screeningID, serviceID, o.Safeguarding, o.RedFlags, ""); err != nil {
 				return err
 			}
-			_, err = tx.Exec(ctx, `UPDATE concerns SET referral_id = coalesce(referral_id, $1) WHERE site_id = $2 AND screening_id = $3`,
-				id, a.Site, screeningID)
-			return err
+			if _, err = tx.Exec(ctx, `UPDATE concerns SET referral_id = coalesce(referral_id, $1) WHERE site_id = $2 AND screening_id = $3`,
+				id, a.Site, screeningID); err != nil {
+				return fmt.Errorf("link concern to referral: %w", err)
+			}
+			return nil
 		})
 	})
 	return id, err
@@ -227,30 +238,57 @@ func forEach(ctx context.Context, tx pgx.Tx, q string, args, dest []any, fn func
 	return err
 }
 
-// ListReferrals returns a page of the site's referrals as a navigator's
-// worklist, in referral.Less order: safeguarding first, then expired or
-// overdue, then oldest. Overdue is "sent before" the instant
-// referral.OverdueIfSentBefore gives, so the order, the Overdue filter and
-// the page are all the query's.
-func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
-	cutoff := referral.OverdueIfSentBefore(f.Now, f.Thresholds.OrDefault().Overdue)
-	overdue := func(placeholder string) string {
-		return `(r.state = 'sent' AND r.sent_at IS NOT NULL AND r.sent_at < ` + placeholder + `)`
-	}
+// sqlOverdue is a referral sent before the cutoff (the argument named by
+// the placeholder): referral.OverdueCutoff turns working days into that
+// instant, so being overdue is a plain comparison an index can serve.
+func sqlOverdue(placeholder string) string {
+	return `(r.state = 'sent' AND r.sent_at IS NOT NULL AND r.sent_at < ` + placeholder + `)`
+}
+
+// worklistWhere is the filter f asks for.
+func worklistWhere(site string, f app.ReferralFilter, cutoff time.Time) *where {
 	w := &where{}
-	w.add("r.site_id = ?", a.Site)
+	w.add("r.site_id = ?", site)
 	for _, c := range []struct{ col, v string }{{"r.state", f.State}, {"r.assignee", f.Assignee}, {"r.service_id", f.ServiceID}} {
 		if c.v != "" {
 			w.add(c.col+" = ?", c.v)
 		}
 	}
+	if f.Open {
+		w.add("r.state <> ALL(?)", finalStates())
+	}
 	if f.Overdue != nil {
 		if *f.Overdue {
-			w.add(overdue("?"), cutoff)
+			w.add(sqlOverdue("?"), cutoff)
 		} else {
-			w.add("NOT "+overdue("?"), cutoff)
+			w.add("NOT "+sqlOverdue("?"), cutoff)
 		}
 	}
+	if f.Safeguarding != nil {
+		w.add("r.safeguarding = ?", *f.Safeguarding)
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		// By name (any part, any case) or by the letters' reference
+		// (R-1a2b3c4d: the end of the id).
+		ref := strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(q, "R-"), "r-"))
+		w.add(`(r.search_name LIKE ? ESCAPE '\'`, "%"+likeEscape(strings.ToLower(q))+"%")
+		w.args = append(w.args, "%"+likeEscape(ref))
+		w.conds[len(w.conds)-1] += ` OR r.id LIKE $` + strconv.Itoa(len(w.args)) + ` ESCAPE '\')`
+	}
+	return w
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// ListReferrals returns a page of the site's referrals as a navigator's
+// worklist, in referral.Less order: safeguarding first, then expired or
+// overdue, then oldest. The order, the filters and the page are all the
+// query's.
+func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
+	cutoff := referral.OverdueCutoff(f.Now, f.Thresholds.OrDefault().Overdue)
+	w := worklistWhere(a.Site, f, cutoff)
 	var out []referral.Referral
 	var total int
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
@@ -258,7 +296,7 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFil
 			return err
 		}
 		rows, err := tx.Query(ctx, sqlReferralColumns+` WHERE `+w.String()+` ORDER BY r.safeguarding DESC,
-			(r.state = 'expired' OR `+overdue(w.next(1))+`) DESC, r.created_at, r.id LIMIT `+w.next(2)+` OFFSET `+w.next(3),
+			(r.state = 'expired' OR `+sqlOverdue(w.next(1))+`) DESC, r.created_at, r.id LIMIT `+w.next(2)+` OFFSET `+w.next(3),
 			append(w.args, cutoff, f.Page.Size, f.Page.Offset())...)
 		if err != nil {
 			return err

@@ -73,7 +73,9 @@ const sqlInsertScreening = `INSERT INTO screenings (id, site_id, created_at, cre
 // reference the visitor can quote.
 func (db *DB) insertScreening(ctx context.Context, tx pgx.Tx, a kith.Actor, in app.NewScreening, res *screening.Result) (app.StoredScreening, error) {
 	now := db.now()
-	if res.Safeguarding.ConcernAboutPerson {
+	if in.Concern != nil {
+		// The concern the application raises gets a reference the visitor
+		// can quote, stored in their result.
 		n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 		if err != nil {
 			return app.StoredScreening{}, err
@@ -112,8 +114,10 @@ func (db *DB) insertScreening(ctx context.Context, tx pgx.Tx, a kith.Actor, in a
 	if err := db.insertAudit(ctx, tx, a, "create", "screening", res.ID); err != nil {
 		return out, err
 	}
-	if res.Safeguarding.Reference != "" {
-		if err := db.insertConcern(ctx, tx, a, res.ID, "", res.Safeguarding.Reference, res, in.Request); err != nil {
+	if in.Concern != nil {
+		nc := *in.Concern
+		nc.Concern.ScreeningID = res.ID
+		if err := db.insertConcern(ctx, tx, a, nc, res.Safeguarding.Reference); err != nil {
 			return out, err
 		}
 	}
@@ -172,26 +176,25 @@ func insertRelationships(ctx context.Context, tx pgx.Tx, site string, res *scree
 	return nil
 }
 
-// insertConcern raises a safeguarding concern about a screening's person,
-// in the national return's vocabulary.
-func (db *DB) insertConcern(ctx context.Context, tx pgx.Tx, a kith.Actor, screeningID, referralID, ref string, res *screening.Result, req *screening.Request) error {
-	u, err := uuid.NewV7()
-	if err != nil {
-		return err
-	}
-	types := res.Safeguarding.TypesOfRisk
+// insertConcern stores a concern the application raised, under ref, and
+// queues its message to the safeguarding team in the same transaction.
+func (db *DB) insertConcern(ctx context.Context, tx pgx.Tx, a kith.Actor, nc app.NewConcern, ref string) error {
+	c := nc.Concern
+	types := c.TypesOfRisk
 	if types == nil {
 		types = []string{}
 	}
-	location, source := "", ""
-	if req != nil && req.S42 != nil {
-		location, source = req.S42.LocationOfRisk, req.S42.SourceOfRisk
-	}
 	if _, err := tx.Exec(ctx, `INSERT INTO concerns (id, site_id, screening_id, referral_id, reference, created_at, types_of_risk, location_of_risk, source_of_risk)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, u.String(), a.Site, screeningID, nullString(referralID), ref, db.now(), types, location, source); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, c.ID, a.Site, c.ScreeningID, nullString(c.ReferralID), ref, db.now(), types,
+		c.LocationOfRisk, c.SourceOfRisk); err != nil {
 		return fmt.Errorf("raise concern: %w", err)
 	}
-	return db.insertAudit(ctx, tx, a, "create", "concern", u.String())
+	if nc.Message != nil {
+		if err := db.insertMessage(ctx, tx, a.Site, nc.Message(ref)); err != nil {
+			return err
+		}
+	}
+	return db.insertAudit(ctx, tx, a, "create", "concern", c.ID)
 }
 
 func nullString(s string) *string {
@@ -371,11 +374,13 @@ func readLevels(ctx context.Context, tx pgx.Tx, site string, out []app.Screening
 // decision about a referral for a screening of the actor's site.
 func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b app.BestInterest) error {
 	return db.writeTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken, advocate)
-			SELECT id, site_id, $3, $4, $5, $6, $7 FROM screenings WHERE site_id = $1 AND id = $2
+		tag, err := tx.Exec(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken,
+			advocate, doubt, consulted)
+			SELECT id, site_id, $3, $4, $5, $6, $7, $8, $9 FROM screenings WHERE site_id = $1 AND id = $2
 			ON CONFLICT (screening_id) DO UPDATE SET decided_at = excluded.decided_at, decided_by = excluded.decided_by,
-			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate`,
-			a.Site, screeningID, db.now(), a.Ref(), b.Decision, b.StepsTaken, b.Advocate)
+			decision = excluded.decision, steps_taken = excluded.steps_taken, advocate = excluded.advocate,
+			doubt = excluded.doubt, consulted = excluded.consulted`,
+			a.Site, screeningID, db.now(), a.Ref(), b.Decision, b.StepsTaken, b.Advocate, b.Doubt, b.Consulted)
 		if err != nil {
 			return fmt.Errorf("record best-interest decision: %w", err)
 		}

@@ -8,7 +8,7 @@ func (db *DB) Stores() app.Stores {
 	return app.Stores{
 		Sites: db, Users: db, Tokens: db, Sessions: db, Secrets: db, Audit: db,
 		Screenings: db, Postcodes: db, Referrals: db, Concerns: db, Directory: db,
-		Pathways: db, Outbox: db, Reports: db, Exports: db, Health: db, Reviews: db,
+		Pathways: db, Outbox: db, Reports: db, Exports: db, Health: db, OIDC: db, Reviews: db,
 		Lock: db,
 	}
 }

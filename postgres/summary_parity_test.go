@@ -106,6 +106,8 @@ func writeHistory(t *testing.T, b backend, start time.Time, n int) {
 		canon, _ := json.Marshal(req)
 		h := sha256.Sum256(canon)
 		in := app.NewScreening{RequestHash: h[:], Request: req, Result: res, Location: app.Location{Source: "unknown"}}
+		in.Concern, err = app.ConcernToRaise(res, req)
+		must("concern", err)
 		if p := places[rng.IntN(len(places))]; rng.IntN(3) > 0 {
 			in.Location = app.Location{Latitude: &p.Latitude, Longitude: &p.Longitude, Source: "postcode"}
 		}
@@ -183,7 +185,7 @@ func walkReferral(t *testing.T, b backend, a kith.Actor, rng *rand.Rand, screeni
 	}
 	for _, m := range path[:rng.IntN(len(path)+1)] {
 		*at = at.Add(time.Duration(1+rng.IntN(60)) * time.Hour)
-		if _, err := b.st.Referrals.Transition(ctx, a, id, m); err != nil {
+		if _, err := b.st.Referrals.Transition(ctx, a, id, m, nil); err != nil {
 			t.Fatalf("%s: move to %s: %v", b.name, m.To, err)
 		}
 	}

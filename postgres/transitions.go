@@ -19,7 +19,7 @@ import (
 // makes one history row or is refused. Who, when, from, to, reason and
 // note are recorded with the move's effects and messages in the same
 // transaction.
-func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, queue ...app.Message) (app.TransitionResult, error) {
+func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referral.Move, raise *app.NewConcern, queue ...app.Message) (app.TransitionResult, error) {
 	var out app.TransitionResult
 	err := db.writeTx(ctx, func(tx pgx.Tx) error {
 		screeningID, err := screeningOf(ctx, tx, "referrals", a.Site, id, "Referral")
@@ -29,7 +29,7 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 		// The screening's row is locked before the referral's (recount),
 		// the order every change takes, so two never wait on each other.
 		return db.recount(ctx, tx, a.Site, screeningID, func() error {
-			out, err = db.move(ctx, tx, a, id, m, queue)
+			out, err = db.move(ctx, tx, a, id, m, raise, queue)
 			return err
 		})
 	})
@@ -37,7 +37,7 @@ func (db *DB) Transition(ctx context.Context, a kith.Actor, id string, m referra
 }
 
 // move is Transition's work once the screening is locked.
-func (db *DB) move(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, m referral.Move, queue []app.Message) (app.TransitionResult, error) {
+func (db *DB) move(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, m referral.Move, raise *app.NewConcern, queue []app.Message) (app.TransitionResult, error) {
 	var out app.TransitionResult
 	r, err := scanReferral(tx.QueryRow(ctx, sqlReferralColumns+` WHERE r.site_id = $1 AND r.id = $2 FOR UPDATE OF r`, a.Site, id))
 	if err != nil {
@@ -53,7 +53,7 @@ func (db *DB) move(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, m re
 	if err != nil {
 		return out, err
 	}
-	if out, err = db.applyMove(ctx, tx, a, r, m.To, e); err != nil {
+	if out, err = db.applyMove(ctx, tx, a, r, m.To, e, raise); err != nil {
 		return out, err
 	}
 	if err := db.insertHistory(ctx, tx, a, id, r.State, m.To, e.HistoryReason, m.Note); err != nil {
@@ -66,7 +66,8 @@ func (db *DB) move(ctx context.Context, tx pgx.Tx, a kith.Actor, id string, m re
 }
 
 // applyMove writes a move's new state and its effects.
-func (db *DB) applyMove(ctx context.Context, tx pgx.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects) (app.TransitionResult, error) {
+func (db *DB) applyMove(ctx context.Context, tx pgx.Tx, a kith.Actor, r referral.Referral, to referral.State, e referral.Effects,
+	raise *app.NewConcern) (app.TransitionResult, error) {
 	var out app.TransitionResult
 	now := db.now()
 	w := &where{} // used for its numbering: SET items, not conditions
@@ -89,7 +90,7 @@ func (db *DB) applyMove(ctx context.Context, tx pgx.Tx, a kith.Actor, r referral
 		w.add("rerouted_to = ?", newID)
 	}
 	if e.RaiseConcern {
-		ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, r.ID)
+		ref, err := db.ensureConcern(ctx, tx, a, r.ScreeningID, raise)
 		if err != nil {
 			return out, err
 		}
@@ -98,6 +99,12 @@ func (db *DB) applyMove(ctx context.Context, tx pgx.Tx, a kith.Actor, r referral
 	if e.Task != "" {
 		if err := db.addTask(ctx, tx, a, r.ID, e.Task); err != nil {
 			return out, err
+		}
+	}
+	if e.RevokeLink {
+		if _, err := tx.Exec(ctx, `UPDATE provider_links SET revoked_at = $1 WHERE site_id = $2 AND referral_id = $3 AND revoked_at IS NULL`,
+			now, a.Site, r.ID); err != nil {
+			return out, fmt.Errorf("revoke provider link: %w", err)
 		}
 	}
 	if e.Outcome != nil {
@@ -184,13 +191,13 @@ func (db *DB) AddAttempt(ctx context.Context, a kith.Actor, id, result, note str
 	return welfare, err
 }
 
-// ensureConcern returns the screening's concern reference, raising a
-// concern (with a new reference) when the screening had none. The
-// screening's row is locked first, so two instances cannot both raise one
-// (and the unique (site, screening) index would refuse the second).
-func (db *DB) ensureConcern(ctx context.Context, tx pgx.Tx, a kith.Actor, screeningID, referralID string) (string, error) {
-	res, req, err := loadScreening(ctx, tx, a.Site, screeningID, true)
-	if err != nil {
+// ensureConcern returns the screening's concern reference, raising the
+// concern the application gave (with a new reference) when the screening
+// had none. The screening's row is locked first, so two instances cannot
+// both raise one (and the unique (site, screening) index would refuse the
+// second).
+func (db *DB) ensureConcern(ctx context.Context, tx pgx.Tx, a kith.Actor, screeningID string, raise *app.NewConcern) (string, error) {
+	if _, _, err := loadScreening(ctx, tx, a.Site, screeningID, true); err != nil {
 		return "", err
 	}
 	var refs []string
@@ -204,12 +211,15 @@ func (db *DB) ensureConcern(ctx context.Context, tx pgx.Tx, a kith.Actor, screen
 	if len(refs) > 0 {
 		return refs[0], nil
 	}
+	if raise == nil || raise.Concern.ScreeningID != screeningID {
+		return "", fmt.Errorf("raise concern: no concern for screening %s was given", screeningID)
+	}
 	n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 	if err != nil {
 		return "", err
 	}
 	ref := referral.ConcernReference(db.now(), n)
-	return ref, db.insertConcern(ctx, tx, a, screeningID, referralID, ref, res, req)
+	return ref, db.insertConcern(ctx, tx, a, *raise, ref)
 }
 
 // SentReferrals returns every site's referrals waiting on a provider, for
