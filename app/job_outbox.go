@@ -19,7 +19,7 @@ const outboxBatch = 50
 // first, and records each success or failure. Messages already tried
 // MaxSendAttempts times are not read, so they never crowd out the rest.
 func (a *App) SendOutbox(ctx context.Context, sender mail.Sender) error {
-	msgs, err := a.st.Outbox.PendingMessages(ctx, "", outboxBatch, MaxSendAttempts)
+	msgs, err := a.st.Outbox.ClaimMessages(ctx, outboxBatch, MaxSendAttempts)
 	if err != nil {
 		return err
 	}

@@ -262,7 +262,18 @@ type OutboxStore interface {
 	// site when empty), those tried fewest times first, then oldest,
 	// leaving out any already tried maxAttempts times or more unless they
 	// are UntilSent (0: none left out).
+	// It hands nothing out: listing the outbox never delays a message.
 	PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]Message, error)
+	// ClaimMessages hands the sender up to limit of every site's unsent
+	// messages, in PendingMessages' order and with its maxAttempts rule.
+	// Where several instances send from one database (PostgreSQL) a
+	// message claimed is not handed out again until it is marked or its
+	// claim lapses, and a failed one waits a while before it is tried
+	// again; SQLite, where the job lease lets one process send, claims by
+	// listing.
+	ClaimMessages(ctx context.Context, limit, maxAttempts int) ([]Message, error)
+	// MarkSent records a message as sent, or a failed attempt with its
+	// error, and ends the claim on it.
 	MarkSent(ctx context.Context, id int64, sendErr error) error
 }
 

@@ -117,7 +117,13 @@ func newScreening(t *testing.T, body, key string) app.NewScreening {
 		t.Fatal(err)
 	}
 	h := sha256.Sum256([]byte(body))
-	return app.NewScreening{IdempotencyKey: key, RequestHash: h[:], Request: &req, Result: res, Location: app.Location{Source: "unknown"}}
+	// The concern, when the screening raises one, as the application
+	// decides it (app.ConcernToRaise).
+	nc, err := app.ConcernToRaise(res, &req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.NewScreening{IdempotencyKey: key, RequestHash: h[:], Request: &req, Result: res, Location: app.Location{Source: "unknown"}, Concern: nc}
 }
 
 const raceBody = `{"person": {"name": "Ada Example", "postcode": "LS1 4AP"}, "consent": {"share": "yes", "refer": "yes"},
@@ -239,6 +245,41 @@ func TestConcernReferencesDistinctAcrossInstances(t *testing.T) {
 	}
 }
 
+// Screenings that raise no concern, stored at once through two instances,
+// all count towards the report: their report_counts rows are upserted in
+// one order, so no two submissions deadlock (they did when the rows were
+// written in a map's order).
+func TestScreeningsCountedAtOnceAcrossInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	visitor := kith.Actor{Site: "alpha", Kind: "user", ID: "3", Role: kith.RoleVisitor}
+	const n = 16
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		db := a
+		if i%2 == 1 {
+			db = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := db.CreateScreening(ctx, visitor, newScreening(t, plainBody, "")); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	lead := kith.Actor{Site: "alpha", Kind: "user", ID: "1", Role: kith.RoleLead}
+	now := time.Now().UTC().Truncate(24 * time.Hour)
+	sum, err := a.Summary(ctx, lead, app.ReportFilter{From: now.AddDate(0, 0, -1), To: now.AddDate(0, 0, 1)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Funnel.Screenings != n {
+		t.Errorf("the report counts %d screenings, want %d", sum.Funnel.Screenings, n)
+	}
+}
+
 // sentReferral makes a screening, a service and a referral to it, moved
 // through to sent, on db.
 func sentReferral(t *testing.T, db *postgres.DB, msgs ...app.Message) string {
@@ -337,7 +378,7 @@ func TestOutboxClaimedOnceAcrossInstances(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				got, err := db.PendingMessages(ctx, "", 3, 0)
+				got, err := db.ClaimMessages(ctx, 3, 0)
 				if err != nil {
 					t.Error(err)
 					return
@@ -368,16 +409,42 @@ func TestOutboxClaimedOnceAcrossInstances(t *testing.T) {
 	if len(count) != n {
 		t.Fatalf("%d messages handed out, want %d", len(count), n)
 	}
-	// A claim holds against the other instance until it is marked.
+	// A claim holds against the other instance until it is marked, and
+	// listing the outbox (the lead's page) neither claims nor is stopped
+	// by a claim.
 	sentReferral(t, a, msgs[0])
-	held, _ := a.PendingMessages(ctx, "", 10, 0)
-	if other, _ := b.PendingMessages(ctx, "", 10, 0); len(held) != 1 || len(other) != 0 {
+	if listed, _ := b.PendingMessages(ctx, "", 10, 0); len(listed) != 1 {
+		t.Fatalf("listed %d before the claim, want 1", len(listed))
+	}
+	held, _ := a.ClaimMessages(ctx, 10, 0)
+	if other, _ := b.ClaimMessages(ctx, 10, 0); len(held) != 1 || len(other) != 0 {
 		t.Fatalf("claimed %d, the other instance then got %d: want 1 and 0", len(held), len(other))
+	}
+	if listed, _ := b.PendingMessages(ctx, "", 10, 0); len(listed) != 1 {
+		t.Fatalf("listed %d while claimed, want 1", len(listed))
 	}
 	if err := a.MarkSent(ctx, held[0].ID, errors.New("mailbox unavailable")); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := b.PendingMessages(ctx, "", 10, 0); len(again) != 1 || again[0].Attempts != 1 {
-		t.Fatalf("after a failed send the message is not offered again: %+v", again)
+	// A failed message waits out its backoff, then either instance may
+	// claim it again.
+	if again, _ := b.ClaimMessages(ctx, 10, 0); len(again) != 0 {
+		t.Fatalf("claimed again at once after a failed send: %+v", again)
+	}
+	later := time.Now().UTC().Add(time.Minute)
+	b.Now = func() time.Time { return later }
+	if again, _ := b.ClaimMessages(ctx, 10, 0); len(again) != 1 || again[0].Attempts != 1 {
+		t.Fatalf("after a failed send and its backoff the message is not offered again: %+v", again)
+	}
+}
+
+// A failed message waits 30 seconds, doubling with each failure, never
+// more than ten minutes.
+func TestSendBackoff(t *testing.T) {
+	for attempts, want := range map[int]time.Duration{1: 30 * time.Second, 2: time.Minute, 3: 2 * time.Minute, 5: 8 * time.Minute,
+		6: 10 * time.Minute, 40: 10 * time.Minute} {
+		if got := postgres.SendBackoff(attempts); got != want {
+			t.Errorf("after %d failures: %s, want %s", attempts, got, want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -152,25 +153,10 @@ func (db *DB) insertMessage(ctx context.Context, tx pgx.Tx, site string, m app.M
 	return nil
 }
 
-// PendingMessages claims up to limit unsent messages of site (every site
-// when empty), fewest attempts first and then oldest, leaving out those
-// tried maxAttempts times or more unless they are to be tried until sent
-// (none left out when 0), and those another instance has claimed and not
-// yet marked. The claim is made with FOR UPDATE SKIP LOCKED, so two
-// instances claiming at once take different messages and each message is
-// sent by one of them; it lasts outboxLease.
-func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]app.Message, error) {
-	now := db.now()
-	rows, err := db.pool.Query(ctx, `UPDATE outbox SET claimed_until = $1 WHERE id IN (
-			SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $2)
-			AND ($3 = '' OR site_id = $3) AND ($4 = 0 OR attempts < $4 OR until_sent)
-			ORDER BY attempts, id LIMIT $5 FOR UPDATE SKIP LOCKED)
-		RETURNING id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), coalesce(concern_id, ''),
-			until_sent, attempts`,
-		now.Add(outboxLease), now, site, maxAttempts, limit)
-	if err != nil {
-		return nil, fmt.Errorf("pending messages: %w", err)
-	}
+const sqlMessageColumns = `id, site_id, created_at, kind, to_address, subject, body, coalesce(referral_id, ''), coalesce(concern_id, ''),
+	until_sent, attempts`
+
+func scanMessages(rows pgx.Rows) ([]app.Message, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.Message, error) {
 		var m app.Message
 		err := r.Scan(&m.ID, &m.Site, &m.CreatedAt, &m.Kind, &m.To, &m.Subject, &m.Body, &m.ReferralID, &m.ConcernID, &m.UntilSent, &m.Attempts)
@@ -180,19 +166,86 @@ func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttemp
 	if err != nil {
 		return nil, fmt.Errorf("pending messages: %w", err)
 	}
+	return out, nil
+}
+
+// PendingMessages lists up to limit unsent messages of site (every site
+// when empty), fewest attempts first and then oldest, leaving out those
+// tried maxAttempts times or more unless they are to be tried until sent
+// (none left out when 0). Claims are neither taken nor heeded: the list
+// is what waits, whoever is sending it.
+func (db *DB) PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]app.Message, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+sqlMessageColumns+` FROM outbox WHERE sent_at IS NULL
+		AND ($1 = '' OR site_id = $1) AND ($2 = 0 OR attempts < $2 OR until_sent)
+		ORDER BY attempts, id LIMIT $3`, site, maxAttempts, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending messages: %w", err)
+	}
+	return scanMessages(rows)
+}
+
+// ClaimMessages claims, for the sender, up to limit unsent messages of
+// every site in PendingMessages' order, leaving out those another instance
+// has claimed and not yet marked and those waiting out a failure's
+// backoff. The claim is made with FOR UPDATE SKIP LOCKED, so two instances
+// claiming at once take different messages and each message is sent by
+// one of them; it lasts outboxLease, after which an instance that died
+// between claiming and marking gives the message up.
+func (db *DB) ClaimMessages(ctx context.Context, limit, maxAttempts int) ([]app.Message, error) {
+	now := db.now()
+	rows, err := db.pool.Query(ctx, `UPDATE outbox SET claimed_until = $1 WHERE id IN (
+			SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $2)
+			AND ($3 = 0 OR attempts < $3 OR until_sent)
+			ORDER BY attempts, id LIMIT $4 FOR UPDATE SKIP LOCKED)
+		RETURNING `+sqlMessageColumns, now.Add(outboxLease), now, maxAttempts, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim messages: %w", err)
+	}
+	out, err := scanMessages(rows)
+	if err != nil {
+		return nil, err
+	}
 	sortMessages(out)
 	return out, nil
 }
 
+// sendBackoff is how long a message whose sending failed waits before it
+// is claimed again: 30 seconds after the first failure (one run of the
+// outbox job), doubling with each further failure, at most maxBackoff, so
+// a mail server that is down is not asked again every run while a
+// safeguarding team's message, tried until sent, still goes out within
+// minutes of the server's return.
+func sendBackoff(attempts int) time.Duration {
+	const maxBackoff = 10 * time.Minute
+	d := 30 * time.Second
+	for i := 1; i < attempts && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, maxBackoff)
+}
+
 // MarkSent records a message as sent, or a failed attempt with its error;
-// either way the claim ends (a failed message waits for the next run).
+// either way the claim ends, a failed message's with its backoff.
 func (db *DB) MarkSent(ctx context.Context, id int64, sendErr error) error {
 	var err error
+	now := db.now()
 	if sendErr == nil {
-		_, err = db.pool.Exec(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_until = NULL WHERE id = $2`, db.now(), id)
+		_, err = db.pool.Exec(ctx, `UPDATE outbox SET sent_at = $1, attempts = attempts + 1, claimed_until = NULL WHERE id = $2`, now, id)
 	} else {
-		_, err = db.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $1, claimed_until = NULL WHERE id = $2`,
-			sendErr.Error(), id)
+		// The backoff follows the attempts made, counted by the first
+		// statement with the row locked until both commit.
+		err = db.writeTx(ctx, func(tx pgx.Tx) error {
+			var attempts int
+			if err := tx.QueryRow(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE id = $2 AND sent_at IS NULL
+				RETURNING attempts`, sendErr.Error(), id).Scan(&attempts); err != nil {
+				if errors.Is(err, pgx.ErrNoRows) {
+					return nil // sent meanwhile, or gone with retention
+				}
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE outbox SET claimed_until = $1 WHERE id = $2`, now.Add(sendBackoff(attempts)), id)
+			return err
+		})
 	}
 	if err != nil {
 		return fmt.Errorf("mark message: %w", err)

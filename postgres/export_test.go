@@ -9,3 +9,6 @@ func (db *DB) TerminateLockHoldersForTest(ctx context.Context) error {
 		WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
 	return err
 }
+
+// SendBackoff is sendBackoff, for the tests.
+var SendBackoff = sendBackoff

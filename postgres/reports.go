@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -167,22 +168,52 @@ func screeningOf(ctx context.Context, tx pgx.Tx, table, site, id, what string) (
 	return s, nil
 }
 
+// countDelta is one report_counts row's key and what to add to it.
+type countDelta struct {
+	kind, keys, arm, period string
+	version                 int
+	v                       [5]int64
+}
+
+func (r countDelta) less(o countDelta) bool {
+	if r.kind != o.kind {
+		return r.kind < o.kind
+	}
+	if r.keys != o.keys {
+		return r.keys < o.keys
+	}
+	if r.version != o.version {
+		return r.version < o.version
+	}
+	if r.arm != o.arm {
+		return r.arm < o.arm
+	}
+	return r.period < o.period
+}
+
 // addCounts adds the non-zero differences to report_counts, under the
-// screening's day and month.
+// screening's day and month. The rows are upserted in one fixed order (by
+// their key), so two transactions counting at once take the rows' locks
+// in the same order and wait for each other instead of deadlocking.
 func addCounts(ctx context.Context, tx pgx.Tx, site string, diff map[tallyKey][5]int64) error {
-	b := &pgx.Batch{}
+	var rows []countDelta
 	for k, v := range diff {
 		if v == ([5]int64{}) {
 			continue
 		}
-		keys := strings.Split(k.keys, "\x1f")
 		for _, period := range []string{"d" + k.created.Format(time.DateOnly), "m" + k.created.Format("2006-01")} {
-			b.Queue(`INSERT INTO report_counts (site_id, period, version, arm, kind, keys, v1, v2, v3, v4, v5)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-				ON CONFLICT (site_id, kind, period, version, arm, keys) DO UPDATE SET v1 = report_counts.v1 + excluded.v1,
-				v2 = report_counts.v2 + excluded.v2, v3 = report_counts.v3 + excluded.v3, v4 = report_counts.v4 + excluded.v4,
-				v5 = report_counts.v5 + excluded.v5`, site, period, k.version, k.arm, k.kind, keys, v[0], v[1], v[2], v[3], v[4])
+			rows = append(rows, countDelta{kind: k.kind, keys: k.keys, arm: k.arm, period: period, version: k.version, v: v})
 		}
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].less(rows[j]) })
+	b := &pgx.Batch{}
+	for _, r := range rows {
+		b.Queue(`INSERT INTO report_counts (site_id, period, version, arm, kind, keys, v1, v2, v3, v4, v5)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (site_id, kind, period, version, arm, keys) DO UPDATE SET v1 = report_counts.v1 + excluded.v1,
+			v2 = report_counts.v2 + excluded.v2, v3 = report_counts.v3 + excluded.v3, v4 = report_counts.v4 + excluded.v4,
+			v5 = report_counts.v5 + excluded.v5`, site, r.period, r.version, r.arm, r.kind, strings.Split(r.keys, "\x1f"),
+			r.v[0], r.v[1], r.v[2], r.v[3], r.v[4])
 	}
 	if b.Len() == 0 {
 		return nil

@@ -19,6 +19,13 @@ func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, site string, m app.M
 	return nil
 }
 
+// ClaimMessages hands the outbox job what waits to be sent: on SQLite the
+// job lease (locks.go) lets one process at a time send from the file, so a
+// claim is the listing.
+func (db *DB) ClaimMessages(ctx context.Context, limit, maxAttempts int) ([]app.Message, error) {
+	return db.PendingMessages(ctx, "", limit, maxAttempts)
+}
+
 // PendingMessages returns up to limit unsent messages of site (every site
 // when empty), fewest attempts first and then oldest, leaving out those
 // tried maxAttempts times or more unless they are to be tried until sent

@@ -282,3 +282,33 @@ func testOutbox(t *testing.T, f *fixture) {
 		t.Fatalf("after three failures the concern's message is still offered, after the fresh one: %+v", got)
 	}
 }
+
+// The sender claims what waits, in the listing's order; a message sent is
+// never claimed again, one tried as often as allowed is left out, and
+// listing the outbox (the lead's page) hands nothing out: a message listed
+// is still claimed and sent.
+func testOutboxClaims(t *testing.T, f *fixture) {
+	_, first := f.referral(t, minimal, 0)
+	f.send(t, first, app.Message{Kind: "provider_referral", To: "one@provider.example", Subject: "A referral", Body: "Open the link"})
+	_, second := f.referral(t, minimal, 1)
+	f.send(t, second, app.Message{Kind: "provider_referral", To: "two@provider.example", Subject: "A referral", Body: "Open the link"})
+	if listed, err := f.st.Outbox.PendingMessages(f.ctx, "alpha", 10, 0); err != nil || len(listed) != 2 {
+		t.Fatalf("listed: %+v %v", listed, err)
+	}
+	claimed, err := f.st.Outbox.ClaimMessages(f.ctx, 10, 0)
+	if err != nil || len(claimed) != 2 || claimed[0].ReferralID != first || claimed[1].ReferralID != second || claimed[0].Site != "alpha" {
+		t.Fatalf("claimed after listing: %+v %v", claimed, err)
+	}
+	must(t, "sent", f.st.Outbox.MarkSent(f.ctx, claimed[0].ID, nil))
+	must(t, "failed send", f.st.Outbox.MarkSent(f.ctx, claimed[1].ID, errors.New("mailbox unavailable")))
+	if listed, _ := f.st.Outbox.PendingMessages(f.ctx, "", 10, 0); len(listed) != 1 || listed[0].ID != claimed[1].ID || listed[0].Attempts != 1 {
+		t.Fatalf("listed after one sent and one failed: %+v", listed)
+	}
+	if again, err := f.st.Outbox.ClaimMessages(f.ctx, 10, 1); err != nil || len(again) != 0 {
+		t.Fatalf("claimed a message tried as often as allowed, or one sent: %+v %v", again, err)
+	}
+	must(t, "sent", f.st.Outbox.MarkSent(f.ctx, claimed[1].ID, nil))
+	if again, err := f.st.Outbox.ClaimMessages(f.ctx, 10, 0); err != nil || len(again) != 0 {
+		t.Fatalf("claimed a sent message: %+v %v", again, err)
+	}
+}

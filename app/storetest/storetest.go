@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"Concerns", testConcerns},
 		{"Escalation", testEscalation},
 		{"Outbox", testOutbox},
+		{"OutboxClaims", testOutboxClaims},
 		{"Reports", testReports},
 		{"Retention", testRetention},
 		{"Reviews", testReviews},

@@ -263,7 +263,7 @@ func runTokenCreate(ctx context.Context, args []string, getenv func(string) stri
 	if _, err := db.Site(ctx, *site); err != nil {
 		return fmt.Errorf("token create: no site %q", *site)
 	}
-	_, secret, err := app.CreateOperatorToken(ctx, db, cliActor(*site), kith.Role(*role), *name, *days, db.Now())
+	_, secret, err := app.CreateOperatorToken(ctx, db.Tokens, cliActor(*site), kith.Role(*role), *name, *days, db.Now())
 	if err != nil {
 		return err
 	}

@@ -55,6 +55,14 @@ func (s *store) SetClock(now func() time.Time) {
 	s.sqlite.Now = now
 }
 
+// Now is the stores' clock.
+func (s *store) Now() time.Time {
+	if s.postgres != nil {
+		return s.postgres.Now()
+	}
+	return s.sqlite.Now()
+}
+
 // The commands' calls, on either backend.
 
 func (s *store) CreateSite(ctx context.Context, a kith.Actor, site app.SiteToCreate) error {
@@ -65,10 +73,6 @@ func (s *store) Site(ctx context.Context, id string) (kith.Site, error) { return
 
 func (s *store) CreateUser(ctx context.Context, a kith.Actor, email string, role kith.Role, hash string) (kith.User, error) {
 	return s.Users.CreateUser(ctx, a, email, role, hash)
-}
-
-func (s *store) CreateToken(ctx context.Context, a kith.Actor, role kith.Role, name string) (kith.Token, string, error) {
-	return s.Tokens.CreateToken(ctx, a, role, name)
 }
 
 func (s *store) RevokeToken(ctx context.Context, a kith.Actor, id int64) error {
