@@ -11,10 +11,15 @@ import (
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
 	"github.com/kith-project/kith/assets"
+	"github.com/kith-project/kith/internal/pgtest"
+	"github.com/kith-project/kith/postgres"
 	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 	"github.com/kith-project/kith/sqlite"
 )
+
+// TestMain stops the PostgreSQL server the job tests started, if any.
+func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // clock is a settable clock shared by the application and its store.
 type clock struct {
@@ -34,26 +39,73 @@ func (c *clock) add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// world is an application over a new SQLite store with sites alpha and
-// beta, and a navigator of each.
-type world struct {
-	app   *app.App
-	db    *sqlite.DB
-	clock *clock
-	ctx   context.Context
+// testDB is a backend the application's tests run on: *sqlite.DB or
+// *postgres.DB.
+type testDB interface {
+	Stores() app.Stores
+	PendingMessages(ctx context.Context, site string, limit, maxAttempts int) ([]app.Message, error)
+	MarkNudged(ctx context.Context, a kith.Actor, id string, queue ...app.Message) (bool, error)
 }
 
-func newWorld(t *testing.T) *world {
+// world is an application over a new store with sites alpha and beta, and
+// a navigator of each.
+type world struct {
+	app   *app.App
+	db    testDB
+	clock *clock
+	ctx   context.Context
+	// instance opens another instance of the store on the same database,
+	// on the world's clock, as a second process would.
+	instance func(t *testing.T) testDB
+}
+
+// newWorld is a world on SQLite.
+func newWorld(t *testing.T) *world { return newWorldOn(t, "sqlite") }
+
+// backends are the stores the job tests run on.
+var backends = []string{"sqlite", "postgres"}
+
+// onEachBackend runs test on a new world of each backend, PostgreSQL's
+// from internal/pgtest.
+func onEachBackend(t *testing.T, test func(t *testing.T, w *world)) {
+	for _, b := range backends {
+		t.Run(b, func(t *testing.T) { test(t, newWorldOn(t, b)) })
+	}
+}
+
+func newWorldOn(t *testing.T, backend string) *world {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kith.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	c := &clock{now: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)} // a Monday
-	db.Now = c.Now
-	w := &world{app: app.New(db.Stores(), app.Options{Clock: c.Now}), db: db, clock: c, ctx: ctx}
+	w := &world{clock: c, ctx: ctx}
+	switch backend {
+	case "sqlite":
+		path := filepath.Join(t.TempDir(), "kith.db")
+		w.instance = func(t *testing.T) testDB {
+			db, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			db.Now = c.Now
+			return db
+		}
+	case "postgres":
+		url := pgtest.NewDatabase(t)
+		w.instance = func(t *testing.T) testDB {
+			db, err := postgres.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			db.Now = c.Now
+			return db
+		}
+	default:
+		t.Fatalf("no backend %q", backend)
+	}
+	w.db = w.instance(t)
+	w.app = app.New(w.db.Stores(), app.Options{Clock: c.Now})
 	for _, id := range []string{"alpha", "beta"} {
 		if err := w.app.CreateSite(ctx, kith.Actor{Kind: "cli", ID: "test"}, id, "Site "+id, kith.SiteSettings{SafeguardingPhone: "0113 496 0000"}); err != nil {
 			t.Fatal(err)

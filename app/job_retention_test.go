@@ -12,8 +12,9 @@ import (
 // (the default when the lead chose none) whose referrals are all final,
 // after expiring referrals left untouched past the period; a referral
 // still being worked keeps its screening whole.
-func TestApplyRetention(t *testing.T) {
-	w := newWorld(t)
+func TestApplyRetention(t *testing.T) { onEachBackend(t, testApplyRetention) }
+
+func testApplyRetention(t *testing.T, w *world) {
 	st, _ := w.app.Site(w.ctx, "alpha")
 	st.Settings.RetentionDays = 365
 	if err := w.app.UpdateSiteSettings(w.ctx, lead("alpha"), st.Name, st.Settings); err != nil {

@@ -11,7 +11,10 @@ import (
 // Each site's referrals expire under that site's own timers, in the same
 // run: alpha gives providers 30 working days, beta the default 10.
 func TestApplyTimersUsesEachSitesTimers(t *testing.T) {
-	w := newWorld(t)
+	onEachBackend(t, testApplyTimersUsesEachSitesTimers)
+}
+
+func testApplyTimersUsesEachSitesTimers(t *testing.T, w *world) {
 	w.setTimers(t, "alpha", kith.ReferralTimers{NudgeAfter: 3, OverdueAfter: 6, ExpireAfter: 30})
 	a := w.sentReferral(t, "alpha", 0)
 	b := w.sentReferral(t, "beta", 0)

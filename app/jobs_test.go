@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,6 +43,39 @@ func TestRunOnceTakesTheLock(t *testing.T) {
 	failing := app.Job{Name: "fail", Interval: time.Minute, Run: func(context.Context) error { return errors.New("boom") }}
 	if err := a.RunOnce(w.ctx, failing); err == nil || lock.released.Load() != 2 {
 		t.Fatalf("a failing job: %v, %d releases", err, lock.released.Load())
+	}
+}
+
+// On each backend, the store's own lock makes a job run in one process at
+// a time: while one instance on the database holds the job's lock another
+// instance's RunOnce does not run it, and once it is released it does; a
+// different job is not held up.
+func TestStoreLockRunsAJobOncePerDatabase(t *testing.T) {
+	onEachBackend(t, testStoreLockRunsAJobOncePerDatabase)
+}
+
+func testStoreLockRunsAJobOncePerDatabase(t *testing.T, w *world) {
+	other := app.New(w.instance(t).Stores(), app.Options{Clock: w.clock.Now})
+	held, ok, err := w.db.Stores().Lock.TryLock(w.ctx, "job:count", time.Minute) // as RunOnce names it
+	if err != nil || !ok {
+		t.Fatalf("first instance takes the lock: %v %v", ok, err)
+	}
+	// Released once, by the test or when it fails (a held PostgreSQL lock
+	// keeps a pooled connection, which closing the pool waits for).
+	var once sync.Once
+	release := func() { once.Do(held) }
+	t.Cleanup(release)
+	runs := 0
+	job := app.Job{Name: "count", Interval: time.Minute, Run: func(context.Context) error { runs++; return nil }}
+	if err := other.RunOnce(w.ctx, job); err != nil || runs != 0 {
+		t.Fatalf("with the lock held by the first instance: %d runs, %v", runs, err)
+	}
+	if err := other.RunOnce(w.ctx, app.Job{Name: "another", Interval: time.Minute, Run: func(context.Context) error { runs++; return nil }}); err != nil || runs != 1 {
+		t.Fatalf("another job while the first is held: %d runs, %v", runs, err)
+	}
+	release()
+	if err := other.RunOnce(w.ctx, job); err != nil || runs != 2 {
+		t.Fatalf("after the first instance released the lock: %d runs, %v", runs, err)
 	}
 }
 

@@ -10,8 +10,9 @@ import (
 
 // Sending a referral emails the provider its link, in the move's
 // transaction; other moves email no one.
-func TestSendingEmailsTheProvider(t *testing.T) {
-	w := newWorld(t)
+func TestSendingEmailsTheProvider(t *testing.T) { onEachBackend(t, testSendingEmailsTheProvider) }
+
+func testSendingEmailsTheProvider(t *testing.T, w *world) {
 	r := w.sentReferral(t, "alpha", 0) // sent without a link: no email
 	if msgs, _ := w.db.PendingMessages(w.ctx, "alpha", 10, 0); len(msgs) != 0 {
 		t.Fatalf("a send without a link queued %+v", msgs)

@@ -92,7 +92,10 @@ func (db *DB) insertReferral(ctx context.Context, tx pgx.Tx, a kith.Actor, scree
 func (db *DB) CreateReferral(ctx context.Context, a kith.Actor, screeningID, serviceID string) (string, error) {
 	var id string
 	err := db.writeTx(ctx, func(tx pgx.Tx) error {
-		res, req, err := loadScreening(ctx, tx, a.Site, screeningID, false)
+		// The screening's row is locked before it is read, so a
+		// best-interest decision recorded meanwhile (which takes the same
+		// row) is decided before or after this check, never during it.
+		res, req, err := loadScreening(ctx, tx, a.Site, screeningID, true)
 		if err != nil {
 			return err
 		}

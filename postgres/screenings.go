@@ -374,6 +374,10 @@ func readLevels(ctx context.Context, tx pgx.Tx, site string, out []app.Screening
 // decision about a referral for a screening of the actor's site.
 func (db *DB) RecordBestInterest(ctx context.Context, a kith.Actor, screeningID string, b app.BestInterest) error {
 	return db.writeTx(ctx, func(tx pgx.Tx) error {
+		// The screening's row first, as CreateReferral takes it.
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM screenings WHERE site_id = $1 AND id = $2 FOR UPDATE`, a.Site, screeningID); err != nil {
+			return fmt.Errorf("lock screening: %w", err)
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO best_interest_decisions (screening_id, site_id, decided_at, decided_by, decision, steps_taken,
 			advocate, doubt, consulted)
 			SELECT id, site_id, $3, $4, $5, $6, $7, $8, $9 FROM screenings WHERE site_id = $1 AND id = $2
