@@ -94,7 +94,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		"referrals":  {"id": ref.ID, "file": "provider.html"},
 		"concerns":   {"id": cons.Items[0].ID},
 	}
-	srv, err := web.New(newApp(e.DB), discardLogger(), web.DefaultConfig())
+	srv, err := web.New(e.newApp(), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestPageAuthorisationMatrix(t *testing.T) {
 	}
 	screeningID := e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil).JSON(t)["screening_id"].(string)
 	fill := strings.NewReplacer("{id}", ref.ID, "{file}", "provider.html", "{table}", "funnel.csv", "{token}", token, "{site}", "alpha", "*", "x")
-	srv, err := web.New(newApp(e.DB), discardLogger(), web.DefaultConfig())
+	srv, err := web.New(e.newApp(), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

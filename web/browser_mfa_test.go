@@ -54,7 +54,7 @@ func TestBrowserCouncilSignIn(t *testing.T) {
 	e := browserEnv(t)
 	issuer := startProvider(t, e)
 	ctx := context.Background()
-	if err := app.SetOIDCProvider(ctx, e.DB, kith.Actor{Site: "alpha", Kind: "cli", ID: "test"},
+	if err := app.SetOIDCProvider(ctx, e.Stores.OIDC, kith.Actor{Site: "alpha", Kind: "cli", ID: "test"},
 		app.OIDCProvider{Issuer: issuer, ClientID: "kith", ClientSecret: "kith-client-secret", Claim: "groups"}); err != nil {
 		t.Fatal(err)
 	}

@@ -384,7 +384,7 @@ func TestBrowserNavigatorChecksAMarkedScreening(t *testing.T) {
 	e := browserEnv(t)
 	visitor := e.token("alpha", kith.RoleVisitor)
 	sid := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", nil)).JSON(t)["id"].(string)
-	if err := e.DB.MarkScreeningForReview(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, sid,
+	if err := e.Stores.Reviews.MarkScreeningForReview(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, sid,
 		[]string{"person.housebound", "s42.unable_to_protect_self"}); err != nil {
 		t.Fatal(err)
 	}

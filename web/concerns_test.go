@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/app"
@@ -22,7 +23,7 @@ func setTeamEmail(t *testing.T, e *env, addr string) {
 		t.Fatal(err)
 	}
 	site.Settings.SafeguardingEmail = addr
-	if err := e.DB.UpdateSiteSettings(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
+	if err := e.Stores.Sites.UpdateSiteSettings(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -128,9 +129,13 @@ func TestConcernMessageRetriedUntilSent(t *testing.T) {
 		t.Fatalf("screening: %d", s.Status)
 	}
 	failing := &failingSender{bad: "safeguarding@alpha.example"}
-	for range app.MaxSendAttempts + 2 {
+	// Each try after the longest wait between tries (ten minutes).
+	defer e.travelBack()
+	for i := range app.MaxSendAttempts + 2 {
+		e.travel(func(now time.Time) time.Time { return now.Add(time.Duration(i) * 11 * time.Minute) })
 		runOutboxOnce(t, e, failing)
 	}
+	e.travel(func(now time.Time) time.Time { return now.Add(time.Duration(app.MaxSendAttempts+3) * 11 * time.Minute) })
 	msgs := pendingMessages(t, e)
 	if len(msgs) != 1 || msgs[0].Attempts != app.MaxSendAttempts+2 {
 		t.Fatalf("after %d failures: %+v", app.MaxSendAttempts+2, msgs)

@@ -42,6 +42,9 @@ func readJSONBody(c echo.Context) ([]byte, error) {
 		return nil, &kith.Error{Code: kith.EBADREQUEST, Message: "The request body is not valid UTF-8.",
 			Fields: []kith.FieldError{{Field: "body", Message: "must be valid UTF-8"}}}
 	}
+	if field, ok := jsonNUL(body); ok {
+		return nil, nulError(field)
+	}
 	return body, nil
 }
 

@@ -22,12 +22,12 @@ func FuzzJSONBody(f *testing.F) {
 	f.Add([]byte(minimal))
 	f.Add([]byte(realistic))
 	db := openFuzzDB(f)
-	srv, err := web.New(newApp(db), discardLogger(), web.DefaultConfig())
+	srv, err := web.New(app.New(db.Stores, app.Options{}), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		f.Fatal(err)
 	}
 	srv.SetReady()
-	_, secret, err := db.CreateToken(f.Context(), kith.Actor{Site: "alpha", Kind: "system", ID: "fuzz"}, app.TokenToCreate{Role: kith.RoleLead, Name: "fuzz", ExpiresAt: time.Now().AddDate(1, 0, 0)})
+	_, secret, err := db.Tokens.CreateToken(f.Context(), kith.Actor{Site: "alpha", Kind: "system", ID: "fuzz"}, app.TokenToCreate{Role: kith.RoleLead, Name: "fuzz", ExpiresAt: time.Now().AddDate(1, 0, 0)})
 	if err != nil {
 		f.Fatal(err)
 	}

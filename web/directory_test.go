@@ -31,10 +31,10 @@ func demoDirectory(t *testing.T, e *env) string {
 	for _, p := range assets.DemoPostcodes() {
 		pcs = append(pcs, app.Postcode{Postcode: p.Postcode, Latitude: p.Latitude, Longitude: p.Longitude})
 	}
-	if err := e.DB.LoadPostcodes(context.Background(), pcs); err != nil {
+	if err := e.store.loadPostcodes(context.Background(), pcs); err != nil {
 		t.Fatal(err)
 	}
-	body, err := json.Marshal(toORUKList(assets.DemoServicesAt(e.DB.Now())))
+	body, err := json.Marshal(toORUKList(assets.DemoServicesAt(e.Now())))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,10 +126,10 @@ func TestImportCSVZipAndMultipart(t *testing.T) {
 func TestImportInvalidImportsNothing(t *testing.T) {
 	e := newEnv(t)
 	lead := e.token("alpha", kith.RoleLead)
-	good := assets.ToORUK(assets.DemoServicesAt(e.DB.Now())[0])
-	noName := assets.ToORUK(assets.DemoServicesAt(e.DB.Now())[1])
+	good := assets.ToORUK(assets.DemoServicesAt(e.Now())[0])
+	noName := assets.ToORUK(assets.DemoServicesAt(e.Now())[1])
 	delete(noName, "name")
-	badType := assets.ToORUK(assets.DemoServicesAt(e.DB.Now())[2])
+	badType := assets.ToORUK(assets.DemoServicesAt(e.Now())[2])
 	badType["status"] = 7
 	r := e.do("POST", "/api/v1/assets/import", lead, []any{good, noName, badType})
 	wantProblem(t, r, 422, "")
@@ -220,7 +220,7 @@ func TestSearch(t *testing.T) {
 		}
 	}
 	// Full text.
-	demo := assets.DemoServicesAt(e.DB.Now())
+	demo := assets.DemoServicesAt(e.Now())
 	word := strings.Fields(demo[0].Name)[0]
 	if items, _ := search("q=" + url.QueryEscape(word)); len(items) == 0 {
 		t.Errorf("q=%s found nothing", word)
@@ -271,7 +271,7 @@ func contains(ss []string, s string) bool {
 func TestAssetManagement(t *testing.T) {
 	e := newEnv(t)
 	lead := e.token("alpha", kith.RoleLead)
-	svc := assets.DemoServicesAt(e.DB.Now())[0]
+	svc := assets.DemoServicesAt(e.Now())[0]
 	svc.ID = "my-service"
 	r := e.do("POST", "/api/v1/assets", lead, svc)
 	if r.Status != 201 {
@@ -365,7 +365,7 @@ func TestOpenFeed(t *testing.T) {
 		t.Fatalf("unknown site: %d", r.Status)
 	}
 	// A service the site does not publish is not in the feed.
-	svc := assets.DemoServicesAt(e.DB.Now())[0]
+	svc := assets.DemoServicesAt(e.Now())[0]
 	svc.ID, svc.Public = "private-one", false
 	e.do("POST", "/api/v1/assets", lead, svc)
 	if r := e.do("GET", "/oruk/alpha/services/private-one", "", nil); r.Status != 404 {
@@ -415,7 +415,7 @@ func TestFreshnessConfirmation(t *testing.T) {
 	if r := doWith(t, c, "GET", e.URL+link+"x", "", nil); r.Status != 404 {
 		t.Fatalf("tampered link: %d", r.Status)
 	}
-	items, _, _ := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "service", EntityID: body.Items[0].ID, Page: kith.Page{Number: 1, Size: 5}})
+	items, _, _ := e.Stores.Audit.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "service", EntityID: body.Items[0].ID, Page: kith.Page{Number: 1, Size: 5}})
 	if len(items) == 0 || items[0].Actor != "provider:confirm-link" {
 		t.Fatalf("confirmation not audited: %+v", items)
 	}

@@ -64,14 +64,13 @@ func TestExportsAndRetention(t *testing.T) {
 	checkSubjectAccessCopies(t, e, lead, ref.ScreeningID(t, e, nav), sar.Body)
 	// Retention: once the referral is final and the record old, personal data goes, statistics stay.
 	move(t, e, nav, ref.ID, map[string]any{"to": "withdrawn", "withdrawn_by": "person", "reason": "moved away"})
-	real := e.DB.Now
-	defer func() { e.DB.Now = real }()
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 400) }
+	defer e.travelBack()
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 400) })
 	n, err := e.App.ApplySiteRetention(context.Background(), "alpha", 365)
 	if err != nil || n == 0 {
 		t.Fatalf("retention: %d %v", n, err)
 	}
-	e.DB.Now = real
+	e.travelBack()
 	after := string(e.do("GET", "/api/v1/screenings/"+ref.ScreeningID(t, e, nav)+"/subject-access", lead, nil).Body)
 	for _, secret := range []string{"Winifred", "Secret Lane", "gardening", "Bartholomew", "after 6pm"} {
 		if strings.Contains(after, secret) {

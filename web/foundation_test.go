@@ -102,7 +102,7 @@ func TestAuditIsAtomicWithTheChange(t *testing.T) {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	count := func() int {
-		items, total, err := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "user", Page: kith.Page{Number: 1, Size: 100}})
+		items, total, err := e.Stores.Audit.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "user", Page: kith.Page{Number: 1, Size: 100}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestAuditIsAtomicWithTheChange(t *testing.T) {
 		t.Fatalf("audit rows %d -> %d after a failed change", before, after)
 	}
 	// The audit trail cannot be rewritten.
-	if err := e.DB.TamperAuditForTest(context.Background()); err == nil {
+	if err := e.store.tamper(context.Background()); err == nil {
 		t.Fatal("updating an audit row succeeded")
 	}
 }
@@ -189,7 +189,7 @@ func TestProbesAndMetrics(t *testing.T) {
 func TestHealthzWaitsForStartUp(t *testing.T) {
 	e := newEnv(t)
 	_ = e
-	srv, err := web.New(newApp(e.DB), discardLogger(), web.DefaultConfig())
+	srv, err := web.New(e.newApp(), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestSpoofedForwardedForIgnored(t *testing.T) {
 	if r := e.do("POST", "/api/v1/tokens", lead, map[string]any{"role": "visitor"}, "X-Forwarded-For", "203.0.113.9"); r.Status != 201 {
 		t.Fatalf("create token: %d", r.Status)
 	}
-	items, _, err := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "token", Page: kith.Page{Number: 1, Size: 1}})
+	items, _, err := e.Stores.Audit.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "token", Page: kith.Page{Number: 1, Size: 1}})
 	if err != nil || len(items) == 0 {
 		t.Fatal(err)
 	}

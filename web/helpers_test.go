@@ -24,19 +24,18 @@ func serveOnce(srv *web.Server, method, path string) int {
 	return rec.Code
 }
 
-func openFuzzDB(f *testing.F) *sqlite.DB {
-	db, err := sqlite.Open(f.Context(), filepath.Join(f.TempDir(), "fuzz.db"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { db.Close() })
-	if err := db.CreateSite(f.Context(), kith.Actor{Kind: "system", ID: "fuzz"}, app.NewSite("alpha", "Alpha", kith.SiteSettings{})); err != nil {
+// openFuzzDB is a store of this run's backend with one site, "alpha".
+func openFuzzDB(f *testing.F) *backend {
+	db := openBackend(f, f.Context(), func() time.Time { return time.Now().UTC() })
+	f.Cleanup(db.close)
+	if err := db.Sites.CreateSite(f.Context(), kith.Actor{Kind: "system", ID: "fuzz"}, app.NewSite("alpha", "Alpha", kith.SiteSettings{})); err != nil {
 		f.Fatal(err)
 	}
 	return db
 }
 
-// benchEnv is env for benchmarks.
+// benchEnv is env for benchmarks, which measure the default backend,
+// SQLite (PostgreSQL's figures come from cmd/kithload and package postgres).
 type benchEnv struct {
 	URL string
 	DB  *sqlite.DB
@@ -51,7 +50,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	cfg := web.DefaultConfig()
 	cfg.APIRate, cfg.APIBurst = 1e6, 1e6
-	srv, err := web.New(newApp(db), discardLogger(), cfg)
+	srv, err := web.New(app.New(db.Stores(), app.Options{Clock: func() time.Time { return db.Now() }}), discardLogger(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,16 +32,15 @@ func TestTimersUseEachSitesExpiry(t *testing.T) {
 	setTimers(t, e, e.token("alpha", kith.RoleLead), map[string]any{"nudge_after": 3, "overdue_after": 6, "expire_after": 30})
 	ref, _ := newReferral(t, e, nav, nil)
 	send(t, e, nav, ref.ID)
-	real := e.DB.Now
-	defer func() { e.DB.Now = real }()
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 20) }
+	defer e.travelBack()
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 20) })
 	if err := e.App.ApplyTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); got.State != "sent" {
 		t.Fatalf("after 20 calendar days under a 30-working-day expiry: state %s, want sent", got.State)
 	}
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 50) }
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 50) })
 	if err := e.App.ApplyTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -99,13 +98,13 @@ func TestOutboxSendsPastMessagesThatKeepFailing(t *testing.T) {
 		send(t, e, nav, ref.ID)
 	}
 	ctx := context.Background()
-	stuck, err := e.DB.PendingMessages(ctx, "alpha", 100, 0)
+	stuck, err := e.Stores.Outbox.PendingMessages(ctx, "alpha", 100, 0)
 	if err != nil || len(stuck) != 50 {
 		t.Fatalf("outbox before: %d messages, %v", len(stuck), err)
 	}
 	for _, m := range stuck {
 		for range 10 {
-			if err := e.DB.MarkSent(ctx, m.ID, errors.New("mailbox unavailable")); err != nil {
+			if err := e.Stores.Outbox.MarkSent(ctx, m.ID, errors.New("mailbox unavailable")); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -88,7 +88,7 @@ func TestLeadImportThroughTheUploadForm(t *testing.T) {
 	e := newEnv(t)
 	c := leadBrowser(t, e)
 	_, csrf := page(t, e, c, "/lead/directory/import")
-	svcs := assets.DemoServicesAt(e.DB.Now())[:3]
+	svcs := assets.DemoServicesAt(e.Now())[:3]
 	body, _ := json.Marshal(toORUKList(svcs))
 	r := follow(t, e, c, upload(t, e, c, csrf, map[string][]byte{"directory.json": body}), "/lead/directory/import")
 	if !strings.Contains(text(r), "3 services imported: 3 new, 0 updated.") {
@@ -118,7 +118,7 @@ func TestLeadImportListsEveryProblem(t *testing.T) {
 	e := newEnv(t)
 	c := leadBrowser(t, e)
 	_, csrf := page(t, e, c, "/lead/directory/import")
-	demo := assets.DemoServicesAt(e.DB.Now())
+	demo := assets.DemoServicesAt(e.Now())
 	good := assets.ToORUK(demo[0])
 	noName := assets.ToORUK(demo[1])
 	delete(noName, "name")
@@ -165,7 +165,7 @@ func TestLeadImportListsEveryProblem(t *testing.T) {
 			if n := strings.Count(got, `<tr class="govuk-table__row">`) - 1; n != len(problems) {
 				t.Errorf("the table lists %d problems, want %d", n, len(problems))
 			}
-			if _, total, _ := e.DB.ListServices(context.Background(), "alpha", app.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); total != 0 {
+			if _, total, _ := e.Stores.Directory.ListServices(context.Background(), "alpha", app.ServiceFilter{Page: kith.Page{Number: 1, Size: 1}}); total != 0 {
 				t.Fatalf("a refused file imported %d services", total)
 			}
 		})
@@ -186,7 +186,7 @@ func TestLeadEditsAServiceKeepingTheRest(t *testing.T) {
 	demoDirectory(t, e)
 	c := leadBrowser(t, e)
 	ctx := context.Background()
-	before, err := e.DB.Service(ctx, "alpha", assets.DemoServicesAt(e.DB.Now())[0].ID)
+	before, err := e.Stores.Directory.Service(ctx, "alpha", assets.DemoServicesAt(e.Now())[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestLeadEditsAServiceKeepingTheRest(t *testing.T) {
 		t.Fatalf("bad form: %d %s", r.Status, r.Body)
 	}
 	follow(t, e, c, postForm(t, c, e.URL+path, v), "/lead/directory")
-	after, err := e.DB.Service(ctx, "alpha", before.ID)
+	after, err := e.Stores.Directory.Service(ctx, "alpha", before.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestLeadEditsAServiceKeepingTheRest(t *testing.T) {
 	}
 	// An id with characters that travel escaped in a path still finds its service.
 	odd := &assets.Service{ID: "odd/id ü", Name: "Odd one", Category: "befriending", Capacity: "open"}
-	if err := e.DB.CreateService(ctx, kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, odd); err != nil {
+	if err := e.Stores.Directory.CreateService(ctx, kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, odd); err != nil {
 		t.Fatal(err)
 	}
 	oddPage, csrf := page(t, e, c, "/lead/directory/"+url.PathEscape(odd.ID))
@@ -244,7 +244,7 @@ func TestLeadEditsAServiceKeepingTheRest(t *testing.T) {
 	}
 	follow(t, e, c, postForm(t, c, e.URL+"/lead/directory/"+url.PathEscape(odd.ID), url.Values{"_csrf": {csrf}, "name": {"Odd two"},
 		"category": {"befriending"}, "capacity": {"full"}}), "/lead/directory")
-	if got, _ := e.DB.Service(ctx, "alpha", odd.ID); got.Name != "Odd two" || got.Capacity != "full" {
+	if got, _ := e.Stores.Directory.Service(ctx, "alpha", odd.ID); got.Name != "Odd two" || got.Capacity != "full" {
 		t.Fatalf("the odd id's service was not changed: %+v", got)
 	}
 	// A new service.
@@ -305,7 +305,7 @@ func TestLeadPathwayEditorRefusesABadRule(t *testing.T) {
 	if !strings.Contains(got, `"when": "level.risk_factr \u003e= "`) && !strings.Contains(got, `"when": "level.risk_factr >= "`) {
 		t.Fatalf("what was typed is not kept: %s", got)
 	}
-	items, _, err := e.DB.ListPathways(context.Background(), "alpha", kith.Page{Number: 1, Size: 10})
+	items, _, err := e.Stores.Pathways.ListPathways(context.Background(), "alpha", kith.Page{Number: 1, Size: 10})
 	if err != nil || len(items) != 1 || items[0].LatestVersion != 1 {
 		t.Fatalf("a bad pathway was saved: %+v %v", items, err)
 	}
@@ -318,13 +318,13 @@ func TestLeadPathwayEditorRefusesABadRule(t *testing.T) {
 	if !strings.Contains(text(done), "Version 2 of default saved and active") {
 		t.Fatalf("no notice: %s", done.Body)
 	}
-	if act, _, _ := e.DB.ActivePathway(context.Background(), "alpha"); act.Version != 2 {
+	if act, _, _ := e.Stores.Pathways.ActivePathway(context.Background(), "alpha"); act.Version != 2 {
 		t.Fatalf("active version = %d, want 2", act.Version)
 	}
 	// Version 1 can be made active again.
 	_, csrf = page(t, e, c, "/lead/pathways/default?version=1")
 	follow(t, e, c, postForm(t, c, e.URL+"/lead/pathways/default/activate", url.Values{"_csrf": {csrf}, "version": {"1"}}), "/lead/pathways/default")
-	if act, _, _ := e.DB.ActivePathway(context.Background(), "alpha"); act.Version != 1 {
+	if act, _, _ := e.Stores.Pathways.ActivePathway(context.Background(), "alpha"); act.Version != 1 {
 		t.Fatalf("active version = %d, want 1", act.Version)
 	}
 }
@@ -360,7 +360,7 @@ func TestLeadPathwayPreview(t *testing.T) {
 			t.Errorf("recommendation %q not shown", rec.Name)
 		}
 	}
-	if items, _, _ := e.DB.ListPathways(context.Background(), "alpha", kith.Page{Number: 1, Size: 10}); items[0].LatestVersion != 1 {
+	if items, _, _ := e.Stores.Pathways.ListPathways(context.Background(), "alpha", kith.Page{Number: 1, Size: 10}); items[0].LatestVersion != 1 {
 		t.Fatal("a preview saved a version")
 	}
 	// An unknown screening, and a bad rule, are problems on the page.
@@ -402,7 +402,7 @@ func TestLeadTokenSecretShownOnce(t *testing.T) {
 		t.Fatal("the secret was shown a second time, or the token is not listed")
 	}
 	// Revoking it stops it working.
-	tokens, _, _ := e.DB.ListTokens(context.Background(), "alpha", kith.Page{Number: 1, Size: 10})
+	tokens, _, _ := e.Stores.Tokens.ListTokens(context.Background(), "alpha", kith.Page{Number: 1, Size: 10})
 	_, csrf = page(t, e, c, "/lead/tokens")
 	follow(t, e, c, postForm(t, c, e.URL+fmt.Sprintf("/lead/tokens/%d/revoke", tokens[0].ID), url.Values{"_csrf": {csrf}}), "/lead/tokens")
 	if me := e.do("GET", "/api/v1/me", secret, nil); me.Status != http.StatusUnauthorized {
@@ -431,7 +431,7 @@ func TestLeadUsers(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(text(r), "Email address: is already in use") {
 		t.Fatalf("a repeated email: %d %s", r.Status, r.Body)
 	}
-	users, _, _ := e.DB.ListUsers(context.Background(), "alpha", kith.Page{Number: 1, Size: 10})
+	users, _, _ := e.Stores.Users.ListUsers(context.Background(), "alpha", kith.Page{Number: 1, Size: 10})
 	var me, other int64
 	for _, u := range users {
 		if u.Email == "lead@example.org" {
@@ -457,9 +457,9 @@ func TestLeadSettings(t *testing.T) {
 		t.Fatalf("the form does not hold the settings: %s", r.Body)
 	}
 	ctx := context.Background()
-	site, _ := e.DB.Site(ctx, "alpha")
+	site, _ := e.Stores.Sites.Site(ctx, "alpha")
 	site.Settings.UnitCosts = []kith.CostItem{{Name: "Hospital admission", UnitCost: 2000, Driver: "engaged_referrals", RateCentral: 0.1, RateHigh: 0.1}}
-	if err := e.DB.UpdateSiteSettings(ctx, kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
+	if err := e.Stores.Sites.UpdateSiteSettings(ctx, kith.Actor{Site: "alpha", Kind: "system", ID: "test"}, site.Name, site.Settings); err != nil {
 		t.Fatal(err)
 	}
 	v := url.Values{"_csrf": {csrf}, "name": {"Alpha Council"}, "safeguarding_phone": {"0113 222 3333"}, "safeguarding_email": {""},
@@ -478,7 +478,7 @@ func TestLeadSettings(t *testing.T) {
 		t.Fatalf("bad settings: %d %s", r.Status, r.Body)
 	}
 	follow(t, e, c, postForm(t, c, e.URL+"/lead/settings", v), "/lead/settings")
-	got, _ := e.DB.Site(ctx, "alpha")
+	got, _ := e.Stores.Sites.Site(ctx, "alpha")
 	want := kith.SiteSettings{SafeguardingPhone: "0113 222 3333", NavigatorPhone: "0113 444 5555", NavigatorEmail: "nav@alpha.example",
 		Colour: "#ff0000", Categories: []string{"men_in_sheds", "warm_spaces"}, UnitCosts: site.Settings.UnitCosts}
 	if diff := cmp.Diff(want, got.Settings); diff != "" || got.Name != "Alpha Council" {
@@ -486,7 +486,7 @@ func TestLeadSettings(t *testing.T) {
 	}
 	// A site category still in use cannot be removed.
 	a := kith.Actor{Site: "alpha", Kind: "system", ID: "test"}
-	if err := e.DB.CreateService(ctx, a, &assets.Service{Name: "Shed", Category: "men_in_sheds", Capacity: "open"}); err != nil {
+	if err := e.Stores.Directory.CreateService(ctx, a, &assets.Service{Name: "Shed", Category: "men_in_sheds", Capacity: "open"}); err != nil {
 		t.Fatal(err)
 	}
 	v.Set("categories", "warm_spaces")
@@ -516,7 +516,7 @@ func TestLeadAuditPage(t *testing.T) {
 	if !strings.Contains(text(r), "token") || strings.Contains(text(r), "system:test") {
 		t.Fatalf("the filter by email did not filter: %s", r.Body)
 	}
-	today := e.DB.Now().Format(time.DateOnly)
+	today := e.Now().Format(time.DateOnly)
 	if r, _ := page(t, e, c, "/lead/audit?from="+today+"&to="+today+"&per_page=1"); !strings.Contains(text(r), "Page 2 of") {
 		t.Fatalf("no paging: %s", r.Body)
 	}
@@ -592,7 +592,7 @@ func TestBrowserLeadPagesAccessibility(t *testing.T) {
 	s := e.do("POST", "/api/v1/screenings", visitor, lonelyAtHome(t, "yes", nil)).JSON(t)
 	ctx := newBrowser(t, 1024, 900)
 	browserSignIn(t, ctx, e.URL, "lead@example.org", "a long password")
-	svc := assets.DemoServicesAt(e.DB.Now())[0].ID
+	svc := assets.DemoServicesAt(e.Now())[0].ID
 	for _, p := range []string{"/lead/directory", "/lead/directory/new", "/lead/directory/" + url.PathEscape(svc), "/lead/directory/import",
 		"/lead/pathways", "/lead/pathways?new=Bad+Id", "/lead/pathways/default", "/lead/pathways/new-one", "/lead/users", "/lead/tokens",
 		"/lead/audit", "/lead/audit?from=nope", "/lead/settings", "/lead/sign-in"} {
@@ -616,7 +616,7 @@ func TestBrowserLeadPagesAccessibility(t *testing.T) {
 			chromedp.Click(`button[formaction$="/preview"]`)}},
 	}
 	dir := t.TempDir()
-	demo := assets.DemoServicesAt(e.DB.Now())
+	demo := assets.DemoServicesAt(e.Now())
 	noName := assets.ToORUK(demo[1])
 	delete(noName, "name")
 	goodFile, badFile := filepath.Join(dir, "good.json"), filepath.Join(dir, "bad.json")
@@ -665,7 +665,7 @@ func TestLeadSettingsTimersAndCosts(t *testing.T) {
 	if r := postForm(t, c, e.URL+"/lead/settings", good); r.Status != 303 {
 		t.Fatalf("good settings: %d %s", r.Status, r.Body)
 	}
-	site, err := e.DB.Site(context.Background(), "alpha")
+	site, err := e.Stores.Sites.Site(context.Background(), "alpha")
 	if err != nil || site.Settings.Timers.ExpireAfter != 8 || site.Settings.RetentionDays != 730 || len(site.Settings.UnitCosts) != 1 || site.Settings.UnitCosts[0].UnitCost != 2500 {
 		t.Fatalf("saved settings: %+v %v", site.Settings, err)
 	}
@@ -682,7 +682,7 @@ func TestSiteAPIKeepsCategoriesInUse(t *testing.T) {
 	if r := e.do("PUT", "/api/v1/site", lead, map[string]any{"name": site["name"], "settings": settings}); r.Status != 200 {
 		t.Fatalf("add categories: %d %s", r.Status, r.Body)
 	}
-	if err := e.DB.CreateService(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"},
+	if err := e.Stores.Directory.CreateService(context.Background(), kith.Actor{Site: "alpha", Kind: "system", ID: "test"},
 		&assets.Service{Name: "Shed", Category: "men_in_sheds", Capacity: "open"}); err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestSecondFactor(t *testing.T) {
 		t.Fatalf("a recovery code used twice: %d", r.Status)
 	}
 	// A code of the next step (a phone a little fast) works.
-	next, _ := totp.GenerateCode(secret, e.DB.Now().Add(30*time.Second))
+	next, _ := totp.GenerateCode(secret, e.Now().Add(30*time.Second))
 	if r := postForm(t, c3, e.URL+"/sign-in/code", url.Values{"_csrf": {csrf3}, "code": {next}}); r.Status != 303 {
 		t.Fatalf("the next step's code: %d %s", r.Status, r.Body)
 	}
@@ -142,22 +142,21 @@ func TestLockoutAndAddressLimit(t *testing.T) {
 	if r.Status != 429 || !strings.Contains(text(r), "Too many wrong attempts for this account. Wait until") {
 		t.Fatalf("the right password while locked: %d %s", r.Status, r.Body)
 	}
-	real := e.DB.Now
-	defer func() { e.DB.Now = real }()
-	e.DB.Now = func() time.Time { return real().Add(61 * time.Second) }
+	defer e.travelBack()
+	e.travel(func(now time.Time) time.Time { return now.Add(61 * time.Second) })
 	// The sixth wrong one locks for two minutes.
 	if r, _ := passwordOnly(t, e, c, "v@example.org", "wrong password!"); r.Status != 422 {
 		t.Fatalf("after a minute, wrong: %d", r.Status)
 	}
-	e.DB.Now = func() time.Time { return real().Add(61*time.Second + 90*time.Second) }
+	e.travel(func(now time.Time) time.Time { return now.Add(61*time.Second + 90*time.Second) })
 	if r, _ := passwordOnly(t, e, c, "v@example.org", "a long password"); r.Status != 429 {
 		t.Fatalf("90 s into a two-minute lock: %d", r.Status)
 	}
-	e.DB.Now = func() time.Time { return real().Add(61*time.Second + 121*time.Second) }
+	e.travel(func(now time.Time) time.Time { return now.Add(61*time.Second + 121*time.Second) })
 	if r, _ := passwordOnly(t, e, c, "v@example.org", "a long password"); r.Status != 303 {
 		t.Fatalf("after the lock: %d %s", r.Status, r.Body)
 	}
-	e.DB.Now = real
+	e.travelBack()
 
 	// One address (an office NAT) fails twenty times: new browsers there
 	// are refused, but c, which signed in to v@ before, is not.

@@ -251,9 +251,8 @@ func TestExpiredProviderLinkShowsNothing(t *testing.T) {
 	ref, _ := newReferral(t, e, nav, nil)
 	send(t, e, nav, ref.ID)
 	link, _ := providerLinkOf(t, e, nav, ref.ID)
-	real := e.DB.Now
-	e.DB.Now = func() time.Time { return real().Add(app.ProviderLinkLifetime + time.Hour) }
-	defer func() { e.DB.Now = real }()
+	e.travel(func(now time.Time) time.Time { return now.Add(app.ProviderLinkLifetime + time.Hour) })
+	defer e.travelBack()
 	r := doWith(t, browser(t), "GET", e.URL+link, "", nil)
 	if r.Status != 404 || strings.Contains(string(r.Body), "Ada Example") {
 		t.Fatalf("expired link: %d %s", r.Status, r.Body)

@@ -134,7 +134,7 @@ func TestOpenIDConnectSignIn(t *testing.T) {
 	e := newEnv(t)
 	issuer := startProvider(t, e)
 	cli := kith.Actor{Site: "alpha", Kind: "cli", ID: "test"}
-	if err := app.SetOIDCProvider(context.Background(), e.DB, cli, app.OIDCProvider{Issuer: issuer, ClientID: "kith", ClientSecret: "kith-client-secret", Claim: "groups"}); err != nil {
+	if err := app.SetOIDCProvider(context.Background(), e.Stores.OIDC, cli, app.OIDCProvider{Issuer: issuer, ClientID: "kith", ClientSecret: "kith-client-secret", Claim: "groups"}); err != nil {
 		t.Fatal(err)
 	}
 	// The lead maps the groups on their page.
@@ -157,7 +157,7 @@ func TestOpenIDConnectSignIn(t *testing.T) {
 	if me["role"] != "navigator" || me["site"] != "alpha" {
 		t.Fatalf("signed in as %v", me)
 	}
-	if rec, err := e.DB.SignInRecord(context.Background(), "nora@council.example"); err != nil || me["actor"] != "user:"+strconv.FormatInt(rec.User.ID, 10) {
+	if rec, err := e.Stores.Users.SignInRecord(context.Background(), "nora@council.example"); err != nil || me["actor"] != "user:"+strconv.FormatInt(rec.User.ID, 10) {
 		t.Fatalf("the account made on first sign-in: %+v %v (me %v)", rec.User, err, me)
 	}
 	// The account was made once: signing in again finds it.

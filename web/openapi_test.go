@@ -47,7 +47,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented = append(documented, strings.ToUpper(method)+" /api/v1"+path)
 		}
 	}
-	srv, err := web.New(newApp(e.DB), discardLogger(), web.DefaultConfig())
+	srv, err := web.New(e.newApp(), discardLogger(), web.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,7 +122,7 @@ func TestReferralFromNewToClosed(t *testing.T) {
 	r := move(t, e, nav, ref.ID, map[string]any{"to": "assigned"})
 	wantProblem(t, r, 409, "")
 	// Every step is in the audit trail.
-	items, _, _ := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "referral", EntityID: ref.ID, Page: kith.Page{Number: 1, Size: 100}})
+	items, _, _ := e.Stores.Audit.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "referral", EntityID: ref.ID, Page: kith.Page{Number: 1, Size: 100}})
 	n := 0
 	for _, it := range items {
 		if strings.HasPrefix(it.Action, "transition:") {
@@ -258,13 +258,12 @@ func TestTimersExpireAfterTenWorkingDays(t *testing.T) {
 	nav := e.token("alpha", kith.RoleNavigator)
 	ref, _ := newReferral(t, e, nav, nil)
 	send(t, e, nav, ref.ID)
-	real := e.DB.Now
-	defer func() { e.DB.Now = real }()
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 9) } // at least 6 working days
+	defer e.travelBack()
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 9) }) // at least 6 working days
 	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); !got.Overdue {
 		t.Fatalf("not overdue after 9 days: %+v", got)
 	}
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 20) }
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 20) })
 	if err := e.App.ApplyTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -303,16 +302,15 @@ func TestSiteTimersAndNudge(t *testing.T) {
 	}
 	e.do("PUT", "/api/v1/assets/"+svc, lead, s)
 	send(t, e, nav, ref.ID)
-	real := e.DB.Now
-	defer func() { e.DB.Now = real }()
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 5) } // at least 3 working days
+	defer e.travelBack()
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 5) }) // at least 3 working days
 	if got := decodeReferral(t, e.do("GET", "/api/v1/referrals/"+ref.ID, nav, nil)); !got.Overdue {
 		t.Fatal("not overdue under the site's 2-day timer")
 	}
 	if err := e.App.ApplyTimers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	pending, err := e.DB.PendingMessages(context.Background(), "alpha", 10, 0)
+	pending, err := e.Stores.Outbox.PendingMessages(context.Background(), "alpha", 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Pre(requestID())
-	e.Use(s.requestLog, middleware.Recover(), secureHeaders(), middleware.GzipWithConfig(middleware.GzipConfig{
+	e.Use(s.requestLog, middleware.Recover(), secureHeaders(), refuseNUL, middleware.GzipWithConfig(middleware.GzipConfig{
 		Level: 5, MinLength: 1024,
 		// promhttp compresses /metrics itself; the API has its own level.
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/metrics" || isAPI(c) },
@@ -101,7 +101,7 @@ func (s *Server) routes() {
 
 	// Form bodies are bounded before the CSRF check reads them: 1 MiB, or
 	// 20 MiB for a directory upload by a signed-in lead (pageBodyLimit).
-	pages := e.Group("", s.pageBodyLimit, s.csrf())
+	pages := e.Group("", s.pageBodyLimit, s.csrf(), refuseNULForm)
 	pages.GET("/sign-in", s.signInPage)
 	pages.POST("/sign-in", s.signIn)
 	pages.GET("/sign-in/sso/callback", s.ssoCallback, noStore)

@@ -238,7 +238,7 @@ func TestFirstVersionResultsUnchanged(t *testing.T) {
 	res.Safeguarding.Routes = []screening.Route{}
 	res.Safeguarding.WhatToDoNow = "Talk to your manager or the safeguarding advice line today."
 	res.NextSteps = []string{"Talk to your manager or the safeguarding advice line today.", "They have not agreed to share, so seek advice without naming the person."}
-	stored, _, err := e.DB.CreateScreening(ctx, kith.Actor{Site: "alpha", Kind: "user", ID: "earlier", Role: kith.RoleNavigator},
+	stored, _, err := e.Stores.Screenings.CreateScreening(ctx, kith.Actor{Site: "alpha", Kind: "user", ID: "earlier", Role: kith.RoleNavigator},
 		app.NewScreening{RequestHash: []byte("earlier"), Request: req, Result: res, Location: app.Location{Source: "unknown"}})
 	if err != nil {
 		t.Fatal(err)

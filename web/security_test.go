@@ -81,7 +81,7 @@ func TestRequestIDFromCallerIsChecked(t *testing.T) {
 			if got == "" || len(got) > 64 {
 				t.Fatalf("answered X-Request-Id %.80q", got)
 			}
-			items, _, err := e.DB.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "token", Page: kith.Page{Number: 1, Size: 1}})
+			items, _, err := e.Stores.Audit.ListAudit(context.Background(), "alpha", kith.AuditFilter{Entity: "token", Page: kith.Page{Number: 1, Size: 1}})
 			if err != nil || len(items) == 0 {
 				t.Fatal(err)
 			}

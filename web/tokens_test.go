@@ -58,15 +58,14 @@ func TestTokensBelongToTheirMakerAndExpire(t *testing.T) {
 
 	// Chosen on the page: 30 days works for 30 days and not after.
 	short := makeTokenOnPage(t, e, c, "30")
-	real := e.DB.Now
-	defer func() { e.DB.Now = real }()
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 29) }
+	defer e.travelBack()
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 29) })
 	if r := e.do("GET", "/api/v1/me", short, nil); r.Status != 200 {
 		t.Fatalf("a 30-day token after 29 days: %d", r.Status)
 	}
-	e.DB.Now = func() time.Time { return real().AddDate(0, 0, 31) }
+	e.travel(func(now time.Time) time.Time { return now.AddDate(0, 0, 31) })
 	wantProblem(t, e.do("GET", "/api/v1/me", short, nil), 401, "")
-	e.DB.Now = real
+	e.travelBack()
 
 	// The API: longer than a year, or none, is refused naming the field.
 	for _, days := range []int{0, 366, -1} {

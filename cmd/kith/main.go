@@ -34,6 +34,7 @@ Commands:
   reports rebuild  count the report aggregates again from the rows (--db)
   postcodes load   load postcode centroids from an ONS Postcode Directory CSV (--db, FILE)
   backup           write a consistent copy of the database (--db, --out)
+  copy             copy a SQLite database's whole history into an empty PostgreSQL one (--from, --to)
   healthcheck      exit 0 if the service at --addr answers /healthz (for containers)
 
 Run 'kith COMMAND -h' for a command's flags.
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runHealthcheck(ctx, rest, getenv, stdout, stderr)
 	case cmd == "backup":
 		return runBackup(ctx, rest, getenv, stdout, stderr)
+	case cmd == "copy":
+		return runCopy(ctx, rest, getenv, stdout, stderr)
 	case cmd == "site" && sub == "create":
 		return runSiteCreate(ctx, rest[1:], getenv, stdout, stderr)
 	case cmd == "site" && sub == "sso":
