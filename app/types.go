@@ -255,3 +255,13 @@ type Links struct {
 	// Concern is the safeguarding team's link to a concern's summary.
 	Concern func(site, concernID string) (string, error)
 }
+
+// Waiting says how the screening stands for the navigators' list of
+// screenings waiting for a referral (WaitingScreenings), decided here so
+// a store keeps it in columns of its own and reads no JSON per row:
+// agreed when the person agreed to a referral, awaiting while none is made
+// when they agreed or their capacity to decide is in doubt
+// (referral.AwaitsNavigator).
+func (n NewScreening) Waiting() (agreed, awaiting bool) {
+	return referral.AgreementOf(n.Request) == referral.Agreed, referral.AwaitsNavigator(n.Request)
+}

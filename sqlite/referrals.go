@@ -64,9 +64,13 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 		return "", fmt.Errorf("read the person's name: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, site_id, screening_id, service_id, state, safeguarding, red_flags,
-		rerouted_from, created_at, updated_at, state_at, created_by, search_name) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref(), strings.ToLower(name.String)); err != nil {
+		rerouted_from, created_at, updated_at, state_at, created_by, search_name, reference) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref(),
+		strings.ToLower(name.String), app.ReferralReference(id)); err != nil {
 		return "", fmt.Errorf("create referral: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE screenings SET awaiting = 0 WHERE site_id = ? AND id = ? AND awaiting = 1`, a.Site, screeningID); err != nil {
+		return "", fmt.Errorf("take the screening off the waiting list: %w", err)
 	}
 	if err := db.insertHistory(ctx, tx, a, id, "", referral.New, "", ""); err != nil {
 		return "", err

@@ -25,8 +25,8 @@ const (
 	sqlScreeningByID      = `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
 	sqlInsertScreening    = `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
 		request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
-		pathway_id, pathway_version, arm)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		pathway_id, pathway_version, arm, refer_agreed, awaiting)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlInsertRelationships = `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`
 	sqlNextCounter         = `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
 		ON CONFLICT (site_id, name) DO UPDATE SET value = value + 1 RETURNING value`
@@ -131,10 +131,12 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	if res.Safeguarding.Reference != "" {
 		ref = res.Safeguarding.Reference
 	}
+	agreed, awaiting := in.Waiting()
 	_, err := tx.ExecContext(ctx, sqlInsertScreening,
 		res.ID, a.Site, fmtTime(now), a.Ref(), key, in.RequestHash, string(reqJSON), string(resultJSON),
 		res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
-		agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm))
+		agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm),
+		boolInt(agreed), boolInt(awaiting))
 	if err != nil {
 		return app.StoredScreening{}, false, fmt.Errorf("insert screening: %w", err)
 	}

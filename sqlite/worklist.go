@@ -23,6 +23,11 @@ import (
 func worklistWhere(site string, f app.ReferralFilter, cutoff string) (string, []any) {
 	where := []string{"r.site_id = ?"}
 	args := []any{site}
+	if strings.TrimSpace(f.Q) != "" {
+		// The search's few ids lead: the unary + keeps the planner from
+		// reading the site's whole index and testing each id against them.
+		where[0] = "+r.site_id = ?"
+	}
 	for _, c := range []struct{ col, v string }{{"r.state", f.State}, {"r.assignee", f.Assignee}, {"r.service_id", f.ServiceID}} {
 		if c.v != "" {
 			where, args = append(where, c.col+" = ?"), append(args, c.v)
@@ -41,12 +46,9 @@ func worklistWhere(site string, f app.ReferralFilter, cutoff string) (string, []
 	if f.Safeguarding != nil {
 		where, args = append(where, "r.safeguarding = ?"), append(args, boolInt(*f.Safeguarding))
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		// By name (any part, any case) or by the letters' reference
-		// (R-1a2b3c4d: the end of the id).
-		ref := strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(q, "R-"), "r-"))
-		where = append(where, "(r.search_name LIKE ? ESCAPE '\\' OR r.id LIKE ? ESCAPE '\\')")
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%", "%"+likeEscape(ref))
+	if strings.TrimSpace(f.Q) != "" {
+		cond, qargs := nameOrReference(site, f)
+		where, args = append(where, cond), append(args, qargs...)
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -58,8 +60,37 @@ const (
 	urgentSQL = `(r.state IN ('expired', 'sent') AND (r.state = 'expired' OR (r.sent_at IS NOT NULL AND r.sent_at < ?)))`
 )
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// nameOrReference finds f.Q (app.ReferralFilter.Search): by the words of the
+// person's name, through the FTS index of referral_names, or by the
+// letters' reference, through referrals_reference. Either way the
+// referrals are reached by id, never by reading every row.
+func nameOrReference(site string, f app.ReferralFilter) (string, []any) {
+	terms, ref := f.Search()
+	var parts []string
+	var args []any
+	if len(terms) > 0 {
+		parts = append(parts, `SELECT n.referral_id FROM referral_names n WHERE n.pk IN
+			(SELECT rowid FROM referral_names_fts WHERE referral_names_fts MATCH ?) AND n.site_id = ?`)
+		args = append(args, ftsPrefixes(terms), site)
+	}
+	if ref != "" {
+		parts, args = append(parts, `SELECT id FROM referrals WHERE site_id = ? AND reference = ?`), append(args, site, ref)
+	}
+	if len(parts) == 0 {
+		return "0", nil // nothing to look for: nothing found
+	}
+	return "r.id IN (" + strings.Join(parts, " UNION ALL ") + ")", args
+}
+
+// ftsPrefixes writes app.SearchTerms' words as an FTS5 query: each a
+// quoted phrase (so nothing in it is FTS syntax) matching the start of a
+// word, all of them required.
+func ftsPrefixes(terms []string) string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
+	}
+	return strings.Join(out, " ")
 }
 
 // worklistRuns are the four runs in order, as extra conditions.
@@ -71,9 +102,97 @@ var worklistRuns = []string{
 	"r.safeguarding = 0 AND NOT " + urgentSQL,
 }
 
+// worklistCounts counts each run's referrals: from the kept counts and
+// the sent referrals' index (keptCounts) when the filter is one they
+// hold, else by counting what the search or service filter found.
+func worklistCounts(ctx context.Context, tx tracedTx, site string, f app.ReferralFilter, cond string, args []any, cutoff string) ([4]int, error) {
+	if strings.TrimSpace(f.Q) != "" || f.ServiceID != "" {
+		return runCounts(ctx, tx, cond, args, cutoff)
+	}
+	return keptCounts(ctx, tx, site, f, cutoff)
+}
+
+// keptCounts reads the runs' lengths from referral_counts (kept by
+// triggers on every insert, move and reassignment) and the number of
+// overdue referrals from the range of referrals_sent before the cutoff:
+// a few dozen rows whatever the number of referrals.
+func keptCounts(ctx context.Context, tx tracedTx, site string, f app.ReferralFilter, cutoff string) ([4]int, error) {
+	var n [4]int
+	where, args := []string{"site_id = ?"}, []any{site}
+	for _, c := range []struct{ col, v string }{{"state", f.State}, {"assignee", f.Assignee}} {
+		if c.v != "" {
+			where, args = append(where, c.col+" = ?"), append(args, c.v)
+		}
+	}
+	if f.Open {
+		where = append(where, "state NOT IN ("+finalStates()+")")
+	}
+	if f.Safeguarding != nil {
+		where, args = append(where, "safeguarding = ?"), append(args, boolInt(*f.Safeguarding))
+	}
+	cond := strings.Join(where, " AND ")
+	// By safeguarding flag (1 or 0): all, expired, and sent before the cutoff.
+	var total, expired, overdue [2]int
+	rows, err := tx.QueryContext(ctx, `SELECT safeguarding, state = 'expired', sum(n) FROM referral_counts WHERE `+cond+` GROUP BY 1, 2`, args...)
+	if err != nil {
+		return n, err
+	}
+	for rows.Next() {
+		var sg, exp, c int
+		if err := rows.Scan(&sg, &exp, &c); err != nil {
+			rows.Close()
+			return n, err
+		}
+		total[sg&1] += c
+		if exp == 1 {
+			expired[sg&1] += c
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	if f.State == "" || f.State == string(referral.Sent) {
+		if overdue, err = overdueCounts(ctx, tx, cond, args, cutoff); err != nil {
+			return n, err
+		}
+	}
+	for sg, run := range []int{2, 0} { // not safeguarding: runs 2 and 3; safeguarding: runs 0 and 1
+		switch {
+		case f.Overdue == nil:
+			n[run], n[run+1] = expired[sg]+overdue[sg], total[sg]-expired[sg]-overdue[sg]
+		case *f.Overdue:
+			n[run], n[run+1] = overdue[sg], 0
+		default:
+			n[run], n[run+1] = expired[sg], total[sg]-expired[sg]-overdue[sg]
+		}
+	}
+	return n, nil
+}
+
+// overdueCounts counts, by safeguarding flag, the sent referrals sent
+// before the cutoff that cond (over referral_counts' columns) admits.
+func overdueCounts(ctx context.Context, tx tracedTx, cond string, args []any, cutoff string) ([2]int, error) {
+	var out [2]int
+	rows, err := tx.QueryContext(ctx, `SELECT safeguarding, count(*) FROM referrals INDEXED BY referrals_sent
+		WHERE `+cond+` AND state = 'sent' AND sent_at < ? GROUP BY safeguarding`, append(append([]any{}, args...), cutoff)...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sg, c int
+		if err := rows.Scan(&sg, &c); err != nil {
+			return out, err
+		}
+		out[sg&1] += c
+	}
+	return out, rows.Err()
+}
+
 // runCounts counts each run's referrals. Four plain counts, each read
 // from an index, cost far less than one pass summing expressions per row.
-func runCounts(ctx context.Context, tx *sql.Tx, cond string, args []any, cutoff string) ([4]int, error) {
+func runCounts(ctx context.Context, tx tracedTx, cond string, args []any, cutoff string) ([4]int, error) {
 	var n [4]int
 	var total, sg, urgent, sgUrgent int
 	withCutoff := append(append([]any{}, args...), cutoff)
@@ -117,8 +236,9 @@ func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) 
 	cond, args := worklistWhere(a.Site, f, cutoff)
 	var out []referral.Referral
 	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		counts, err := runCounts(ctx, tx, cond, args, cutoff)
+	err := db.readTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := tracedTx{sqlTx, db.onQuery}
+		counts, err := worklistCounts(ctx, tx, a.Site, f, cond, args, cutoff)
 		if err != nil {
 			return err
 		}
@@ -129,7 +249,7 @@ func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) 
 				skip -= min(skip, counts[i])
 				continue
 			}
-			rs, err := db.worklistRun(ctx, tx, cond+" AND "+run, append(append([]any{}, args...), cutoff), want, skip)
+			rs, err := db.worklistRun(ctx, tx, runIndex(f), cond+" AND "+run, append(append([]any{}, args...), cutoff), want, skip)
 			if err != nil {
 				return err
 			}
@@ -143,9 +263,22 @@ func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) 
 	return out, total, nil
 }
 
+// runIndex names the index a run of open work is read from in order:
+// the planner, left alone, takes the index of every referral and steps
+// over the finished ones. A search leads with its ids instead.
+func runIndex(f app.ReferralFilter) string {
+	if f.Open && strings.TrimSpace(f.Q) == "" && f.Overdue == nil {
+		return "INDEXED BY referrals_worklist_open"
+	}
+	return ""
+}
+
 // worklistRun reads up to limit referrals of one run, oldest first.
-func (db *DB) worklistRun(ctx context.Context, tx *sql.Tx, cond string, args []any, limit, offset int) ([]referral.Referral, error) {
-	rows, err := tx.QueryContext(ctx, referralColumns+` WHERE `+cond+` ORDER BY r.created_at, r.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+func (db *DB) worklistRun(ctx context.Context, tx tracedTx, index, cond string, args []any, limit, offset int) ([]referral.Referral, error) {
+	// The run's ids are chosen from the indexes alone; only the page's
+	// rows are read whole (and their screenings for the names).
+	rows, err := tx.QueryContext(ctx, referralColumns+` WHERE r.id IN (SELECT r.id FROM referrals r `+index+` WHERE `+cond+
+		` ORDER BY r.created_at, r.id LIMIT ? OFFSET ?) ORDER BY r.created_at, r.id`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}

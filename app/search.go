@@ -1,0 +1,34 @@
+package app
+
+import (
+	"strings"
+	"unicode"
+)
+
+// maxSearchTerms is how many words of a search are looked for.
+const maxSearchTerms = 20
+
+// SearchTerms turns what a person typed into the words a text search
+// looks for: runs of letters and digits, lower-case, at most twenty; all
+// must match. Punctuation and any search syntax in the input are dropped,
+// so a store only quotes the words in its own query language (SQLite FTS5
+// phrases, a PostgreSQL tsquery) and every backend finds the same things.
+func SearchTerms(q string) []string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) > maxSearchTerms {
+		words = words[:maxSearchTerms]
+	}
+	return words
+}
+
+// Search is what the worklist's Q looks for: the words of a person's name
+// (each the start of a word of the name, SearchTerms), or, when Q is a
+// letters' reference (R-1a2b3c4d, any case), the reference as
+// ReferralReference writes it, to be matched exactly.
+func (f ReferralFilter) Search() (terms []string, reference string) {
+	q := strings.TrimSpace(f.Q)
+	if len(q) == 10 && strings.EqualFold(q[:2], "R-") {
+		reference = "R-" + strings.ToLower(q[2:])
+	}
+	return SearchTerms(q), reference
+}
