@@ -22,13 +22,13 @@ func SearchTerms(q string) []string {
 }
 
 // Search is what the worklist's Q looks for: the words of a person's name
-// (each the start of a word of the name, SearchTerms), or, when Q is a
-// letters' reference (R-1a2b3c4d, any case), the reference as
-// ReferralReference writes it, to be matched exactly.
+// (each the start of a word of the name, SearchTerms), or, when Q has
+// the form of a letters' reference (R-1a2b3c4d, any case), only the
+// reference as ReferralReference writes it, to be matched exactly.
 func (f ReferralFilter) Search() (terms []string, reference string) {
 	q := strings.TrimSpace(f.Q)
 	if len(q) == 10 && strings.EqualFold(q[:2], "R-") {
-		reference = "R-" + strings.ToLower(q[2:])
+		return nil, "R-" + strings.ToLower(q[2:])
 	}
-	return SearchTerms(q), reference
+	return SearchTerms(q), ""
 }

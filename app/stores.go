@@ -223,8 +223,10 @@ type ConcernStore interface {
 	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (referral.Concern, error)
 	// ListConcerns lists a's site's concerns, newest first, and audits it.
 	ListConcerns(ctx context.Context, a kith.Actor, f ConcernFilter) ([]referral.Concern, int, error)
-	// RecordConcernOutcome applies referral.Concern.WithOutcome to the
-	// concern as it is in the transaction, and stores it.
+	// RecordConcernOutcome stores the council's outcome o as given, with
+	// the time, and the concern's location and source of risk as o has
+	// them (the application decides them: referral.Concern.WithOutcome);
+	// it returns the concern as stored.
 	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error)
 }
 

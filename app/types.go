@@ -88,6 +88,10 @@ type StoredScreening struct {
 	// JSON is the screening as stored (its JSON encoding), when it was read
 	// or written just now: a response can send it as it is.
 	JSON []byte `json:"-"`
+	// SubmittedBy is who sent it (kith.Actor.Ref), set on a replay of an
+	// idempotency key: when it is someone else's, that is all a store
+	// returns of it (CheckReplayAuthor refuses it).
+	SubmittedBy string `json:"-"`
 }
 
 // PathwayOutcome is what the site's pathway made of a screening, beside the

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
@@ -328,20 +327,18 @@ func jsonString(s string) string {
 	return string(b)
 }
 
-// ftsQuery turns what a person typed into a safe FTS5 query: each word is
-// quoted (so FTS syntax in the input is just text), and all must match.
+// ftsQuery writes app.SearchTerms' words (the application decides what
+// is looked for) as an FTS5 query: each word a quoted phrase, so nothing a
+// person typed is FTS syntax, all of them required.
 func ftsQuery(q string) (string, bool) {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(words) == 0 {
+	terms := app.SearchTerms(q)
+	if len(terms) == 0 {
 		return "", false
 	}
-	if len(words) > 20 {
-		words = words[:20]
+	for i, w := range terms {
+		terms[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 	}
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	return strings.Join(words, " "), true
+	return strings.Join(terms, " "), true
 }
 
 // SearchServices searches the site's live services. With a location it

@@ -173,19 +173,21 @@ func (db *DB) replayScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	if err != nil {
 		return app.StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
 	}
+	// Who sent it is reported, not judged: the application refuses
+	// another's key (app.CheckReplayAuthor), before the body is compared.
+	author := app.StoredScreening{SubmittedBy: by}
 	if by != a.Ref() {
-		// A key is its author's: someone else sending it (a shared phone)
-		// neither sees that screening nor stores it again.
-		return app.StoredScreening{}, true, kith.Errorf(kith.EFORBIDDEN, "This screening was sent by someone else. It has not been sent again.")
+		return author, true, nil
 	}
 	if !bytes.Equal(hash, in.RequestHash) {
-		return app.StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+		return author, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
 			Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
 	}
 	s, err := scanScreening(db.txRow(ctx, tx, sqlScreeningByID, a.Site, id))
 	if err != nil {
 		return app.StoredScreening{}, true, err
 	}
+	s.SubmittedBy = by
 	return s, true, db.insertAudit(ctx, tx, a, "replay", "screening", id)
 }
 

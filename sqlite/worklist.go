@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -20,7 +21,8 @@ import (
 // the runs it covers, with LIMIT and OFFSET in SQL.
 
 // worklistWhere is the filter f asks for, as SQL and its arguments.
-func worklistWhere(site string, f app.ReferralFilter, cutoff string) (string, []any) {
+// search is the condition that finds f.Q (searchSet), if there is one.
+func worklistWhere(site string, f app.ReferralFilter, cutoff, search string, searchArgs []any) (string, []any) {
 	where := []string{"r.site_id = ?"}
 	args := []any{site}
 	if strings.TrimSpace(f.Q) != "" {
@@ -46,9 +48,8 @@ func worklistWhere(site string, f app.ReferralFilter, cutoff string) (string, []
 	if f.Safeguarding != nil {
 		where, args = append(where, "r.safeguarding = ?"), append(args, boolInt(*f.Safeguarding))
 	}
-	if strings.TrimSpace(f.Q) != "" {
-		cond, qargs := nameOrReference(site, f)
-		where, args = append(where, cond), append(args, qargs...)
+	if search != "" {
+		where, args = append(where, search), append(args, searchArgs...)
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -80,6 +81,44 @@ func nameOrReference(site string, f app.ReferralFilter) (string, []any) {
 		return "0", nil // nothing to look for: nothing found
 	}
 	return "r.id IN (" + strings.Join(parts, " UNION ALL ") + ")", args
+}
+
+// searchListMax is how many matches a search hands on as a list.
+const searchListMax = 1000
+
+// searchSet finds f.Q once per page, so the counts and runs do not each
+// search again: up to searchListMax ids, handed on as a JSON list; a
+// broader search (a word most names start with) is handed on as the
+// search itself.
+func searchSet(ctx context.Context, tx tracedTx, site string, f app.ReferralFilter) (string, []any, error) {
+	cond, args := nameOrReference(site, f)
+	if len(args) == 0 {
+		return cond, nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT r.id FROM referrals r WHERE `+cond+` LIMIT ?`, append(args, searchListMax+1)...)
+	if err != nil {
+		return "", nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", nil, err
+	}
+	if len(ids) > searchListMax {
+		return cond, args, nil
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return "", nil, err
+	}
+	return "r.id IN (SELECT value FROM json_each(?))", []any{string(b)}, nil
 }
 
 // ftsPrefixes writes app.SearchTerms' words as an FTS5 query: each a
@@ -233,11 +272,19 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFil
 // worklist reads the page (ListReferrals audits it).
 func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
 	cutoff := fmtTime(referral.OverdueCutoff(f.Now, f.Thresholds.OrDefault().Overdue))
-	cond, args := worklistWhere(a.Site, f, cutoff)
 	var out []referral.Referral
 	var total int
 	err := db.readTx(ctx, func(sqlTx *sql.Tx) error {
 		tx := tracedTx{sqlTx, db.onQuery}
+		var search string
+		var searchArgs []any
+		if strings.TrimSpace(f.Q) != "" {
+			var err error
+			if search, searchArgs, err = searchSet(ctx, tx, a.Site, f); err != nil {
+				return err
+			}
+		}
+		cond, args := worklistWhere(a.Site, f, cutoff, search, searchArgs)
 		counts, err := worklistCounts(ctx, tx, a.Site, f, cond, args, cutoff)
 		if err != nil {
 			return err

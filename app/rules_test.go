@@ -1,0 +1,43 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/screening"
+)
+
+func TestCheckReplayAuthor(t *testing.T) {
+	me := kith.Actor{Site: "alpha", Kind: "user", ID: "3", Role: kith.RoleVisitor}
+	if err := CheckReplayAuthor(me, me.Ref()); err != nil {
+		t.Fatalf("my own key: %v", err)
+	}
+	if err := CheckReplayAuthor(me, ""); err != nil {
+		t.Fatalf("no replay: %v", err)
+	}
+	if err := CheckReplayAuthor(me, "user:4"); kith.ErrorCode(err) != kith.EFORBIDDEN {
+		t.Fatalf("another's key: %v", err)
+	}
+}
+
+func TestNewScreeningWaiting(t *testing.T) {
+	yes, no := true, false
+	for _, c := range []struct {
+		name             string
+		consent          screening.Consent
+		doubt            *bool
+		agreed, awaiting bool
+	}{
+		{"agreed to refer", screening.Consent{Share: "yes", Refer: "yes"}, &no, true, true},
+		{"agreed to share, refer unset", screening.Consent{Share: "yes"}, &no, true, true},
+		{"said no", screening.Consent{Share: "no"}, &no, false, false},
+		{"not asked, capacity in doubt", screening.Consent{Share: "not_asked"}, &yes, false, true},
+		{"said no, capacity in doubt", screening.Consent{Share: "no", Refer: "no"}, &yes, false, true},
+	} {
+		req := &screening.Request{Consent: &c.consent, S42: &screening.S42{CapacityConcern: c.doubt}}
+		agreed, awaiting := NewScreening{Request: req}.Waiting()
+		if agreed != c.agreed || awaiting != c.awaiting {
+			t.Errorf("%s: agreed %v awaiting %v, want %v %v", c.name, agreed, awaiting, c.agreed, c.awaiting)
+		}
+	}
+}
