@@ -79,17 +79,14 @@ func RetentionDays(s kith.SiteSettings) int {
 // referrals are all final, after moving to expired those left open and
 // untouched past the period. It returns how many screenings it changed.
 func (a *App) ApplyRetention(ctx context.Context) (int, error) {
-	sites, err := a.st.Exports.SitesWithRetention(ctx)
+	sites, err := a.st.Exports.EverySiteSettings(ctx)
 	if err != nil {
 		return 0, err
 	}
 	total := 0
 	var errs []error
-	for site, days := range sites {
-		if days <= 0 {
-			days = DefaultRetentionDays
-		}
-		n, err := a.ApplySiteRetention(ctx, site, days)
+	for site, settings := range sites {
+		n, err := a.ApplySiteRetention(ctx, site, RetentionDays(settings))
 		total += n
 		if err != nil {
 			errs = append(errs, err)

@@ -41,3 +41,23 @@ func TestNewScreeningWaiting(t *testing.T) {
 		}
 	}
 }
+
+func TestRetentionDays(t *testing.T) {
+	if got := RetentionDays(kith.SiteSettings{}); got != DefaultRetentionDays {
+		t.Fatalf("no period chosen: %d", got)
+	}
+	if got := RetentionDays(kith.SiteSettings{RetentionDays: 400}); got != 400 {
+		t.Fatalf("400 chosen: %d", got)
+	}
+}
+
+func TestNewSecret(t *testing.T) {
+	a, ha, err := NewSecret(TokenPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, _ := NewSecret(TokenPrefix)
+	if a == b || len(a) != len(TokenPrefix)+43 || a[:len(TokenPrefix)] != TokenPrefix || string(ha) != string(HashSecret(a)) || len(ha) != 32 {
+		t.Fatalf("secrets %q %q, hash %x", a, b, ha)
+	}
+}

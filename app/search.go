@@ -22,7 +22,8 @@ func SearchTerms(q string) []string {
 }
 
 // Search is what the worklist's Q looks for: the words of a person's name
-// (each the start of a word of the name, SearchTerms), or, when Q has
+// (SearchTerms: whole words of the name, the last perhaps only its start),
+// or, when Q has
 // the form of a letters' reference (R-1a2b3c4d, any case), only the
 // reference as ReferralReference writes it, to be matched exactly.
 func (f ReferralFilter) Search() (terms []string, reference string) {

@@ -289,9 +289,9 @@ type ExportStore interface {
 	// clears the free text on its referrals, in one transaction, unless a
 	// referral of it has reopened meanwhile.
 	Redact(ctx context.Context, a kith.Actor, r Redaction) error
-	// SitesWithRetention lists every site with its chosen retention period
-	// in days (0: none chosen, so the default applies).
-	SitesWithRetention(ctx context.Context) (map[string]int, error)
+	// EverySiteSettings lists every site's settings, by site id, for the
+	// jobs (retention reads each site's period with RetentionDays).
+	EverySiteSettings(ctx context.Context) (map[string]kith.SiteSettings, error)
 	// ExpireStaleReferrals moves to expired the referrals of a's site that
 	// are not final, whose screening was made before cutoff and which have
 	// not changed since, recording the move in their history; it returns

@@ -163,8 +163,10 @@ func statesWhere(keep func(referral.State) bool) string {
 }
 
 // ExpireStaleReferrals moves to expired the referrals that are not final,
-// of screenings made before cutoff, unchanged since cutoff, each with its
-// history row and audit row, so retention can then remove the person.
+// of screenings made before cutoff, unchanged since cutoff, each with the
+// effects referral.RetentionExpiry gives the move (written as any move's
+// are), its history row and audit row, so retention can then remove the
+// person.
 func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error) {
 	n := 0
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -188,15 +190,17 @@ func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before tim
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		now := fmtTime(db.now())
 		for _, s := range found {
-			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET state = 'expired', state_at = ?, updated_at = ? WHERE id = ? AND site_id = ?`,
-				now, now, s.id, a.Site); err != nil {
+			r := referral.Referral{ID: s.id, State: referral.State(s.state)}
+			e, err := referral.RetentionExpiry(r)
+			if err != nil {
+				return err
+			}
+			if _, err := db.applyMove(ctx, tx, a, r, referral.Expired, e, nil); err != nil {
 				return fmt.Errorf("expire referral: %w", err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO referral_history (site_id, referral_id, at, actor, from_state, to_state, reason)
-				VALUES (?, ?, ?, ?, ?, 'expired', 'retention_period_passed')`, a.Site, s.id, now, a.Ref(), s.state); err != nil {
-				return fmt.Errorf("expire referral history: %w", err)
+			if err := db.insertHistory(ctx, tx, a, s.id, r.State, referral.Expired, e.HistoryReason, ""); err != nil {
+				return err
 			}
 			if err := db.insertAudit(ctx, tx, a, "transition:expired", "referral", s.id); err != nil {
 				return err
@@ -266,15 +270,14 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	})
 }
 
-// SitesWithRetention lists every site with its chosen retention period (0:
-// none chosen), for the job.
-func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
+// EverySiteSettings reads every site's settings, for the jobs.
+func (db *DB) EverySiteSettings(ctx context.Context) (map[string]kith.SiteSettings, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, settings FROM sites`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out := map[string]kith.SiteSettings{}
 	for rows.Next() {
 		var id, settings string
 		if err := rows.Scan(&id, &settings); err != nil {
@@ -284,7 +287,7 @@ func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 		if err := json.Unmarshal([]byte(settings), &s); err != nil {
 			return nil, fmt.Errorf("site %s settings: %w", id, err)
 		}
-		out[id] = s.RetentionDays
+		out[id] = s
 	}
 	return out, rows.Err()
 }

@@ -122,13 +122,16 @@ func searchSet(ctx context.Context, tx tracedTx, site string, f app.ReferralFilt
 }
 
 // ftsPrefixes writes app.SearchTerms' words as an FTS5 query: each a
-// quoted phrase (so nothing in it is FTS syntax) matching the start of a
-// word, all of them required.
+// quoted phrase (so nothing in it is FTS syntax), all of them required;
+// the last may be the start of a word (the person may not have finished
+// typing it), the others are whole words. A prefix of every word would
+// make a common first word ("person") read every name.
 func ftsPrefixes(terms []string) string {
 	out := make([]string, len(terms))
 	for i, t := range terms {
-		out[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"*`
+		out[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
+	out[len(out)-1] += "*"
 	return strings.Join(out, " ")
 }
 

@@ -108,8 +108,13 @@ func TestWorklistPlans(t *testing.T) {
 	if got, n, err := db.worklist(ctx, a, f); err != nil || n != 1 || len(got) != 1 || got[0].ID != "r-00000042" {
 		t.Fatalf("by reference: %v %d %v", got, n, err)
 	}
-	f.Q = "Person 42 ADA"
-	if got, n, err := db.worklist(ctx, a, f); err != nil || n != 2 || len(got) != 2 { // 420 and 425: "42" starts a word of theirs
+	f.Q = "Person 42"
+	if got, n, err := db.worklist(ctx, a, f); err != nil || n != 11 || len(got) != 11 { // 42 and 420 to 429: the last word is a start
 		t.Fatalf("by name: %d of %d, %v", len(got), n, err)
 	}
+	f.Q = "PERSON 425 ad"
+	if got, n, err := db.worklist(ctx, a, f); err != nil || n != 1 || got[0].ID != "r-00000425" { // the other words are whole
+		t.Fatalf("by whole words and a start: %v %d, %v", got, n, err)
+	}
 }
+

@@ -34,8 +34,8 @@ func testRetention(t *testing.T, f *fixture) {
 	settings := f.siteSettings(t)
 	settings.RetentionDays = 400
 	must(t, "set retention", f.st.Sites.UpdateSiteSettings(f.ctx, f.lead, "Site alpha", settings))
-	sites, err := f.st.Exports.SitesWithRetention(f.ctx)
-	if _, listed := sites["beta"]; err != nil || sites["alpha"] != 400 || sites["beta"] != 0 || !listed {
+	sites, err := f.st.Exports.EverySiteSettings(f.ctx)
+	if _, listed := sites["beta"]; err != nil || sites["alpha"].RetentionDays != 400 || sites["beta"].RetentionDays != 0 || !listed {
 		t.Fatalf("sites with retention: %v %v", sites, err)
 	}
 	open, openID := f.referral(t, minimal, 0)
