@@ -117,4 +117,3 @@ func TestWorklistPlans(t *testing.T) {
 		t.Fatalf("by whole words and a start: %v %d, %v", got, n, err)
 	}
 }
-
