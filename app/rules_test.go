@@ -1,9 +1,11 @@
 package app
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -59,5 +61,18 @@ func TestNewSecret(t *testing.T) {
 	b, _, _ := NewSecret(TokenPrefix)
 	if a == b || len(a) != len(TokenPrefix)+43 || a[:len(TokenPrefix)] != TokenPrefix || string(ha) != string(HashSecret(a)) || len(ha) != 32 {
 		t.Fatalf("secrets %q %q, hash %x", a, b, ha)
+	}
+}
+
+func TestRedactRecordsClearsEveryFreeText(t *testing.T) {
+	rr := RedactRecords()
+	if rr.Notes != Removed || !rr.AttemptNotes || !rr.HistoryNotes || !rr.OutcomeNotes || !rr.DropMessages || rr.SearchName != "" {
+		t.Fatalf("records: %+v", rr)
+	}
+	if b := rr.BestInterest; b.StepsTaken != Removed || b.Doubt != "" || b.Consulted != "" || b.Advocate != "" {
+		t.Fatalf("best interest keeps words: %+v", b)
+	}
+	if !slices.Equal(rr.HistoryReasonsOf, referral.FreeTextReasons) || slices.Contains(rr.HistoryReasonsOf, referral.Declined) {
+		t.Fatalf("history reasons: %v", rr.HistoryReasonsOf)
 	}
 }

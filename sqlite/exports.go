@@ -227,9 +227,9 @@ func (db *DB) ForgetRemoved(ctx context.Context) error {
 	return nil
 }
 
-// Redact stores what retention keeps of a screening and clears the free
-// text recorded on its referrals, in one transaction, unless a referral of
-// it is open again (then nothing changes).
+// Redact stores what retention keeps of a screening and clears on its
+// records what r.Records says, in one transaction, unless a referral of it
+// is open again (then nothing changes).
 func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	req, err := json.Marshal(&r.Request)
 	if err != nil {
@@ -239,7 +239,6 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	if err != nil {
 		return err
 	}
-	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		up, err := tx.ExecContext(ctx, `UPDATE screenings AS s SET request = ?, result = ?, latitude = NULL, longitude = NULL, idempotency_key = NULL
 			WHERE s.site_id = ? AND s.id = ?`+noOpenReferral, string(req), string(res), a.Site, r.ScreeningID)
@@ -249,25 +248,51 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 		if n, _ := up.RowsAffected(); n == 0 {
 			return nil
 		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			{`UPDATE contact_attempts SET note = '' WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
-			{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, []any{app.Removed, a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE referral_history SET note = '', reason = CASE WHEN to_state IN ('withdrawn', 'closed', 'escalated', 'rerouted') THEN '' ELSE reason END
-				WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE best_interest_decisions SET steps_taken = ?, doubt = '', consulted = '', advocate = '' WHERE site_id = ? AND screening_id = ?`, []any{app.Removed, a.Site, r.ScreeningID}},
-			{`UPDATE concerns SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
-			{`DELETE FROM outbox WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-		} {
+		for _, q := range recordRedactions(a.Site, r.ScreeningID, r.Records) {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return fmt.Errorf("redact referrals: %w", err)
 			}
 		}
 		return db.insertAudit(ctx, tx, a, "retention", "screening", r.ScreeningID)
 	})
+}
+
+type statement struct {
+	sql  string
+	args []any
+}
+
+// recordRedactions maps what the application clears (app.RecordRedaction)
+// to this store's columns.
+func recordRedactions(site, screeningID string, rr app.RecordRedaction) []statement {
+	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`
+	in := []any{site, site, screeningID}
+	qs := []statement{
+		{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, append([]any{rr.Notes}, in...)},
+		{`UPDATE referrals SET search_name = ? WHERE site_id = ? AND screening_id = ?`, []any{rr.SearchName, site, screeningID}},
+		{`UPDATE best_interest_decisions SET steps_taken = ?, doubt = ?, consulted = ?, advocate = ? WHERE site_id = ? AND screening_id = ?`,
+			[]any{rr.BestInterest.StepsTaken, rr.BestInterest.Doubt, rr.BestInterest.Consulted, rr.BestInterest.Advocate, site, screeningID}},
+	}
+	if rr.AttemptNotes {
+		qs = append(qs, statement{`UPDATE contact_attempts SET note = '' WHERE site_id = ? AND ` + inScreening, in})
+	}
+	if rr.HistoryNotes {
+		qs = append(qs, statement{`UPDATE referral_history SET note = '' WHERE site_id = ? AND ` + inScreening, in})
+	}
+	if len(rr.HistoryReasonsOf) > 0 {
+		states, _ := json.Marshal(rr.HistoryReasonsOf)
+		qs = append(qs, statement{`UPDATE referral_history SET reason = '' WHERE to_state IN (SELECT value FROM json_each(?)) AND site_id = ? AND ` + inScreening,
+			append([]any{string(states)}, in...)})
+	}
+	if rr.OutcomeNotes {
+		qs = append(qs,
+			statement{`UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{site, screeningID}},
+			statement{`UPDATE concerns SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{site, screeningID}})
+	}
+	if rr.DropMessages {
+		qs = append(qs, statement{`DELETE FROM outbox WHERE site_id = ? AND ` + inScreening, in})
+	}
+	return qs
 }
 
 // EverySiteSettings reads every site's settings, for the jobs.
