@@ -2,7 +2,10 @@ package app
 
 import (
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/kith-project/kith/referral"
 )
 
 // maxSearchTerms is how many words of a search are looked for.
@@ -32,4 +35,13 @@ func (f ReferralFilter) Search() (terms []string, reference string) {
 		return nil, "R-" + strings.ToLower(q[2:])
 	}
 	return SearchTerms(q), ""
+}
+
+// OverdueBefore is the instant a referral waiting on its provider must
+// have been sent before to be overdue as of f.Now under f.Thresholds
+// (referral.OverdueCutoff: the working-day rule, worked out once per
+// page), so a store compares each referral's stored sent time with it,
+// through an index, and counts no working days row by row.
+func (f ReferralFilter) OverdueBefore() time.Time {
+	return referral.OverdueCutoff(f.Now, f.Thresholds.OrDefault().Overdue)
 }

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/kith-project/kith/referral"
 )
 
 func TestSearchTerms(t *testing.T) {
@@ -40,5 +43,17 @@ func TestReferralFilterSearch(t *testing.T) {
 	}
 	if id := "0193f0aa-1111-7000-8000-00001a2b3c4d"; ReferralReference(id) != "R-1a2b3c4d" {
 		t.Errorf("reference of %s: %s", id, ReferralReference(id))
+	}
+}
+
+func TestOverdueBefore(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC) // a Thursday
+	f := ReferralFilter{Now: now, Thresholds: referral.Thresholds{Overdue: 6}}
+	cut := f.OverdueBefore()
+	for _, sent := range []time.Time{cut.Add(-time.Minute), cut, cut.Add(time.Minute)} {
+		overdue := referral.TimerAt(sent, now, f.Thresholds).Overdue
+		if overdue != sent.Before(cut) {
+			t.Errorf("sent %s: overdue %v, but the cut-off %s says %v", sent, overdue, cut, sent.Before(cut))
+		}
 	}
 }

@@ -212,11 +212,17 @@ func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before tim
 	return n, err
 }
 
-// ForgetRemoved checkpoints the WAL into the database file and truncates
-// it, so the pages retention changed are written over (secure_delete is
+// ForgetRemoved merges the names' full-text index, checkpoints the WAL
+// into the database file and truncates it, so the pages retention changed are written over (secure_delete is
 // on for every connection, so freed space holds zeros) and no copy of the
 // old pages stays in the WAL.
 func (db *DB) ForgetRemoved(ctx context.Context) error {
+	// The names' full-text index keeps a removed name's words in its old
+	// segments until they are merged: merging them all drops them (and
+	// secure_delete zeroes the pages they were on).
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO referral_names_fts (referral_names_fts) VALUES ('optimize')`); err != nil {
+		return fmt.Errorf("merge the names' index after retention: %w", err)
+	}
 	var busy, logPages, done int
 	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
 		return fmt.Errorf("checkpoint after retention: %w", err)

@@ -195,7 +195,15 @@ func keptCounts(ctx context.Context, tx tracedTx, site string, f app.ReferralFil
 		return n, err
 	}
 	if f.State == "" || f.State == string(referral.Sent) {
-		if overdue, err = overdueCounts(ctx, tx, cond, args, cutoff); err != nil {
+		// The filter's other columns (sent is open, and the state asked).
+		oc, oargs := []string{"site_id = ?"}, []any{site}
+		if f.Assignee != "" {
+			oc, oargs = append(oc, "assignee = ?"), append(oargs, f.Assignee)
+		}
+		if f.Safeguarding != nil {
+			oc, oargs = append(oc, "safeguarding = ?"), append(oargs, boolInt(*f.Safeguarding))
+		}
+		if overdue, err = overdueCounts(ctx, tx, strings.Join(oc, " AND "), oargs, cutoff); err != nil {
 			return n, err
 		}
 	}
@@ -213,7 +221,7 @@ func keptCounts(ctx context.Context, tx tracedTx, site string, f app.ReferralFil
 }
 
 // overdueCounts counts, by safeguarding flag, the sent referrals sent
-// before the cutoff that cond (over referral_counts' columns) admits.
+// before the cutoff that cond (over site, assignee and flag) admits.
 func overdueCounts(ctx context.Context, tx tracedTx, cond string, args []any, cutoff string) ([2]int, error) {
 	var out [2]int
 	rows, err := tx.QueryContext(ctx, `SELECT safeguarding, count(*) FROM referrals INDEXED BY referrals_sent
@@ -274,7 +282,7 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFil
 
 // worklist reads the page (ListReferrals audits it).
 func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
-	cutoff := fmtTime(referral.OverdueCutoff(f.Now, f.Thresholds.OrDefault().Overdue))
+	cutoff := fmtTime(f.OverdueBefore())
 	var out []referral.Referral
 	var total int
 	err := db.readTx(ctx, func(sqlTx *sql.Tx) error {

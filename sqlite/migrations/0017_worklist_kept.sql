@@ -40,9 +40,11 @@ CREATE INDEX referrals_reference ON referrals(site_id, reference);
 
 -- Overdue is sent_at before referral.OverdueCutoff (the application's
 -- working-day rule, computed once per page): sent referrals by sent_at,
--- with what the worklist filters them by, so counting the overdue reads a
--- range of this index and no working days are counted per row.
-CREATE INDEX referrals_sent ON referrals(site_id, sent_at, safeguarding, assignee, created_at, id) WHERE state = 'sent';
+-- with what the worklist filters them by (state too: the planner does not
+-- take the partial index's WHERE as the query's), so counting the overdue
+-- reads a range of this index alone and no working days are counted per
+-- row.
+CREATE INDEX referrals_sent ON referrals(site_id, sent_at, safeguarding, assignee, state, created_at, id) WHERE state = 'sent';
 
 -- The person's name, word by word, for the worklist's search (SQLite FTS5
 -- over a table with a stable integer key, kept in step by triggers). The
