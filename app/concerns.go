@@ -147,6 +147,14 @@ func (a *App) RecordConcernOutcome(ctx context.Context, act kith.Actor, id strin
 	if errs := o.Check(); len(errs) > 0 {
 		return referral.Concern{}, kith.Invalid(errs...)
 	}
+	old, err := a.st.Concerns.Concern(ctx, act, id)
+	if err != nil {
+		return referral.Concern{}, err
+	}
+	// What the team leaves out of location and source stays as it was:
+	// the store is given the values to keep.
+	c := old.WithOutcome(o, a.Now())
+	o.LocationOfRisk, o.SourceOfRisk = c.LocationOfRisk, c.SourceOfRisk
 	return a.st.Concerns.RecordConcernOutcome(ctx, act, id, o)
 }
 

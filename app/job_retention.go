@@ -7,6 +7,7 @@ import (
 
 	"github.com/kith-project/kith"
 	"github.com/kith-project/kith/pathways"
+	"github.com/kith-project/kith/referral"
 	"github.com/kith-project/kith/screening"
 )
 
@@ -21,13 +22,48 @@ type RetentionItem struct {
 }
 
 // Redaction is what retention keeps of a screening: the request and the
-// result with the personal data taken out. The store also clears the
-// free text recorded on its referrals (notes, attempt notes, the outcome's
-// note) and forgets its idempotency key and coordinates.
+// result with the personal data taken out, and what it clears on the
+// records kept beside it (Records). The store also forgets the screening's
+// idempotency key and coordinates.
 type Redaction struct {
 	ScreeningID string
 	Request     screening.Request
 	Result      StoredScreening
+	Records     RecordRedaction
+}
+
+// RecordRedaction is what retention does to the records beside a
+// screening (its referrals with their notes, contact attempts and
+// history, its best-interest decision, its concern, the messages still
+// queued about it), decided here from the records' types so that every
+// store clears the same things; a store maps each to its own columns.
+type RecordRedaction struct {
+	// Notes replaces the text of each note on its referrals, so the page
+	// still shows a note was written, and removed.
+	Notes string
+	// AttemptNotes, HistoryNotes and OutcomeNotes clear the free text of
+	// contact attempts, of each move, and of the referrals' and the
+	// concern's outcomes (Outcome.Note, ConcernOutcome.Note).
+	AttemptNotes, HistoryNotes, OutcomeNotes bool
+	// HistoryReasonsOf are the moves whose reasons are cleared
+	// (referral.FreeTextReasons).
+	HistoryReasonsOf []referral.State
+	// BestInterest is what a best-interest decision keeps of its words
+	// (its decision stays).
+	BestInterest BestInterest
+	// SearchName is what the referrals' copy of the person's name, kept
+	// for the worklist's search, becomes.
+	SearchName string
+	// DropMessages deletes the messages about its referrals not yet sent.
+	DropMessages bool
+}
+
+// RedactRecords is what retention clears beside every screening it
+// redacts: all the free text about the person, and the name the worklist
+// searches by.
+func RedactRecords() RecordRedaction {
+	return RecordRedaction{Notes: Removed, AttemptNotes: true, HistoryNotes: true, OutcomeNotes: true,
+		HistoryReasonsOf: referral.FreeTextReasons, BestInterest: BestInterest{StepsTaken: Removed}, SearchName: "", DropMessages: true}
 }
 
 // Redact decides what retention keeps of a screening, from its typed data
@@ -56,7 +92,7 @@ func Redact(it RetentionItem) (Redaction, error) {
 	}
 	res.Location = Location{Source: "unknown"}
 	res.JSON = nil
-	return Redaction{ScreeningID: it.ID, Request: it.Request.Redacted(Removed), Result: res}, nil
+	return Redaction{ScreeningID: it.ID, Request: it.Request.Redacted(Removed), Result: res, Records: RedactRecords()}, nil
 }
 
 // DefaultRetentionDays is the retention period of a site whose lead has
@@ -79,17 +115,14 @@ func RetentionDays(s kith.SiteSettings) int {
 // referrals are all final, after moving to expired those left open and
 // untouched past the period. It returns how many screenings it changed.
 func (a *App) ApplyRetention(ctx context.Context) (int, error) {
-	sites, err := a.st.Exports.SitesWithRetention(ctx)
+	sites, err := a.st.Exports.EverySiteSettings(ctx)
 	if err != nil {
 		return 0, err
 	}
 	total := 0
 	var errs []error
-	for site, days := range sites {
-		if days <= 0 {
-			days = DefaultRetentionDays
-		}
-		n, err := a.ApplySiteRetention(ctx, site, days)
+	for site, settings := range sites {
+		n, err := a.ApplySiteRetention(ctx, site, RetentionDays(settings))
 		total += n
 		if err != nil {
 			errs = append(errs, err)

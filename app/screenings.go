@@ -54,7 +54,23 @@ func (a *App) SubmitScreening(ctx context.Context, act kith.Actor, req *screenin
 	if po != nil {
 		ns.PathwayID, ns.PathwayVersion, ns.Arm = po.PathwayID, po.Version, po.Arm
 	}
-	return a.st.Screenings.CreateScreening(ctx, act, ns)
+	s, created, err := a.st.Screenings.CreateScreening(ctx, act, ns)
+	if !created {
+		if err := CheckReplayAuthor(act, s.SubmittedBy); err != nil {
+			return StoredScreening{}, false, err
+		}
+	}
+	return s, created, err
+}
+
+// CheckReplayAuthor refuses a screening's idempotency key sent again by
+// someone other than who sent it first (a shared phone): they neither see
+// that screening nor store it again, whatever body they sent.
+func CheckReplayAuthor(act kith.Actor, submittedBy string) error {
+	if submittedBy == "" || submittedBy == act.Ref() {
+		return nil
+	}
+	return kith.Errorf(kith.EFORBIDDEN, "This screening was sent by someone else. It has not been sent again.")
 }
 
 // Locate finds where the person lives: the coordinates sent, else the

@@ -227,8 +227,10 @@ type ConcernStore interface {
 	ScreeningConcern(ctx context.Context, a kith.Actor, screeningID string) (referral.Concern, error)
 	// ListConcerns lists a's site's concerns, newest first, and audits it.
 	ListConcerns(ctx context.Context, a kith.Actor, f ConcernFilter) ([]referral.Concern, int, error)
-	// RecordConcernOutcome applies referral.Concern.WithOutcome to the
-	// concern as it is in the transaction, and stores it.
+	// RecordConcernOutcome stores the council's outcome o as given, with
+	// the time, and the concern's location and source of risk as o has
+	// them (the application decides them: referral.Concern.WithOutcome);
+	// it returns the concern as stored.
 	RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error)
 }
 
@@ -302,9 +304,9 @@ type ExportStore interface {
 	// clears the free text on its referrals, in one transaction, unless a
 	// referral of it has reopened meanwhile.
 	Redact(ctx context.Context, a kith.Actor, r Redaction) error
-	// SitesWithRetention lists every site with its chosen retention period
-	// in days (0: none chosen, so the default applies).
-	SitesWithRetention(ctx context.Context) (map[string]int, error)
+	// EverySiteSettings lists every site's settings, by site id, for the
+	// jobs (retention reads each site's period with RetentionDays).
+	EverySiteSettings(ctx context.Context) (map[string]kith.SiteSettings, error)
 	// ExpireStaleReferrals moves to expired the referrals of a's site that
 	// are not final, whose screening was made before cutoff and which have
 	// not changed since, recording the move in their history; it returns

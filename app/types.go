@@ -88,6 +88,10 @@ type StoredScreening struct {
 	// JSON is the screening as stored (its JSON encoding), when it was read
 	// or written just now: a response can send it as it is.
 	JSON []byte `json:"-"`
+	// SubmittedBy is who sent it (kith.Actor.Ref), set on a replay of an
+	// idempotency key: when it is someone else's, that is all a store
+	// returns of it (CheckReplayAuthor refuses it).
+	SubmittedBy string `json:"-"`
 }
 
 // PathwayOutcome is what the site's pathway made of a screening, beside the
@@ -254,4 +258,14 @@ type Links struct {
 	Provider func() (string, error)
 	// Concern is the safeguarding team's link to a concern's summary.
 	Concern func(site, concernID string) (string, error)
+}
+
+// Waiting says how the screening stands for the navigators' list of
+// screenings waiting for a referral (WaitingScreenings), decided here so
+// a store keeps it in columns of its own and reads no JSON per row:
+// agreed when the person agreed to a referral, awaiting while none is made
+// when they agreed or their capacity to decide is in doubt
+// (referral.AwaitsNavigator).
+func (n NewScreening) Waiting() (agreed, awaiting bool) {
+	return referral.AgreementOf(n.Request) == referral.Agreed, referral.AwaitsNavigator(n.Request)
 }

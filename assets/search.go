@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -369,4 +370,44 @@ func Reaches(places [][2]float64, placeless bool, lat, lon *float64, radiusKm fl
 		}
 	}
 	return nearestKm, nearestKm != nil || placeless
+}
+
+// RoundKm keeps a distance to 10 metres: more is false precision. Every
+// distance shown or stored for a search or a recommendation is rounded so.
+func RoundKm(d *float64) *float64 {
+	if d == nil {
+		return nil
+	}
+	r := math.Round(*d*100) / 100
+	return &r
+}
+
+// Ranked is a service a search found: Key orders ties (the store's row
+// key), Rank is its text rank (bm25: lower is better) when a query ranks
+// them, DistanceKm its nearest place (nil: unlocated).
+type Ranked struct {
+	Key        int64
+	Rank       float64
+	DistanceKm *float64
+}
+
+// SortRanked orders a search's results: by text rank when a query ranks
+// them, then nearest first (unlocated last), then by key.
+func SortRanked(rs []Ranked, byText bool) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		if byText && rs[i].Rank != rs[j].Rank {
+			return rs[i].Rank < rs[j].Rank
+		}
+		di, dj := math.Inf(1), math.Inf(1)
+		if rs[i].DistanceKm != nil {
+			di = *rs[i].DistanceKm
+		}
+		if rs[j].DistanceKm != nil {
+			dj = *rs[j].DistanceKm
+		}
+		if di != dj {
+			return di < dj
+		}
+		return rs[i].Key < rs[j].Key
+	})
 }

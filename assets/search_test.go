@@ -3,6 +3,7 @@ package assets
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -295,5 +296,29 @@ func TestStaleCutoffAgreesWithStale(t *testing.T) {
 				t.Fatalf("at %v: Stale(%s) = %v, cutoff %s", now, day, Stale(day, now), cut)
 			}
 		}
+	}
+}
+
+func TestSortRankedAndRoundKm(t *testing.T) {
+	km := func(v float64) *float64 { return &v }
+	rs := []Ranked{{Key: 4}, {Key: 3, DistanceKm: km(2)}, {Key: 2, DistanceKm: km(0.5), Rank: -1}, {Key: 1, DistanceKm: km(2)}}
+	SortRanked(rs, false)
+	var keys []int64
+	for _, r := range rs {
+		keys = append(keys, r.Key)
+	}
+	if want := []int64{2, 1, 3, 4}; !slices.Equal(keys, want) {
+		t.Fatalf("by distance then key, unlocated last: %v, want %v", keys, want)
+	}
+	rs = []Ranked{{Key: 1, Rank: -1, DistanceKm: km(9)}, {Key: 2, Rank: -5, DistanceKm: km(9)}, {Key: 3, Rank: -1, DistanceKm: km(1)}}
+	SortRanked(rs, true)
+	if rs[0].Key != 2 || rs[1].Key != 3 || rs[2].Key != 1 {
+		t.Fatalf("by text rank first: %+v", rs)
+	}
+	if got := *RoundKm(km(1.23456)); got != 1.23 {
+		t.Fatalf("to 10 m: %v", got)
+	}
+	if RoundKm(nil) != nil {
+		t.Fatal("no distance rounds to none")
 	}
 }

@@ -123,3 +123,8 @@ func WordsToShare(share, recorded, edited string, wasEdited bool) string {
 	}
 	return recorded
 }
+
+// AwaitsNavigator reports whether a screening waits for a navigator to
+// make a referral (while none is made): the person agreed, or their
+// capacity to decide is in doubt and a best-interest decision may refer.
+func AwaitsNavigator(req *screening.Request) bool { return AgreementOf(req) != Refused }

@@ -127,3 +127,18 @@ func OpenFrom(first *screening.Result, req *screening.Request, bestInterestRefer
 	a := first.Safeguarding.Action
 	return Opening{Safeguarding: a == screening.ActionRaiseConcern || a == screening.ActionEmergency, RedFlags: first.AbuseIndicated}, nil
 }
+
+// ReasonRetention is the history's reason for a referral retention expired.
+const ReasonRetention = "retention_period_passed"
+
+// RetentionExpiry is what retention's move of r to expired does, from any
+// state not yet settled (a move no person may make: retention expires the
+// referrals left open and untouched past the site's period, so the
+// person's data can be removed): the history says why, and the provider's
+// link ends as it does when a referral closes.
+func RetentionExpiry(r Referral) (Effects, error) {
+	if Settled(r.State) {
+		return Effects{}, &kith.Error{Code: kith.ECONFLICT, Message: "A referral that is " + string(r.State) + " is settled: retention does not expire it."}
+	}
+	return Effects{HistoryReason: ReasonRetention, RevokeLink: true}, nil
+}

@@ -62,3 +62,18 @@ func TestPlanRefuses(t *testing.T) {
 		t.Errorf("follow-up with an instrument the screening did not use: %v, want invalid", err)
 	}
 }
+
+func TestRetentionExpiry(t *testing.T) {
+	for _, s := range States {
+		e, err := RetentionExpiry(Referral{State: s})
+		if Settled(s) {
+			if kith.ErrorCode(err) != kith.ECONFLICT {
+				t.Errorf("%s: retention expired a settled referral: %v", s, err)
+			}
+			continue
+		}
+		if err != nil || e.HistoryReason != ReasonRetention || !e.RevokeLink || e.Assignee != "" || e.Sent || e.RaiseConcern || e.Task != "" {
+			t.Errorf("%s: %+v %v", s, e, err)
+		}
+	}
+}

@@ -148,3 +148,10 @@ func Check(from State, m Move) error {
 // provider's link: declined, or finished (closed, withdrawn, rerouted,
 // escalated). A revoked link shows nothing about the person.
 func RevokesProviderLink(s State) bool { return s == Declined || Final(s) }
+
+// FreeTextReasons are the moves whose recorded reason is the navigator's
+// own words about the person (why they withdrew, why it closed, was passed
+// to safeguarding or rerouted), which retention removes. Other reasons are
+// codes (a decline's), a colleague's name (a reassignment) or retention's
+// own (ReasonRetention), and stay.
+var FreeTextReasons = []State{Withdrawn, Closed, Escalated, Rerouted}

@@ -371,10 +371,18 @@ func SortServices(out []ServiceRow) {
 
 // gaps are the relationships with people in need, in the relationships'
 // order, with how many have no open service within the radius.
-func gaps(rows []GapCount, radius float64) []Gap {
-	if radius <= 0 {
-		radius = assets.DefaultRadiusKm
+// GapRadius is the distance a gap is measured over: the one asked for,
+// else the directory search's default (assets.DefaultRadiusKm). A store
+// counts "no service within" over GapRadius(Filter.GapRadiusKm).
+func GapRadius(km float64) float64 {
+	if km <= 0 {
+		return assets.DefaultRadiusKm
 	}
+	return km
+}
+
+func gaps(rows []GapCount, radius float64) []Gap {
+	radius = GapRadius(radius)
 	out := []Gap{}
 	for _, rel := range assets.RelationshipCodes() {
 		g := Gap{Relationship: rel, RadiusKm: radius}

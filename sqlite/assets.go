@@ -6,12 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"sort"
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/kith-project/kith"
@@ -328,20 +325,18 @@ func jsonString(s string) string {
 	return string(b)
 }
 
-// ftsQuery turns what a person typed into a safe FTS5 query: each word is
-// quoted (so FTS syntax in the input is just text), and all must match.
+// ftsQuery writes app.SearchTerms' words (the application decides what
+// is looked for) as an FTS5 query: each word a quoted phrase, so nothing a
+// person typed is FTS syntax, all of them required.
 func ftsQuery(q string) (string, bool) {
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(words) == 0 {
+	terms := app.SearchTerms(q)
+	if len(terms) == 0 {
 		return "", false
 	}
-	if len(words) > 20 {
-		words = words[:20]
+	for i, w := range terms {
+		terms[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
 	}
-	for i, w := range words {
-		words[i] = `"` + w + `"`
-	}
-	return strings.Join(words, " "), true
+	return strings.Join(terms, " "), true
 }
 
 // SearchServices searches the site's live services. With a location it
@@ -353,7 +348,7 @@ func (db *DB) SearchServices(ctx context.Context, site string, s app.Search) ([]
 	if err != nil {
 		return nil, 0, err
 	}
-	var cands []searchCandidate
+	var cands []assets.Ranked
 	err = db.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		cands, err = searchCandidates(ctx, tx, s.SearchFilter, where, args)
@@ -362,7 +357,7 @@ func (db *DB) SearchServices(ctx context.Context, site string, s app.Search) ([]
 	if err != nil {
 		return nil, 0, fmt.Errorf("search services: %w", err)
 	}
-	sortCandidates(cands, s.Q != "")
+	assets.SortRanked(cands, s.Q != "")
 	return db.searchPage(ctx, s, cands)
 }
 
@@ -400,19 +395,12 @@ func searchWhere(site string, s app.Search) ([]string, []any, error) {
 	return where, args, nil
 }
 
-// searchCandidate is a service a search found, at its nearest place.
-type searchCandidate struct {
-	pk   int64
-	dist *float64
-	rank float64
-}
-
 // searchCandidates reads the services matching where: with a location,
 // from the R*Tree box around it, keeping each service's nearest place
 // within the radius. (The CROSS JOINs make SQLite read the R*Tree first:
 // left to itself, the planner may walk every service of the site and
 // probe the tree for each, which on 100,000 services takes minutes.)
-func searchCandidates(ctx context.Context, tx *sql.Tx, f assets.SearchFilter, where []string, args []any) ([]searchCandidate, error) {
+func searchCandidates(ctx context.Context, tx *sql.Tx, f assets.SearchFilter, where []string, args []any) ([]assets.Ranked, error) {
 	rankExpr := "0"
 	qargs := append([]any{}, args...)
 	if f.Q != "" {
@@ -435,12 +423,12 @@ func searchCandidates(ctx context.Context, tx *sql.Tx, f assets.SearchFilter, wh
 		return nil, err
 	}
 	defer rows.Close()
-	var cands []searchCandidate
+	var cands []assets.Ranked
 	best := map[int64]int{}
 	for rows.Next() {
-		var c searchCandidate
+		var c assets.Ranked
 		var lat, lon sql.NullFloat64
-		if err := rows.Scan(&c.pk, &lat, &lon, &c.rank); err != nil {
+		if err := rows.Scan(&c.Key, &lat, &lon, &c.Rank); err != nil {
 			return nil, err
 		}
 		if lat.Valid && lon.Valid {
@@ -448,52 +436,30 @@ func searchCandidates(ctx context.Context, tx *sql.Tx, f assets.SearchFilter, wh
 			if d > f.RadiusKm {
 				continue
 			}
-			c.dist = &d
+			c.DistanceKm = &d
 		}
-		if i, ok := best[c.pk]; ok {
-			if c.dist != nil && (cands[i].dist == nil || *c.dist < *cands[i].dist) {
-				cands[i].dist = c.dist
+		if i, ok := best[c.Key]; ok {
+			if c.DistanceKm != nil && (cands[i].DistanceKm == nil || *c.DistanceKm < *cands[i].DistanceKm) {
+				cands[i].DistanceKm = c.DistanceKm
 			}
 			continue
 		}
-		best[c.pk] = len(cands)
+		best[c.Key] = len(cands)
 		cands = append(cands, c)
 	}
 	return cands, rows.Err()
 }
 
-// sortCandidates orders a search's results: by text rank when a query
-// ranks them (bm25: lower is better), then nearest first (unlocated
-// last), then by row.
-func sortCandidates(cands []searchCandidate, byText bool) {
-	sort.SliceStable(cands, func(i, j int) bool {
-		if byText && cands[i].rank != cands[j].rank {
-			return cands[i].rank < cands[j].rank
-		}
-		di, dj := math.Inf(1), math.Inf(1)
-		if cands[i].dist != nil {
-			di = *cands[i].dist
-		}
-		if cands[j].dist != nil {
-			dj = *cands[j].dist
-		}
-		if di != dj {
-			return di < dj
-		}
-		return cands[i].pk < cands[j].pk
-	})
-}
-
 // searchPage loads the page of hits asked for. open_now needs each
 // candidate's schedules, so it is the one filter applied after loading;
 // the others ran in SQL.
-func (db *DB) searchPage(ctx context.Context, s app.Search, cands []searchCandidate) ([]app.SearchHit, int, error) {
-	load := func(c searchCandidate) (app.SearchHit, error) {
-		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, c.pk))
+func (db *DB) searchPage(ctx context.Context, s app.Search, cands []assets.Ranked) ([]app.SearchHit, int, error) {
+	load := func(c assets.Ranked) (app.SearchHit, error) {
+		svc, err := scanService(db.read.QueryRowContext(ctx, serviceColumns+` WHERE pk = ?`, c.Key))
 		if err != nil {
 			return app.SearchHit{}, err
 		}
-		return app.SearchHit{Service: svc, DistanceKm: roundKm(c.dist), Stale: assets.Stale(svc.LastConfirmed, s.Now)}, nil
+		return app.SearchHit{Service: svc, DistanceKm: assets.RoundKm(c.DistanceKm), Stale: assets.Stale(svc.LastConfirmed, s.Now)}, nil
 	}
 	var hits []app.SearchHit
 	if !s.OpenNow {
@@ -521,15 +487,6 @@ func (db *DB) searchPage(ctx context.Context, s app.Search, cands []searchCandid
 		}
 	}
 	return hits, total, nil
-}
-
-// roundKm keeps distances to 10 metres: more is false precision.
-func roundKm(d *float64) *float64 {
-	if d == nil {
-		return nil
-	}
-	r := math.Round(*d*100) / 100
-	return &r
 }
 
 // BruteForceNearest scans every located service of the site and returns
@@ -620,7 +577,7 @@ func (db *DB) indexedCandidates(ctx context.Context, site string, categories []s
 					continue
 				}
 				if !seen || prev == nil || d < *prev {
-					dist[pk] = roundKm(&d)
+					dist[pk] = assets.RoundKm(&d)
 				}
 			} else if !seen {
 				dist[pk] = nil

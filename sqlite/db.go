@@ -50,6 +50,29 @@ type DB struct {
 	stmts stmtCache
 	// screenings batches screening submissions into shared commits.
 	screenings *groupCommit
+	// onQuery, when a test sets it, is told each query the list pages run
+	// (see tracedTx), so the test can check their plans.
+	onQuery func(query string, args []any)
+}
+
+// tracedTx runs a read transaction's queries, telling onQuery each one.
+type tracedTx struct {
+	tx      *sql.Tx
+	onQuery func(query string, args []any)
+}
+
+func (t tracedTx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t.onQuery != nil {
+		t.onQuery(q, args)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
+}
+
+func (t tracedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if t.onQuery != nil {
+		t.onQuery(q, args)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // dsn builds a connection string whose pragmas every pooled connection gets.

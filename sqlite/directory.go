@@ -171,7 +171,7 @@ func (snap *directorySnapshot) candidates(categories []string, lat, lon *float64
 			continue
 		}
 		if d, ok := assets.Reaches(s.places, s.placeless, lat, lon, radiusKm); ok {
-			out = append(out, pathways.Candidate{Service: s.svc, DistanceKm: roundKm(d), Words: s.words})
+			out = append(out, pathways.Candidate{Service: s.svc, DistanceKm: assets.RoundKm(d), Words: s.words})
 		}
 	}
 	return out

@@ -192,8 +192,10 @@ func statesWhere(keep func(referral.State) bool) string {
 }
 
 // ExpireStaleReferrals moves to expired the referrals that are not final,
-// of screenings made before cutoff, unchanged since cutoff, each with its
-// history row and audit row, so retention can then remove the person.
+// of screenings made before cutoff, unchanged since cutoff, each with the
+// effects referral.RetentionExpiry gives the move (written as any move's
+// are), its history row and audit row, so retention can then remove the
+// person.
 func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before time.Time) (int, error) {
 	n := 0
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
@@ -217,15 +219,17 @@ func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before tim
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		now := fmtTime(db.now())
 		for _, s := range found {
-			if _, err := tx.ExecContext(ctx, `UPDATE referrals SET state = 'expired', state_at = ?, updated_at = ? WHERE id = ? AND site_id = ?`,
-				now, now, s.id, a.Site); err != nil {
+			r := referral.Referral{ID: s.id, State: referral.State(s.state)}
+			e, err := referral.RetentionExpiry(r)
+			if err != nil {
+				return err
+			}
+			if _, err := db.applyMove(ctx, tx, a, r, referral.Expired, e, nil); err != nil {
 				return fmt.Errorf("expire referral: %w", err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO referral_history (site_id, referral_id, at, actor, from_state, to_state, reason)
-				VALUES (?, ?, ?, ?, ?, 'expired', 'retention_period_passed')`, a.Site, s.id, now, a.Ref(), s.state); err != nil {
-				return fmt.Errorf("expire referral history: %w", err)
+			if err := db.insertHistory(ctx, tx, a, s.id, r.State, referral.Expired, e.HistoryReason, ""); err != nil {
+				return err
 			}
 			if err := db.insertAudit(ctx, tx, a, "transition:expired", "referral", s.id); err != nil {
 				return err
@@ -237,11 +241,17 @@ func (db *DB) ExpireStaleReferrals(ctx context.Context, a kith.Actor, before tim
 	return n, err
 }
 
-// ForgetRemoved checkpoints the WAL into the database file and truncates
-// it, so the pages retention changed are written over (secure_delete is
+// ForgetRemoved merges the names' full-text index, checkpoints the WAL
+// into the database file and truncates it, so the pages retention changed are written over (secure_delete is
 // on for every connection, so freed space holds zeros) and no copy of the
 // old pages stays in the WAL.
 func (db *DB) ForgetRemoved(ctx context.Context) error {
+	// The names' full-text index keeps a removed name's words in its old
+	// segments until they are merged: merging them all drops them (and
+	// secure_delete zeroes the pages they were on).
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO referral_names_fts (referral_names_fts) VALUES ('optimize')`); err != nil {
+		return fmt.Errorf("merge the names' index after retention: %w", err)
+	}
 	var busy, logPages, done int
 	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logPages, &done); err != nil {
 		return fmt.Errorf("checkpoint after retention: %w", err)
@@ -252,9 +262,9 @@ func (db *DB) ForgetRemoved(ctx context.Context) error {
 	return nil
 }
 
-// Redact stores what retention keeps of a screening and clears the free
-// text recorded on its referrals, in one transaction, unless a referral of
-// it is open again (then nothing changes).
+// Redact stores what retention keeps of a screening and clears on its
+// records what r.Records says, in one transaction, unless a referral of it
+// is open again (then nothing changes).
 func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	req, err := json.Marshal(&r.Request)
 	if err != nil {
@@ -264,7 +274,6 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	if err != nil {
 		return err
 	}
-	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		up, err := tx.ExecContext(ctx, `UPDATE screenings AS s SET request = ?, result = ?, latitude = NULL, longitude = NULL, idempotency_key = NULL
 			WHERE s.site_id = ? AND s.id = ?`+noOpenReferral, string(req), string(res), a.Site, r.ScreeningID)
@@ -274,19 +283,7 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 		if n, _ := up.RowsAffected(); n == 0 {
 			return nil
 		}
-		for _, q := range []struct {
-			sql  string
-			args []any
-		}{
-			{`UPDATE contact_attempts SET note = '' WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
-			{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, []any{app.Removed, a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE referral_history SET note = '', reason = CASE WHEN to_state IN ('withdrawn', 'closed', 'escalated', 'rerouted') THEN '' ELSE reason END
-				WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-			{`UPDATE best_interest_decisions SET steps_taken = ?, doubt = '', consulted = '', advocate = '' WHERE site_id = ? AND screening_id = ?`, []any{app.Removed, a.Site, r.ScreeningID}},
-			{`UPDATE concerns SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{a.Site, r.ScreeningID}},
-			{`DELETE FROM outbox WHERE site_id = ? AND ` + inScreening, []any{a.Site, a.Site, r.ScreeningID}},
-		} {
+		for _, q := range recordRedactions(a.Site, r.ScreeningID, r.Records) {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return fmt.Errorf("redact referrals: %w", err)
 			}
@@ -295,15 +292,52 @@ func (db *DB) Redact(ctx context.Context, a kith.Actor, r app.Redaction) error {
 	})
 }
 
-// SitesWithRetention lists every site with its chosen retention period (0:
-// none chosen), for the job.
-func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
+type statement struct {
+	sql  string
+	args []any
+}
+
+// recordRedactions maps what the application clears (app.RecordRedaction)
+// to this store's columns.
+func recordRedactions(site, screeningID string, rr app.RecordRedaction) []statement {
+	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = ? AND screening_id = ?)`
+	in := []any{site, site, screeningID}
+	qs := []statement{
+		{`UPDATE referral_notes SET note = ? WHERE site_id = ? AND ` + inScreening, append([]any{rr.Notes}, in...)},
+		{`UPDATE referrals SET search_name = ? WHERE site_id = ? AND screening_id = ?`, []any{rr.SearchName, site, screeningID}},
+		{`UPDATE best_interest_decisions SET steps_taken = ?, doubt = ?, consulted = ?, advocate = ? WHERE site_id = ? AND screening_id = ?`,
+			[]any{rr.BestInterest.StepsTaken, rr.BestInterest.Doubt, rr.BestInterest.Consulted, rr.BestInterest.Advocate, site, screeningID}},
+	}
+	if rr.AttemptNotes {
+		qs = append(qs, statement{`UPDATE contact_attempts SET note = '' WHERE site_id = ? AND ` + inScreening, in})
+	}
+	if rr.HistoryNotes {
+		qs = append(qs, statement{`UPDATE referral_history SET note = '' WHERE site_id = ? AND ` + inScreening, in})
+	}
+	if len(rr.HistoryReasonsOf) > 0 {
+		states, _ := json.Marshal(rr.HistoryReasonsOf)
+		qs = append(qs, statement{`UPDATE referral_history SET reason = '' WHERE to_state IN (SELECT value FROM json_each(?)) AND site_id = ? AND ` + inScreening,
+			append([]any{string(states)}, in...)})
+	}
+	if rr.OutcomeNotes {
+		qs = append(qs,
+			statement{`UPDATE referrals SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{site, screeningID}},
+			statement{`UPDATE concerns SET outcome = json_remove(outcome, '$.note') WHERE site_id = ? AND screening_id = ? AND outcome IS NOT NULL`, []any{site, screeningID}})
+	}
+	if rr.DropMessages {
+		qs = append(qs, statement{`DELETE FROM outbox WHERE site_id = ? AND ` + inScreening, in})
+	}
+	return qs
+}
+
+// EverySiteSettings reads every site's settings, for the jobs.
+func (db *DB) EverySiteSettings(ctx context.Context) (map[string]kith.SiteSettings, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, settings FROM sites`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	out := map[string]kith.SiteSettings{}
 	for rows.Next() {
 		var id, settings string
 		if err := rows.Scan(&id, &settings); err != nil {
@@ -313,7 +347,7 @@ func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
 		if err := json.Unmarshal([]byte(settings), &s); err != nil {
 			return nil, fmt.Errorf("site %s settings: %w", id, err)
 		}
-		out[id] = s.RetentionDays
+		out[id] = s
 	}
 	return out, rows.Err()
 }

@@ -10,27 +10,26 @@ import (
 	"github.com/kith-project/kith/app"
 )
 
-// waitingWhere selects a site's screenings that no referral has been made
-// from yet and that a navigator can act on: the person agreed to a
-// referral, or their capacity to decide is in doubt and no best-interest
-// decision against referring is recorded.
-const waitingWhere = `sc.site_id = ?
-	AND NOT EXISTS (SELECT 1 FROM referrals r WHERE r.site_id = sc.site_id AND r.screening_id = sc.id)
-	AND (json_extract(sc.result, '$.consent.refer') = 'yes'
-		OR (json_extract(sc.request, '$.s42.capacity_concern') = 1 AND coalesce(b.decision, 'refer') = 'refer'))`
+// waitingWhere selects a site's screenings awaiting a navigator (stored
+// with the screening as the application decided, NewScreening.Waiting, and
+// cleared when a referral is made from it) but for those where a
+// best-interest decision not to refer is recorded. It reads the
+// screenings_awaiting index, no JSON.
+const waitingWhere = `sc.site_id = ? AND sc.awaiting = 1 AND (sc.refer_agreed = 1 OR coalesce(b.decision, 'refer') = 'refer')`
 
 // WaitingScreenings lists the screenings waiting for a navigator, oldest
 // first, and audits the listing.
 func (db *DB) WaitingScreenings(ctx context.Context, a kith.Actor, p kith.Page) ([]app.WaitingScreening, int, error) {
 	var out []app.WaitingScreening
 	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
+	err := db.readTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := tracedTx{sqlTx, db.onQuery}
 		from := ` FROM screenings sc LEFT JOIN best_interest_decisions b ON b.site_id = sc.site_id AND b.screening_id = sc.id WHERE ` + waitingWhere
 		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+from, a.Site).Scan(&total); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT sc.id, sc.created_at, coalesce(sc.reference, ''), sc.action,
-			coalesce(json_extract(sc.request, '$.person.name'), ''), coalesce(json_extract(sc.result, '$.consent.refer'), ''), coalesce(b.decision, '')`+
+			coalesce(json_extract(sc.request, '$.person.name'), ''), sc.refer_agreed, coalesce(b.decision, '')`+
 			from+` ORDER BY sc.created_at, sc.id LIMIT ? OFFSET ?`, a.Site, p.Size, p.Offset())
 		if err != nil {
 			return err
@@ -38,15 +37,16 @@ func (db *DB) WaitingScreenings(ctx context.Context, a kith.Actor, p kith.Page) 
 		defer rows.Close()
 		for rows.Next() {
 			var w app.WaitingScreening
-			var created, refer, decision string
-			if err := rows.Scan(&w.ID, &created, &w.Reference, &w.Action, &w.PersonName, &refer, &decision); err != nil {
+			var created, decision string
+			var agreed bool
+			if err := rows.Scan(&w.ID, &created, &w.Reference, &w.Action, &w.PersonName, &agreed, &decision); err != nil {
 				return err
 			}
 			if w.CreatedAt, err = parseTime(created); err != nil {
 				return err
 			}
 			switch {
-			case refer == "yes":
+			case agreed:
 				w.Waiting = app.WaitingAgreed
 			case decision == "refer":
 				w.Waiting = app.WaitingBestInterestRefer

@@ -64,9 +64,13 @@ func (db *DB) insertReferral(ctx context.Context, tx *sql.Tx, a kith.Actor, scre
 		return "", fmt.Errorf("read the person's name: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO referrals (id, site_id, screening_id, service_id, state, safeguarding, red_flags,
-		rerouted_from, created_at, updated_at, state_at, created_by, search_name) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref(), strings.ToLower(name.String)); err != nil {
+		rerouted_from, created_at, updated_at, state_at, created_by, search_name, reference) VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, a.Site, screeningID, serviceID, boolInt(safeguarding), boolInt(redFlags), nullString(from), now, now, now, a.Ref(),
+		strings.ToLower(name.String), app.ReferralReference(id)); err != nil {
 		return "", fmt.Errorf("create referral: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE screenings SET awaiting = 0 WHERE site_id = ? AND id = ? AND awaiting = 1`, a.Site, screeningID); err != nil {
+		return "", fmt.Errorf("take the screening off the waiting list: %w", err)
 	}
 	if err := db.insertHistory(ctx, tx, a, id, "", referral.New, "", ""); err != nil {
 		return "", err
@@ -424,26 +428,39 @@ func attemptResults(ctx context.Context, tx *sql.Tx, site, id string) ([]string,
 }
 
 // ensureConcern returns the screening's concern reference, raising the
-// concern the application gave (with a new reference) when the screening
-// had none.
+// concern the application gave when the screening had none: one INSERT
+// against the unique concerns_screening (one concern per screening); only the row it
+// inserted takes the next reference and queues its message.
 func (db *DB) ensureConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, screeningID string, raise *app.NewConcern) (string, error) {
-	var ref string
-	err := tx.QueryRowContext(ctx, `SELECT reference FROM concerns WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).Scan(&ref)
-	if err == nil {
-		return ref, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return "", err
-	}
 	if raise == nil || raise.Concern.ScreeningID != screeningID {
 		return "", fmt.Errorf("raise concern: no concern for screening %s was given", screeningID)
+	}
+	c := raise.Concern
+	types, err := json.Marshal(c.TypesOfRisk)
+	if err != nil {
+		return "", err
+	}
+	// The id stands in for the reference until the row is known to be new.
+	res, err := tx.ExecContext(ctx, `INSERT INTO concerns (id, site_id, screening_id, referral_id, reference, created_at, types_of_risk, location_of_risk, source_of_risk)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (site_id, screening_id) DO NOTHING`,
+		c.ID, a.Site, c.ScreeningID, nullString(c.ReferralID), c.ID, fmtTime(db.now()), string(types), c.LocationOfRisk, c.SourceOfRisk)
+	if err != nil {
+		return "", fmt.Errorf("raise concern: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var ref string
+		err := tx.QueryRowContext(ctx, `SELECT reference FROM concerns WHERE site_id = ? AND screening_id = ?`, a.Site, screeningID).Scan(&ref)
+		return ref, err
 	}
 	n, err := db.nextCounter(ctx, tx, a.Site, "concern")
 	if err != nil {
 		return "", err
 	}
-	ref = referral.ConcernReference(db.now(), n)
-	return ref, db.insertConcern(ctx, tx, a, *raise, ref)
+	ref := referral.ConcernReference(db.now(), n)
+	if _, err := tx.ExecContext(ctx, `UPDATE concerns SET reference = ? WHERE site_id = ? AND id = ?`, ref, a.Site, c.ID); err != nil {
+		return "", fmt.Errorf("raise concern: %w", err)
+	}
+	return ref, db.concernRaised(ctx, tx, a, *raise, ref)
 }
 
 // insertConcern stores a concern the application raised, under ref, and
@@ -458,6 +475,12 @@ func (db *DB) insertConcern(ctx context.Context, tx *sql.Tx, a kith.Actor, nc ap
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, a.Site, c.ScreeningID, nullString(c.ReferralID), ref, fmtTime(db.now()), string(types), c.LocationOfRisk, c.SourceOfRisk); err != nil {
 		return fmt.Errorf("raise concern: %w", err)
 	}
+	return db.concernRaised(ctx, tx, a, nc, ref)
+}
+
+// concernRaised queues a new concern's message and audits it.
+func (db *DB) concernRaised(ctx context.Context, tx *sql.Tx, a kith.Actor, nc app.NewConcern, ref string) error {
+	c := nc.Concern
 	if nc.Message != nil {
 		if err := db.insertOutbox(ctx, tx, a.Site, nc.Message(ref)); err != nil {
 			return err
@@ -552,23 +575,25 @@ func (db *DB) ListConcerns(ctx context.Context, a kith.Actor, f app.ConcernFilte
 	return out, total, db.AuditRead(ctx, a, "concern_list", "")
 }
 
-// RecordConcernOutcome stores what the council reported back, as
-// referral.Concern.WithOutcome makes of the concern as it is now.
+// RecordConcernOutcome stores what the council reported back, and the
+// location and source of risk as the application decided them.
 func (db *DB) RecordConcernOutcome(ctx context.Context, a kith.Actor, id string, o referral.ConcernOutcome) (referral.Concern, error) {
 	var c referral.Concern
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
-		old, err := scanConcern(tx.QueryRowContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.id = ?`, a.Site, id))
+		b, err := json.Marshal(o)
 		if err != nil {
 			return err
 		}
-		c = old.WithOutcome(o, db.now())
-		b, err := json.Marshal(c.Outcome)
+		res, err := tx.ExecContext(ctx, `UPDATE concerns SET outcome = ?, outcome_at = ?, location_of_risk = ?, source_of_risk = ? WHERE site_id = ? AND id = ?`,
+			string(b), fmtTime(db.now()), o.LocationOfRisk, o.SourceOfRisk, a.Site, id)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE concerns SET outcome = ?, outcome_at = ?, location_of_risk = ?, source_of_risk = ? WHERE site_id = ? AND id = ?`,
-			string(b), fmtTime(*c.OutcomeAt), c.LocationOfRisk, c.SourceOfRisk, a.Site, id); err != nil {
 			return fmt.Errorf("record concern outcome: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotFound("Concern")
+		}
+		if c, err = scanConcern(tx.QueryRowContext(ctx, concernColumns+` WHERE c.site_id = ? AND c.id = ?`, a.Site, id)); err != nil {
+			return err
 		}
 		return db.insertAudit(ctx, tx, a, "outcome", "concern", id)
 	})

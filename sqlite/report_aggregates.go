@@ -175,10 +175,7 @@ func (db *DB) Summary(ctx context.Context, a kith.Actor, f app.ReportFilter, cos
 		return reports.Summary{From: rf.From, To: rf.To, PathwayVersion: f.PathwayVersion, Arm: f.Arm},
 			fmt.Errorf("summary: the period must be whole UTC days, not %s to %s", fmtTime(f.From), fmtTime(f.To))
 	}
-	radius := f.GapRadiusKm
-	if radius <= 0 {
-		radius = assets.DefaultRadiusKm
-	}
+	radius := reports.GapRadius(f.GapRadiusKm)
 	q := aggQuery{site: a.Site, ranges: periodRanges(f.From.UTC(), f.To.UTC()), f: f}
 	var c reports.Counts
 	err := db.readTx(ctx, func(tx *sql.Tx) error {

@@ -25,8 +25,8 @@ const (
 	sqlScreeningByID      = `SELECT result, created_at, latitude, longitude FROM screenings WHERE site_id = ? AND id = ?`
 	sqlInsertScreening    = `INSERT INTO screenings (id, site_id, created_at, created_by, idempotency_key, request_hash,
 		request, result, scoring_version, action, quadrant, loneliness, isolation, agency, reference, latitude, longitude,
-		pathway_id, pathway_version, arm)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		pathway_id, pathway_version, arm, refer_agreed, awaiting)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlInsertRelationships = `INSERT INTO screening_relationships (site_id, screening_id, relationship, level) VALUES (?, ?, ?, ?)`
 	sqlNextCounter         = `INSERT INTO site_counters (site_id, name, value) VALUES (?, ?, 1)
 		ON CONFLICT (site_id, name) DO UPDATE SET value = value + 1 RETURNING value`
@@ -131,10 +131,12 @@ func (db *DB) createScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	if res.Safeguarding.Reference != "" {
 		ref = res.Safeguarding.Reference
 	}
+	agreed, awaiting := in.Waiting()
 	_, err := tx.ExecContext(ctx, sqlInsertScreening,
 		res.ID, a.Site, fmtTime(now), a.Ref(), key, in.RequestHash, string(reqJSON), string(resultJSON),
 		res.ScoringVersion, res.Safeguarding.Action, res.Quadrant, res.Loneliness.Status, res.Isolation.Status,
-		agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm))
+		agency, ref, in.Location.Latitude, in.Location.Longitude, nullString(in.PathwayID), nullInt(in.PathwayVersion), nullString(in.Arm),
+		boolInt(agreed), boolInt(awaiting))
 	if err != nil {
 		return app.StoredScreening{}, false, fmt.Errorf("insert screening: %w", err)
 	}
@@ -171,19 +173,21 @@ func (db *DB) replayScreening(ctx context.Context, tx *sql.Tx, a kith.Actor, in 
 	if err != nil {
 		return app.StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
 	}
+	// Who sent it is reported, not judged: the application refuses
+	// another's key (app.CheckReplayAuthor), before the body is compared.
+	author := app.StoredScreening{SubmittedBy: by}
 	if by != a.Ref() {
-		// A key is its author's: someone else sending it (a shared phone)
-		// neither sees that screening nor stores it again.
-		return app.StoredScreening{}, true, kith.Errorf(kith.EFORBIDDEN, "This screening was sent by someone else. It has not been sent again.")
+		return author, true, nil
 	}
 	if !bytes.Equal(hash, in.RequestHash) {
-		return app.StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+		return author, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
 			Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
 	}
 	s, err := scanScreening(db.txRow(ctx, tx, sqlScreeningByID, a.Site, id))
 	if err != nil {
 		return app.StoredScreening{}, true, err
 	}
+	s.SubmittedBy = by
 	return s, true, db.insertAudit(ctx, tx, a, "replay", "screening", id)
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kith-project/kith"
+	"github.com/kith-project/kith/app"
 )
 
 // CreateSession signs a user in until expires and returns a new session
@@ -25,7 +26,7 @@ func (db *DB) CreatePendingSession(ctx context.Context, a kith.Actor, userID int
 }
 
 func (db *DB) createSession(ctx context.Context, a kith.Actor, userID int64, expires time.Time, stage string) (string, error) {
-	secret, hash, err := newSecret("")
+	secret, hash, err := app.NewSecret("")
 	if err != nil {
 		return "", err
 	}
@@ -59,7 +60,7 @@ func (db *DB) sessionUser(ctx context.Context, secret, stage string) (kith.User,
 	var role, created string
 	err := db.read.QueryRowContext(ctx, `SELECT u.id, u.site_id, u.email, u.display_name, u.role, u.created_at, u.oidc_subject IS NOT NULL
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.site_id = s.site_id
-		WHERE s.hash = ? AND s.expires_at > ? AND s.stage = ? AND u.disabled_at IS NULL`, hashSecret(secret), fmtTime(db.now()), stage).
+		WHERE s.hash = ? AND s.expires_at > ? AND s.stage = ? AND u.disabled_at IS NULL`, app.HashSecret(secret), fmtTime(db.now()), stage).
 		Scan(&u.ID, &u.Site, &u.Email, &u.DisplayName, &role, &created, &u.SSO)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, kith.Errorf(kith.EUNAUTHORIZED, "Please sign in.")
@@ -75,7 +76,7 @@ func (db *DB) sessionUser(ctx context.Context, secret, stage string) (kith.User,
 // DeleteSession signs a session out.
 func (db *DB) DeleteSession(ctx context.Context, a kith.Actor, secret string) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ? AND site_id = ?`, hashSecret(secret), a.Site); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ? AND site_id = ?`, app.HashSecret(secret), a.Site); err != nil {
 			return fmt.Errorf("delete session: %w", err)
 		}
 		return db.insertAudit(ctx, tx, a, "sign_out", "user", a.ID)

@@ -101,7 +101,7 @@ func (db *DB) SetPassword(ctx context.Context, a kith.Actor, userID int64, hash,
 			hash, userID, a.Site); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND hash != ?`, userID, hashSecret(keepSession)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ? AND hash != ?`, userID, app.HashSecret(keepSession)); err != nil {
 			return fmt.Errorf("end sessions: %w", err)
 		}
 		return nil

@@ -2,10 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strconv"
@@ -15,29 +12,10 @@ import (
 	"github.com/kith-project/kith/app"
 )
 
-// tokenPrefix makes a leaked token easy to recognise in a scanner.
-const tokenPrefix = "kith_"
-
-// newSecret returns a random 256-bit secret, URL-safe, and its SHA-256.
-func newSecret(prefix string) (string, []byte, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, fmt.Errorf("new secret: %w", err)
-	}
-	s := prefix + base64.RawURLEncoding.EncodeToString(b)
-	h := sha256.Sum256([]byte(s))
-	return s, h[:], nil
-}
-
-func hashSecret(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
-}
-
 // CreateToken makes an API token for the actor's site and returns its secret,
 // which is shown once and never stored.
 func (db *DB) CreateToken(ctx context.Context, a kith.Actor, in app.TokenToCreate) (kith.Token, string, error) {
-	secret, hash, err := newSecret(tokenPrefix)
+	secret, hash, err := app.NewSecret(app.TokenPrefix)
 	if err != nil {
 		return kith.Token{}, "", err
 	}
@@ -83,7 +61,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (kith.Token, erro
 	err := db.readRow(ctx, `SELECT t.id, t.site_id, t.role, t.name, t.created_at, t.last_used_at, t.user_id, t.expires_at
 		FROM tokens t LEFT JOIN users u ON u.id = t.user_id
 		WHERE t.hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND (t.user_id IS NULL OR u.disabled_at IS NULL)`,
-		hashSecret(secret), fmtTime(now)).
+		app.HashSecret(secret), fmtTime(now)).
 		Scan(&t.ID, &t.Site, &role, &t.Name, &created, &last, &owner, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, kith.Errorf(kith.EUNAUTHORIZED, "The token is not valid: it may have expired, been revoked, or belong to someone whose account is disabled.")

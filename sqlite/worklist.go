@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -20,9 +21,15 @@ import (
 // the runs it covers, with LIMIT and OFFSET in SQL.
 
 // worklistWhere is the filter f asks for, as SQL and its arguments.
-func worklistWhere(site string, f app.ReferralFilter, cutoff string) (string, []any) {
+// search is the condition that finds f.Q (searchSet), if there is one.
+func worklistWhere(site string, f app.ReferralFilter, cutoff, search string, searchArgs []any) (string, []any) {
 	where := []string{"r.site_id = ?"}
 	args := []any{site}
+	if strings.TrimSpace(f.Q) != "" {
+		// The search's few ids lead: the unary + keeps the planner from
+		// reading the site's whole index and testing each id against them.
+		where[0] = "+r.site_id = ?"
+	}
 	for _, c := range []struct{ col, v string }{{"r.state", f.State}, {"r.assignee", f.Assignee}, {"r.service_id", f.ServiceID}} {
 		if c.v != "" {
 			where, args = append(where, c.col+" = ?"), append(args, c.v)
@@ -41,12 +48,8 @@ func worklistWhere(site string, f app.ReferralFilter, cutoff string) (string, []
 	if f.Safeguarding != nil {
 		where, args = append(where, "r.safeguarding = ?"), append(args, boolInt(*f.Safeguarding))
 	}
-	if q := strings.TrimSpace(f.Q); q != "" {
-		// By name (any part, any case) or by the letters' reference
-		// (R-1a2b3c4d: the end of the id).
-		ref := strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(q, "R-"), "r-"))
-		where = append(where, "(r.search_name LIKE ? ESCAPE '\\' OR r.id LIKE ? ESCAPE '\\')")
-		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%", "%"+likeEscape(ref))
+	if search != "" {
+		where, args = append(where, search), append(args, searchArgs...)
 	}
 	return strings.Join(where, " AND "), args
 }
@@ -58,8 +61,78 @@ const (
 	urgentSQL = `(r.state IN ('expired', 'sent') AND (r.state = 'expired' OR (r.sent_at IS NOT NULL AND r.sent_at < ?)))`
 )
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// nameOrReference finds f.Q (app.ReferralFilter.Search): by the words of the
+// person's name, through the FTS index of referral_names, or by the
+// letters' reference, through referrals_reference. Either way the
+// referrals are reached by id, never by reading every row.
+func nameOrReference(site string, f app.ReferralFilter) (string, []any) {
+	terms, ref := f.Search()
+	var parts []string
+	var args []any
+	if len(terms) > 0 {
+		parts = append(parts, `SELECT n.referral_id FROM referral_names n WHERE n.pk IN
+			(SELECT rowid FROM referral_names_fts WHERE referral_names_fts MATCH ?) AND n.site_id = ?`)
+		args = append(args, ftsPrefixes(terms), site)
+	}
+	if ref != "" {
+		parts, args = append(parts, `SELECT id FROM referrals WHERE site_id = ? AND reference = ?`), append(args, site, ref)
+	}
+	if len(parts) == 0 {
+		return "0", nil // nothing to look for: nothing found
+	}
+	return "r.id IN (" + strings.Join(parts, " UNION ALL ") + ")", args
+}
+
+// searchListMax is how many matches a search hands on as a list.
+const searchListMax = 1000
+
+// searchSet finds f.Q once per page, so the counts and runs do not each
+// search again: up to searchListMax ids, handed on as a JSON list; a
+// broader search (a word most names start with) is handed on as the
+// search itself.
+func searchSet(ctx context.Context, tx tracedTx, site string, f app.ReferralFilter) (string, []any, error) {
+	cond, args := nameOrReference(site, f)
+	if len(args) == 0 {
+		return cond, nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT r.id FROM referrals r WHERE `+cond+` LIMIT ?`, append(args, searchListMax+1)...)
+	if err != nil {
+		return "", nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", nil, err
+	}
+	if len(ids) > searchListMax {
+		return cond, args, nil
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return "", nil, err
+	}
+	return "r.id IN (SELECT value FROM json_each(?))", []any{string(b)}, nil
+}
+
+// ftsPrefixes writes app.SearchTerms' words as an FTS5 query: each a
+// quoted phrase (so nothing in it is FTS syntax), all of them required;
+// the last may be the start of a word (the person may not have finished
+// typing it), the others are whole words. A prefix of every word would
+// make a common first word ("person") read every name.
+func ftsPrefixes(terms []string) string {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	out[len(out)-1] += "*"
+	return strings.Join(out, " ")
 }
 
 // worklistRuns are the four runs in order, as extra conditions.
@@ -71,9 +144,105 @@ var worklistRuns = []string{
 	"r.safeguarding = 0 AND NOT " + urgentSQL,
 }
 
+// worklistCounts counts each run's referrals: from the kept counts and
+// the sent referrals' index (keptCounts) when the filter is one they
+// hold, else by counting what the search or service filter found.
+func worklistCounts(ctx context.Context, tx tracedTx, site string, f app.ReferralFilter, cond string, args []any, cutoff string) ([4]int, error) {
+	if strings.TrimSpace(f.Q) != "" || f.ServiceID != "" {
+		return runCounts(ctx, tx, cond, args, cutoff)
+	}
+	return keptCounts(ctx, tx, site, f, cutoff)
+}
+
+// keptCounts reads the runs' lengths from referral_counts (kept by
+// triggers on every insert, move and reassignment) and the number of
+// overdue referrals from the range of referrals_sent before the cutoff:
+// a few dozen rows whatever the number of referrals.
+func keptCounts(ctx context.Context, tx tracedTx, site string, f app.ReferralFilter, cutoff string) ([4]int, error) {
+	var n [4]int
+	where, args := []string{"site_id = ?"}, []any{site}
+	for _, c := range []struct{ col, v string }{{"state", f.State}, {"assignee", f.Assignee}} {
+		if c.v != "" {
+			where, args = append(where, c.col+" = ?"), append(args, c.v)
+		}
+	}
+	if f.Open {
+		where = append(where, "state NOT IN ("+finalStates()+")")
+	}
+	if f.Safeguarding != nil {
+		where, args = append(where, "safeguarding = ?"), append(args, boolInt(*f.Safeguarding))
+	}
+	cond := strings.Join(where, " AND ")
+	// By safeguarding flag (1 or 0): all, expired, and sent before the cutoff.
+	var total, expired, overdue [2]int
+	rows, err := tx.QueryContext(ctx, `SELECT safeguarding, state = 'expired', sum(n) FROM referral_counts WHERE `+cond+` GROUP BY 1, 2`, args...)
+	if err != nil {
+		return n, err
+	}
+	for rows.Next() {
+		var sg, exp, c int
+		if err := rows.Scan(&sg, &exp, &c); err != nil {
+			rows.Close()
+			return n, err
+		}
+		total[sg&1] += c
+		if exp == 1 {
+			expired[sg&1] += c
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	if f.State == "" || f.State == string(referral.Sent) {
+		// The filter's other columns (sent is open, and the state asked).
+		oc, oargs := []string{"site_id = ?"}, []any{site}
+		if f.Assignee != "" {
+			oc, oargs = append(oc, "assignee = ?"), append(oargs, f.Assignee)
+		}
+		if f.Safeguarding != nil {
+			oc, oargs = append(oc, "safeguarding = ?"), append(oargs, boolInt(*f.Safeguarding))
+		}
+		if overdue, err = overdueCounts(ctx, tx, strings.Join(oc, " AND "), oargs, cutoff); err != nil {
+			return n, err
+		}
+	}
+	for sg, run := range []int{2, 0} { // not safeguarding: runs 2 and 3; safeguarding: runs 0 and 1
+		switch {
+		case f.Overdue == nil:
+			n[run], n[run+1] = expired[sg]+overdue[sg], total[sg]-expired[sg]-overdue[sg]
+		case *f.Overdue:
+			n[run], n[run+1] = overdue[sg], 0
+		default:
+			n[run], n[run+1] = expired[sg], total[sg]-expired[sg]-overdue[sg]
+		}
+	}
+	return n, nil
+}
+
+// overdueCounts counts, by safeguarding flag, the sent referrals sent
+// before the cutoff that cond (over site, assignee and flag) admits.
+func overdueCounts(ctx context.Context, tx tracedTx, cond string, args []any, cutoff string) ([2]int, error) {
+	var out [2]int
+	rows, err := tx.QueryContext(ctx, `SELECT safeguarding, count(*) FROM referrals INDEXED BY referrals_sent
+		WHERE `+cond+` AND state = 'sent' AND sent_at < ? GROUP BY safeguarding`, append(append([]any{}, args...), cutoff)...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sg, c int
+		if err := rows.Scan(&sg, &c); err != nil {
+			return out, err
+		}
+		out[sg&1] += c
+	}
+	return out, rows.Err()
+}
+
 // runCounts counts each run's referrals. Four plain counts, each read
 // from an index, cost far less than one pass summing expressions per row.
-func runCounts(ctx context.Context, tx *sql.Tx, cond string, args []any, cutoff string) ([4]int, error) {
+func runCounts(ctx context.Context, tx tracedTx, cond string, args []any, cutoff string) ([4]int, error) {
 	var n [4]int
 	var total, sg, urgent, sgUrgent int
 	withCutoff := append(append([]any{}, args...), cutoff)
@@ -113,12 +282,21 @@ func (db *DB) ListReferrals(ctx context.Context, a kith.Actor, f app.ReferralFil
 
 // worklist reads the page (ListReferrals audits it).
 func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) ([]referral.Referral, int, error) {
-	cutoff := fmtTime(referral.OverdueCutoff(f.Now, f.Thresholds.OrDefault().Overdue))
-	cond, args := worklistWhere(a.Site, f, cutoff)
+	cutoff := fmtTime(f.OverdueBefore())
 	var out []referral.Referral
 	var total int
-	err := db.readTx(ctx, func(tx *sql.Tx) error {
-		counts, err := runCounts(ctx, tx, cond, args, cutoff)
+	err := db.readTx(ctx, func(sqlTx *sql.Tx) error {
+		tx := tracedTx{sqlTx, db.onQuery}
+		var search string
+		var searchArgs []any
+		if strings.TrimSpace(f.Q) != "" {
+			var err error
+			if search, searchArgs, err = searchSet(ctx, tx, a.Site, f); err != nil {
+				return err
+			}
+		}
+		cond, args := worklistWhere(a.Site, f, cutoff, search, searchArgs)
+		counts, err := worklistCounts(ctx, tx, a.Site, f, cond, args, cutoff)
 		if err != nil {
 			return err
 		}
@@ -129,7 +307,7 @@ func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) 
 				skip -= min(skip, counts[i])
 				continue
 			}
-			rs, err := db.worklistRun(ctx, tx, cond+" AND "+run, append(append([]any{}, args...), cutoff), want, skip)
+			rs, err := db.worklistRun(ctx, tx, runIndex(f), cond+" AND "+run, append(append([]any{}, args...), cutoff), want, skip)
 			if err != nil {
 				return err
 			}
@@ -143,9 +321,22 @@ func (db *DB) worklist(ctx context.Context, a kith.Actor, f app.ReferralFilter) 
 	return out, total, nil
 }
 
+// runIndex names the index a run of open work is read from in order:
+// the planner, left alone, takes the index of every referral and steps
+// over the finished ones. A search leads with its ids instead.
+func runIndex(f app.ReferralFilter) string {
+	if f.Open && strings.TrimSpace(f.Q) == "" && f.Overdue == nil {
+		return "INDEXED BY referrals_worklist_open"
+	}
+	return ""
+}
+
 // worklistRun reads up to limit referrals of one run, oldest first.
-func (db *DB) worklistRun(ctx context.Context, tx *sql.Tx, cond string, args []any, limit, offset int) ([]referral.Referral, error) {
-	rows, err := tx.QueryContext(ctx, referralColumns+` WHERE `+cond+` ORDER BY r.created_at, r.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+func (db *DB) worklistRun(ctx context.Context, tx tracedTx, index, cond string, args []any, limit, offset int) ([]referral.Referral, error) {
+	// The run's ids are chosen from the indexes alone; only the page's
+	// rows are read whole (and their screenings for the names).
+	rows, err := tx.QueryContext(ctx, referralColumns+` WHERE r.id IN (SELECT r.id FROM referrals r `+index+` WHERE `+cond+
+		` ORDER BY r.created_at, r.id LIMIT ? OFFSET ?) ORDER BY r.created_at, r.id`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, err
 	}

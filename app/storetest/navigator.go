@@ -228,3 +228,59 @@ func testWorklistSearchAndFilters(t *testing.T, f *fixture) {
 		t.Fatalf("beyond the last page: %v %d", beyond, n)
 	}
 }
+
+// testWorklistCounts checks the worklist's totals and order against the
+// referrals themselves after every kind of write that changes what a
+// filter counts (made, moved, sent, assigned, reassigned, handed over,
+// finished), whatever the store keeps to answer them quickly.
+func testWorklistCounts(t *testing.T, f *fixture) {
+	_, ada := f.referral(t, minimal, 0)
+	_, bea := f.referral(t, concerning, 1)
+	_, cy := f.referral(t, minimal, 2)
+	_, dev := f.referral(t, minimal, 3)
+	f.send(t, ada)
+	f.send(t, bea)
+	_, err := f.st.Referrals.Transition(f.ctx, f.nav, cy, referral.Move{To: referral.Assigned, Assignee: "user:99"}, nil)
+	must(t, "assign", err)
+	must(t, "reassign", f.st.Referrals.Reassign(f.ctx, f.nav, cy, f.nav.Ref()))
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, dev, referral.Move{To: referral.Withdrawn, WithdrawnBy: "person", Reason: "no"}, nil)
+	must(t, "withdraw", err)
+	_, err = f.st.Referrals.Transition(f.ctx, f.nav, bea, referral.Move{To: referral.Expired}, nil)
+	must(t, "expire", err)
+	_, err = f.st.Referrals.ReassignOpenWork(f.ctx, f.lead, f.nav.Ref(), "user:98")
+	must(t, "hand over", err)
+	yes, no := true, false
+	for _, now := range []time.Time{time.Now().UTC(), time.Now().UTC().AddDate(0, 1, 0)} {
+		th := referral.Thresholds{}.OrDefault()
+		all, total, err := f.st.Referrals.ListReferrals(f.ctx, f.nav, app.ReferralFilter{Page: kith.Page{Number: 1, Size: 50}, Now: now, Thresholds: th})
+		must(t, "everything", err)
+		if total != 4 || len(all) != 4 {
+			t.Fatalf("everything: %d of %d", len(all), total)
+		}
+		for i := range all {
+			all[i] = all[i].WithTimer(now, th)
+		}
+		for _, fl := range []app.ReferralFilter{{Open: true}, {Assignee: "user:98"}, {Assignee: "user:98", Open: true}, {Assignee: "user:99"},
+			{State: "sent"}, {State: "expired"}, {State: "withdrawn"}, {Safeguarding: &yes}, {Safeguarding: &no, Open: true},
+			{Overdue: &yes}, {Overdue: &no, Open: true}, {Overdue: &yes, Safeguarding: &no}} {
+			var want []string
+			for _, r := range all {
+				if (fl.Open && referral.Final(r.State)) || (fl.State != "" && string(r.State) != fl.State) || (fl.Assignee != "" && r.Assignee != fl.Assignee) ||
+					(fl.Safeguarding != nil && r.Safeguarding != *fl.Safeguarding) || (fl.Overdue != nil && r.Overdue != *fl.Overdue) {
+					continue
+				}
+				want = append(want, r.ID)
+			}
+			fl.Page, fl.Now, fl.Thresholds = kith.Page{Number: 1, Size: 50}, now, th
+			items, n, err := f.st.Referrals.ListReferrals(f.ctx, f.nav, fl)
+			must(t, "worklist", err)
+			var got []string
+			for _, r := range items {
+				got = append(got, r.ID)
+			}
+			if n != len(want) || !slices.Equal(got, want) {
+				t.Errorf("as of %s, filter %+v: got %v (total %d), want %v", now.Format(time.DateOnly), fl, got, n, want)
+			}
+		}
+	}
+}

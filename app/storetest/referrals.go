@@ -199,9 +199,10 @@ func testConcerns(t *testing.T, f *fixture) {
 	if err != nil || got.Outcome == nil || got.Outcome.Instead != "community_referral" || got.OutcomeAt == nil || got.LocationOfRisk != "own_home" {
 		t.Fatalf("record outcome: %+v %v", got, err)
 	}
-	// What the team leaves out stays as it was.
-	got, err = f.st.Concerns.RecordConcernOutcome(f.ctx, f.lead, c.ID, referral.ConcernOutcome{Enquiry: "s42_enquiry"})
-	if err != nil || got.LocationOfRisk != "own_home" || got.Outcome.Enquiry != "s42_enquiry" {
+	// The store writes what it is given (the application keeps what the
+	// team left out: App.RecordConcernOutcome).
+	got, err = f.st.Concerns.RecordConcernOutcome(f.ctx, f.lead, c.ID, referral.ConcernOutcome{Enquiry: "s42_enquiry", LocationOfRisk: "own_home"})
+	if err != nil || got.LocationOfRisk != "own_home" || got.SourceOfRisk != "" || got.Outcome.Enquiry != "s42_enquiry" {
 		t.Fatalf("record decision: %+v %v", got, err)
 	}
 	if again, _ := f.st.Concerns.Concern(f.ctx, f.nav, c.ID); again.LocationOfRisk != "own_home" || again.Outcome == nil || again.Outcome.Enquiry != "s42_enquiry" {

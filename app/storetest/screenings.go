@@ -68,6 +68,15 @@ func testScreeningIdempotency(t *testing.T, f *fixture) {
 	other := newScreening(t, concerning, "key-1")
 	_, _, err = f.st.Screenings.CreateScreening(f.ctx, f.visit, other)
 	wantCode(t, "the same key with a different body", err, kith.EINVALID)
+	// Someone else sending the key is told whose it is, and nothing more
+	// of it is returned or stored; the application refuses them.
+	colleague := kith.Actor{Site: "alpha", Kind: "user", ID: "77", Role: kith.RoleVisitor}
+	for _, body := range []string{minimal, concerning} {
+		s, created, err := f.st.Screenings.CreateScreening(f.ctx, colleague, newScreening(t, body, "key-1"))
+		if err != nil || created || s.SubmittedBy != f.visit.Ref() || s.Result != nil {
+			t.Fatalf("another's key: created %v, %+v, %v", created, s, err)
+		}
+	}
 	// Keys belong to a site.
 	beta := kith.Actor{Site: "beta", Kind: "user", ID: "5", Role: kith.RoleVisitor}
 	if s, created, err := f.st.Screenings.CreateScreening(f.ctx, beta, newScreening(t, minimal, "key-1")); err != nil || !created || s.ID == first.ID {

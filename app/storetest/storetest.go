@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Stores) {
 		{"PeopleAndReassign", testPeopleAndReassign},
 		{"ProviderLinks", testProviderLinks},
 		{"WorklistSearchAndFilters", testWorklistSearchAndFilters},
+		{"WorklistCounts", testWorklistCounts},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := open(t)
