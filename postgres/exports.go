@@ -189,42 +189,62 @@ func (db *DB) redact(ctx context.Context, tx pgx.Tx, a kith.Actor, r app.Redacti
 	if tag.RowsAffected() == 0 {
 		return nil
 	}
-	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = $1 AND screening_id = $2)`
-	b := &pgx.Batch{}
-	b.Queue(`UPDATE contact_attempts SET note = '' WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
-	b.Queue(`UPDATE referrals SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`,
-		a.Site, r.ScreeningID)
-	b.Queue(`UPDATE referral_notes SET note = $3 WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID, app.Removed)
-	b.Queue(`UPDATE referral_history SET note = '', reason = CASE WHEN to_state IN ('withdrawn', 'closed', 'escalated', 'rerouted')
-		THEN '' ELSE reason END WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
-	b.Queue(`UPDATE best_interest_decisions SET steps_taken = $3, doubt = '', consulted = '', advocate = ''
-		WHERE site_id = $1 AND screening_id = $2`, a.Site, r.ScreeningID, app.Removed)
-	b.Queue(`UPDATE concerns SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`,
-		a.Site, r.ScreeningID)
-	b.Queue(`DELETE FROM outbox WHERE site_id = $1 AND `+inScreening, a.Site, r.ScreeningID)
+	b := recordRedactions(a.Site, r.ScreeningID, r.Records)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("redact referrals: %w", err)
 	}
 	return db.insertAudit(ctx, tx, a, "retention", "screening", r.ScreeningID)
 }
 
-// SitesWithRetention lists every site with its chosen retention period (0:
-// none chosen), for the job.
-func (db *DB) SitesWithRetention(ctx context.Context) (map[string]int, error) {
+// recordRedactions maps what the application clears beside a screening
+// (app.RecordRedaction) to this store's columns, as one batch.
+func recordRedactions(site, screeningID string, rr app.RecordRedaction) *pgx.Batch {
+	const inScreening = `referral_id IN (SELECT id FROM referrals WHERE site_id = $1 AND screening_id = $2)`
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE referral_notes SET note = $3 WHERE site_id = $1 AND `+inScreening, site, screeningID, rr.Notes)
+	b.Queue(`UPDATE referrals SET search_name = $3 WHERE site_id = $1 AND screening_id = $2`, site, screeningID, rr.SearchName)
+	b.Queue(`UPDATE best_interest_decisions SET steps_taken = $3, doubt = $4, consulted = $5, advocate = $6
+		WHERE site_id = $1 AND screening_id = $2`, site, screeningID,
+		rr.BestInterest.StepsTaken, rr.BestInterest.Doubt, rr.BestInterest.Consulted, rr.BestInterest.Advocate)
+	if rr.AttemptNotes {
+		b.Queue(`UPDATE contact_attempts SET note = '' WHERE site_id = $1 AND `+inScreening, site, screeningID)
+	}
+	if rr.HistoryNotes {
+		b.Queue(`UPDATE referral_history SET note = '' WHERE site_id = $1 AND `+inScreening, site, screeningID)
+	}
+	if len(rr.HistoryReasonsOf) > 0 {
+		states := make([]string, len(rr.HistoryReasonsOf))
+		for i, st := range rr.HistoryReasonsOf {
+			states[i] = string(st)
+		}
+		b.Queue(`UPDATE referral_history SET reason = '' WHERE to_state = ANY($3) AND site_id = $1 AND `+inScreening, site, screeningID, states)
+	}
+	if rr.OutcomeNotes {
+		b.Queue(`UPDATE referrals SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`, site, screeningID)
+		b.Queue(`UPDATE concerns SET outcome = (outcome::jsonb - 'note')::text WHERE site_id = $1 AND screening_id = $2 AND outcome IS NOT NULL`, site, screeningID)
+	}
+	if rr.DropMessages {
+		b.Queue(`DELETE FROM outbox WHERE site_id = $1 AND `+inScreening, site, screeningID)
+	}
+	return b
+}
+
+// EverySiteSettings lists every site's settings, by site id, for the jobs.
+func (db *DB) EverySiteSettings(ctx context.Context) (map[string]kith.SiteSettings, error) {
 	rows, err := db.pool.Query(ctx, `SELECT id, settings FROM sites`)
 	if err != nil {
-		return nil, fmt.Errorf("sites with retention: %w", err)
+		return nil, fmt.Errorf("every site's settings: %w", err)
 	}
-	out := map[string]int{}
+	out := map[string]kith.SiteSettings{}
 	var id string
 	var s kith.SiteSettings
 	_, err = pgx.ForEachRow(rows, []any{&id, &s}, func() error {
-		out[id] = s.RetentionDays
+		out[id] = s
 		s = kith.SiteSettings{}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sites with retention: %w", err)
+		return nil, fmt.Errorf("every site's settings: %w", err)
 	}
 	return out, nil
 }

@@ -126,10 +126,9 @@ func (db *DB) insertScreening(ctx context.Context, tx pgx.Tx, a kith.Actor, in a
 
 // replayScreening finds the screening stored under the submission's
 // idempotency key (found), audited as a replay. The same key with a
-// different body is invalid; a key is its author's, so someone else
-// sending it (a shared phone) neither sees that screening nor stores it
-// again (package sqlite decides this in the store too: see the report of
-// issue 18's first session on moving it to app).
+// different body is invalid; someone else's key returns only who sent it
+// (app.CheckReplayAuthor refuses it, so a shared phone neither sees that
+// screening nor stores it again).
 func (db *DB) replayScreening(ctx context.Context, a kith.Actor, in app.NewScreening) (app.StoredScreening, bool, error) {
 	var id, by, result string
 	var hash []byte
@@ -141,17 +140,21 @@ func (db *DB) replayScreening(ctx context.Context, a kith.Actor, in app.NewScree
 	if err != nil {
 		return app.StoredScreening{}, false, fmt.Errorf("find idempotency key: %w", err)
 	}
+	// Who sent it is reported, not judged: the application refuses
+	// another's key (app.CheckReplayAuthor), before the body is compared.
+	author := app.StoredScreening{SubmittedBy: by}
 	if by != a.Ref() {
-		return app.StoredScreening{}, true, kith.Errorf(kith.EFORBIDDEN, "This screening was sent by someone else. It has not been sent again.")
+		return author, true, nil
 	}
 	if !bytes.Equal(hash, in.RequestHash) {
-		return app.StoredScreening{}, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
+		return author, true, &kith.Error{Code: kith.EINVALID, Message: "This idempotency key was already used for a different screening.",
 			Fields: []kith.FieldError{{Field: "Idempotency-Key", Message: "was already used with a different body"}}}
 	}
 	s, err := decodeScreening(result)
 	if err != nil {
 		return s, true, err
 	}
+	s.SubmittedBy = by
 	return s, true, db.writeTx(ctx, func(tx pgx.Tx) error { return db.insertAudit(ctx, tx, a, "replay", "screening", id) })
 }
 

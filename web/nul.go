@@ -38,6 +38,13 @@ func refuseNULForm(next echo.HandlerFunc) echo.HandlerFunc {
 		r := c.Request()
 		if strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEApplicationForm) {
 			if err := r.ParseForm(); err == nil {
+				// "next" is only where to go afterwards: one holding a NUL
+				// is dropped (the page goes to its default), so a person
+				// signing in is never told about a field they did not fill.
+				if v := r.PostForm.Get("next"); strings.ContainsRune(v, 0) {
+					r.PostForm.Del("next")
+					r.Form.Del("next")
+				}
 				if f, ok := nulIn(r.PostForm); ok {
 					return nulError(f)
 				}
