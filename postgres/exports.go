@@ -114,10 +114,16 @@ func researchReferrals(ctx context.Context, tx pgx.Tx, site, screeningID string)
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(out))
 	for i := range out {
-		if out[i].History, err = researchHistory(ctx, tx, site, out[i].ID); err != nil {
-			return nil, err
-		}
+		ids[i] = out[i].ID
+	}
+	hs, err := histories(ctx, tx, site, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].History = hs[out[i].ID]
 	}
 	return out, nil
 }

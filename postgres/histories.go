@@ -11,12 +11,20 @@ import (
 // Histories reads the moves of a's site's referrals named by ids, oldest
 // first, in one query.
 func (db *DB) Histories(ctx context.Context, a kith.Actor, ids []string) (map[string][]referral.Entry, error) {
+	return histories(ctx, db.pool, a.Site, ids)
+}
+
+// histories reads the moves of site's referrals named by ids, oldest first,
+// through the pool or a transaction.
+func histories(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, site string, ids []string) (map[string][]referral.Entry, error) {
 	out := make(map[string][]referral.Entry, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := db.pool.Query(ctx, `SELECT referral_id, from_state, to_state, at, actor, reason, note FROM referral_history
-		WHERE site_id = $1 AND referral_id = ANY($2) ORDER BY referral_id, id`, a.Site, ids)
+	rows, err := q.Query(ctx, `SELECT referral_id, from_state, to_state, at, actor, reason, note FROM referral_history
+		WHERE site_id = $1 AND referral_id = ANY($2) ORDER BY referral_id, id`, site, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -31,26 +39,4 @@ func (db *DB) Histories(ctx context.Context, a kith.Actor, ids []string) (map[st
 		out[id] = append(out[id], e)
 	}
 	return out, rows.Err()
-}
-
-// researchHistory is a referral's moves, oldest first, without who made
-// them or their notes.
-func researchHistory(ctx context.Context, q pgx.Tx, site, id string) ([]referral.Entry, error) {
-	rows, err := q.Query(ctx, `SELECT from_state, to_state, reason FROM referral_history
-		WHERE site_id = $1 AND referral_id = $2 ORDER BY id`, site, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var h []referral.Entry
-	for rows.Next() {
-		var from, to string
-		var e referral.Entry
-		if err := rows.Scan(&from, &to, &e.Reason); err != nil {
-			return nil, err
-		}
-		e.From, e.To = referral.State(from), referral.State(to)
-		h = append(h, e)
-	}
-	return h, rows.Err()
 }

@@ -113,32 +113,18 @@ func researchReferrals(ctx context.Context, tx *sql.Tx, site, screeningID string
 		return nil, err
 	}
 	rows.Close()
+	ids := make([]string, len(out))
 	for i := range out {
-		if out[i].History, err = researchHistory(ctx, tx, site, out[i].ID); err != nil {
-			return nil, err
-		}
+		ids[i] = out[i].ID
 	}
-	return out, nil
-}
-
-// researchHistory is a referral's moves, oldest first, without who made
-// them or their notes.
-func researchHistory(ctx context.Context, tx *sql.Tx, site, id string) ([]referral.Entry, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT from_state, to_state, reason FROM referral_history
-		WHERE site_id = ? AND referral_id = ? ORDER BY id`, site, id)
+	hs, err := histories(ctx, tx, site, ids)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var h []referral.Entry
-	for rows.Next() {
-		var e referral.Entry
-		if err := rows.Scan(&e.From, &e.To, &e.Reason); err != nil {
-			return nil, err
-		}
-		h = append(h, e)
+	for i := range out {
+		out[i].History = hs[out[i].ID]
 	}
-	return h, rows.Err()
+	return out, nil
 }
 
 // RetentionCandidates lists the screenings of a's site made before cutoff,
